@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.routers import DefaultRouter
+from rest_framework.throttling import ScopedRateThrottle
+
+from crm.models import Region
+from crm.serializers import RegionSerializer
+
+
+class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+    """The 35 labour-market regions: public reference data for every signed-in user."""
+
+    queryset = Region.objects.all()
+    serializer_class = RegionSerializer
+    lookup_field = "code"
+    pagination_class = None
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for an API token (throttled against guessing)."""
+
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token"
+
+    @extend_schema(request=ObtainAuthToken.serializer_class, responses={200: {"type": "object"}})
+    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return super().post(request, *args, **kwargs)
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("regions", RegionViewSet, basename="region")

@@ -1,0 +1,124 @@
+"""What every app shares: regions, postcode areas, who holds which role where, the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Region(models.Model):
+    """An arbeidsmarktregio (CBS 2025 boundaries); its CBS code, e.g. ``AM18``, is the key."""
+
+    code = models.CharField(_("code"), max_length=4, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("labour-market region")
+        verbose_name_plural = _("labour-market regions")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class PostcodeArea(models.Model):
+    """A PC4 area with a point for distances and the region it most likely lies in."""
+
+    pc4 = models.CharField(_("postcode (4 digits)"), max_length=4, primary_key=True)
+    place = models.CharField(_("place"), max_length=100)
+    province = models.CharField(_("province"), max_length=50, blank=True)
+    latitude = models.FloatField(_("latitude"))
+    longitude = models.FloatField(_("longitude"))
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="postcode_areas", verbose_name=_("region")
+    )
+
+    class Meta:
+        ordering = ["pc4"]
+        verbose_name = _("postcode area")
+        verbose_name_plural = _("postcode areas")
+
+    def __str__(self) -> str:
+        return f"{self.pc4} {self.place}"
+
+
+class Role(models.TextChoices):
+    ADVISER = "adviser", _("WSP adviser")
+    COORDINATOR = "coordinator", _("WSP coordinator")
+    GUIDE = "guide", _("IPS trajectory guide")
+    AWVN = "awvn", _("AWVN adviser")
+
+
+class Membership(models.Model):
+    """A user's role in a region. The AWVN adviser's role is national: no region."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, null=True, blank=True, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "region", "role"], condition=Q(region__isnull=False), name="one_role_per_region"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(region__isnull=True), name="one_national_role"
+            ),
+            models.CheckConstraint(
+                condition=Q(role="awvn", region__isnull=True) | (~Q(role="awvn") & Q(region__isnull=False)),
+                name="region_unless_national",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.region_id or _('national')}"
+
+
+class AuditEntry(models.Model):
+    """One line per state change that matters: who did what to which object, when."""
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=80, db_index=True)
+    target_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    target_id = models.CharField(max_length=64, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    @classmethod
+    def record(
+        cls,
+        action: str,
+        *,
+        target: models.Model | None = None,
+        actor: Any = None,
+        data: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        return cls.objects.create(
+            action=action,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+            target_id=str(target.pk) if target is not None else "",
+            target_repr=str(target)[:200] if target is not None else "",
+            data=data or {},
+        )

@@ -1,0 +1,7 @@
+"""API views of this app, registered on the project router (crm/api.py)."""
+
+from rest_framework.routers import DefaultRouter
+
+
+def register(router: DefaultRouter) -> None:
+    """Nothing registered yet."""

@@ -1,0 +1,117 @@
+"""The cast used everywhere, and the rule that the suite runs on PostgreSQL and Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from crm.models import Region, Role
+from tests.factories import UserFactory, membership
+
+REGION_A = "AM18"  # Groot Amsterdam
+REGION_B = "AM13"  # Midden-Utrecht
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if not engine.endswith("postgresql"):
+        raise pytest.UsageError(
+            "The test suite runs on PostgreSQL, as production does: use `make test` "
+            f"(or set DATABASE_URL=postgres://...). Current engine: {engine}"
+        )
+    if not settings.REDIS_URL:
+        raise pytest.UsageError("The test suite needs Redis: use `make test` (or set REDIS_URL=redis://...).")
+    # Tests run with production settings (DEBUG=0) but without a collectstatic step: serve
+    # static files from the finders instead of the manifest that collectstatic would write.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+
+
+@pytest.fixture
+def region_a(db: Any) -> Region:
+    return Region.objects.get(code=REGION_A)
+
+
+@pytest.fixture
+def region_b(db: Any) -> Region:
+    return Region.objects.get(code=REGION_B)
+
+
+@pytest.fixture
+def adviser_a(region_a: Region) -> Any:
+    return membership(UserFactory(username="adviser_a", first_name="Anna"), Role.ADVISER, region_a)
+
+
+@pytest.fixture
+def guide_a(region_a: Region) -> Any:
+    return membership(UserFactory(username="guide_a", first_name="Sam"), Role.GUIDE, region_a)
+
+
+@pytest.fixture
+def coordinator_a(region_a: Region) -> Any:
+    return membership(UserFactory(username="coordinator_a", first_name="Karin"), Role.COORDINATOR, region_a)
+
+
+@pytest.fixture
+def adviser_b(region_b: Region) -> Any:
+    return membership(UserFactory(username="adviser_b", first_name="Pieter"), Role.ADVISER, region_b)
+
+
+@pytest.fixture
+def guide_b(region_b: Region) -> Any:
+    return membership(UserFactory(username="guide_b", first_name="Fatima"), Role.GUIDE, region_b)
+
+
+@pytest.fixture
+def awvn(db: Any) -> Any:
+    return membership(UserFactory(username="awvn", first_name="Eva"), Role.AWVN, None)
+
+
+@pytest.fixture
+def nobody(db: Any) -> Any:
+    """Signed in, but without any role."""
+    return UserFactory(username="nobody")
+
+
+@pytest.fixture
+def cast(adviser_a: Any, guide_a: Any, coordinator_a: Any, adviser_b: Any, guide_b: Any, awvn: Any) -> dict[str, Any]:
+    return {
+        "adviser_a": adviser_a,
+        "guide_a": guide_a,
+        "coordinator_a": coordinator_a,
+        "adviser_b": adviser_b,
+        "guide_b": guide_b,
+        "awvn": awvn,
+    }
+
+
+@pytest.fixture
+def api() -> Callable[[Any], APIClient]:
+    """``api(user)``: an API client signed in as ``user`` (``api(None)`` for anonymous)."""
+
+    def make(user: Any) -> APIClient:
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def web(client: Any) -> Callable[[Any], Any]:
+    """``web(user)``: Django's test client with a session for ``user``."""
+
+    def make(user: Any) -> Any:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+import factory
+from django.contrib.auth import get_user_model
+
+from crm.models import Membership, Region
+from crm.scoping import forget_roles
+
+TEST_PASSWORD = "test-password-2026"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def saved(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy API
+        if create:
+            obj.save()
+
+
+def membership(user: Any, role: str, region: Region | None) -> Any:
+    Membership.objects.get_or_create(user=user, role=role, region=region)
+    forget_roles(user)
+    return user
