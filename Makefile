@@ -48,8 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python tests/bench/run_all.py
 
 messages: $(STAMP)
-	DEBUG=1 $(BIN)/python manage.py makemessages -l nl --ignore=.venv --ignore=var
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+	.ci/makemessages
 
 clean:
 	rm -rf var/broker var/mail var/celerybeat-schedule*

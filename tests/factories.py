@@ -33,3 +33,44 @@ def membership(user: Any, role: str, region: Region | None) -> Any:
     Membership.objects.get_or_create(user=user, role=role, region=region)
     forget_roles(user)
     return user
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Employer"
+
+    legal_name = factory.Sequence(lambda n: f"Werkgever {n} B.V.")
+    trade_name = ""
+    kvk_number = factory.Sequence(lambda n: f"{10000000 + n:08d}")
+    sbi_section = "Q"
+    postcode = "1012 AB"
+    place = "Amsterdam"
+    region_id = "AM18"
+    stage = "open"
+
+    @factory.post_generation
+    def accommodations(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        if create and extracted:
+            obj.accommodations.set(extracted)
+
+
+class ContactPersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.ContactPerson"
+
+    employer = factory.SubFactory(EmployerFactory)
+    name = factory.Faker("name", locale="nl_NL")
+    function = "HR-adviseur"
+    email = factory.Sequence(lambda n: f"contact{n}@werkgever.example")
+    language = "nl"
+
+
+class OpeningFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Opening"
+
+    employer = factory.SubFactory(EmployerFactory)
+    title = factory.Sequence(lambda n: f"Medewerker {n}")
+    hours_min = 16
+    hours_max = 24
+    state = "open"

@@ -1,0 +1,16 @@
+"""Employer network models. One module per part, so each part can grow on its own."""
+
+from employers.models.network import (  # noqa: F401
+    Accommodation,
+    AccommodationCode,
+    ContactPerson,
+    Employer,
+    Language,
+    Opening,
+    OpeningState,
+    SbiSection,
+    SizeClass,
+    Source,
+    Stage,
+    StageChange,
+)

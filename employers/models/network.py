@@ -1,0 +1,261 @@
+"""Employers, their contact persons, what they can offer, and where each stands."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Region
+from crm.scoping import NETWORK_READ, RegionScopedQuerySet
+
+
+class Stage(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    INTERESTED = "interested", _("Interested")
+    OPEN = "open", _("Open to our candidates")
+    ACTIVE = "active", _("Active (hosted a placement or trial)")
+    AMBASSADOR = "ambassador", _("Ambassador")
+    PAUSED = "paused", _("Paused")
+
+
+class SbiSection(models.TextChoices):
+    """SBI 2008 sections (crm/data/sbi2008_secties.csv); Dutch names come from the .po file."""
+
+    A = "A", _("Agriculture, forestry and fishing")
+    B = "B", _("Mining and quarrying")
+    C = "C", _("Manufacturing")
+    D = "D", _("Energy supply")
+    E = "E", _("Water supply and waste management")
+    F = "F", _("Construction")
+    G = "G", _("Wholesale and retail trade")
+    H = "H", _("Transportation and storage")
+    I = "I", _("Accommodation and food services")  # noqa: E741 - the SBI letter
+    J = "J", _("Information and communication")
+    K = "K", _("Financial services")
+    L = "L", _("Real estate")
+    M = "M", _("Specialised business services")
+    N = "N", _("Renting and other business support")
+    O = "O", _("Public administration")  # noqa: E741 - the SBI letter
+    P = "P", _("Education")
+    Q = "Q", _("Health and social care")
+    R = "R", _("Culture, sports and recreation")
+    S = "S", _("Other services")
+    T = "T", _("Households as employers")
+    U = "U", _("Extraterritorial organisations")
+
+
+class SizeClass(models.TextChoices):
+    MICRO = "micro", _("1-9 employees")
+    SMALL = "small", _("10-49 employees")
+    MEDIUM = "medium", _("50-249 employees")
+    LARGE = "large", _("250 or more employees")
+
+
+class Source(models.TextChoices):
+    OWN = "own", _("Own contact")
+    GUIDE = "guide", _("Contact of a trajectory guide")
+    NETWORK = "network", _("Entrepreneur network")
+    EVENT = "event", _("Knowledge session")
+    REFERRAL = "referral", _("Referral by an employer")
+    IMPORT = "import", _("Imported list")
+
+
+class AccommodationCode(models.TextChoices):
+    QUIET_WORKPLACE = "quiet_workplace", _("Quiet workplace")
+    FLEXIBLE_HOURS = "flexible_hours", _("Flexible hours")
+    PART_TIME_START = "part_time_start", _("Part-time start")
+    JOB_COACH_WELCOME = "job_coach_welcome", _("Job coach welcome")
+    BUDDY = "buddy", _("Buddy or mentor at work")
+    ADJUSTED_TASKS = "adjusted_tasks", _("Adjusted tasks")
+    HOME_WORKING = "home_working", _("Home working")
+    TRIAL_PLACEMENT = "trial_placement", _("Trial placement possible")
+    FIXED_SCHEDULE = "fixed_schedule", _("Fixed schedule and clear structure")
+    GRADUAL_BUILD_UP = "gradual_build_up", _("Gradual build-up of hours")
+
+
+class Accommodation(models.Model):
+    """One row per ``AccommodationCode`` (loaded by migration), so employers, openings and
+    candidates can share it as a many-to-many that filters the same on PostgreSQL and SQLite."""
+
+    code = models.CharField(max_length=40, primary_key=True, choices=AccommodationCode.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("accommodation")
+        verbose_name_plural = _("accommodations")
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @property
+    def label(self) -> str:
+        return AccommodationCode(self.code).label
+
+
+class Language(models.TextChoices):
+    NL = "nl", _("Dutch")
+    EN = "en", _("English")
+
+
+class EmployerQuerySet(RegionScopedQuerySet):
+    region_path = "region"
+
+
+class Employer(models.Model):
+    legal_name = models.CharField(_("legal name"), max_length=200)
+    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True)
+    sbi_section = models.CharField(_("SBI section"), max_length=1, choices=SbiSection.choices, blank=True)
+    sbi_code = models.CharField(_("SBI code"), max_length=10, blank=True)
+    size_class = models.CharField(_("size"), max_length=10, choices=SizeClass.choices, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    address = models.CharField(_("visiting address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="employers", verbose_name=_("region"))
+    stage = models.CharField(_("network stage"), max_length=12, choices=Stage.choices, default=Stage.PROSPECT)
+    accommodations = models.ManyToManyField(
+        Accommodation, blank=True, related_name="employers", verbose_name=_("accommodations offered")
+    )
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_employers",
+        verbose_name=_("owning adviser"),
+    )
+    do_not_contact = models.BooleanField(_("do not contact"), default=False)
+    do_not_contact_reason = models.CharField(_("reason for do not contact"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["legal_name", "id"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        constraints = [
+            models.UniqueConstraint(fields=["kvk_number"], condition=~Q(kvk_number=""), name="kvk_unique_when_given"),
+            models.CheckConstraint(
+                condition=Q(kvk_number="") | Q(kvk_number__regex=r"^[0-9]{8}$"), name="kvk_eight_digits"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "stage"], name="employer_region_stage"),
+            models.Index(fields=["postcode"], name="employer_postcode"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.legal_name
+
+    @property
+    def pc4(self) -> str:
+        return self.postcode[:4]
+
+
+class StageChange(models.Model):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=12, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(_("to"), max_length=12, choices=Stage.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.employer_id}: {self.from_stage or '-'} -> {self.to_stage}"
+
+
+class ContactPersonQuerySet(RegionScopedQuerySet):
+    region_path = "employer__region"
+    # Guides read the network and may add contact persons and openings to it.
+    write_roles = NETWORK_READ
+
+
+class ContactPerson(models.Model):
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contact_persons")
+    name = models.CharField(_("name"), max_length=200)
+    function = models.CharField(_("function"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)
+    opted_out_at = models.DateTimeField(_("opted out of mail at"), null=True, blank=True)
+    opt_out_source = models.CharField(_("opt-out source"), max_length=100, blank=True)
+    lawful_basis = models.CharField(_("lawful basis"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = ContactPersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def opted_out(self) -> bool:
+        return self.opted_out_at is not None
+
+
+class OpeningState(models.TextChoices):
+    OPEN = "open", _("Open")
+    FILLED = "filled", _("Filled")
+    CLOSED = "closed", _("Closed")
+
+
+class OpeningQuerySet(RegionScopedQuerySet):
+    region_path = "employer__region"
+    write_roles = NETWORK_READ
+
+
+class Opening(models.Model):
+    """A vacancy, or work the employer can offer a candidate."""
+
+    employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="openings")
+    title = models.CharField(_("title"), max_length=200)
+    hours_min = models.PositiveSmallIntegerField(_("hours per week (min)"), null=True, blank=True)
+    hours_max = models.PositiveSmallIntegerField(_("hours per week (max)"), null=True, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=7, blank=True)
+    start_date = models.DateField(_("start"), null=True, blank=True)
+    requirements = models.TextField(_("what the work asks"), blank=True)
+    accommodations = models.ManyToManyField(
+        Accommodation, blank=True, related_name="openings", verbose_name=_("accommodations possible")
+    )
+    trial_possible = models.BooleanField(_("suitable for a trial placement"), default=False)
+    state = models.CharField(_("state"), max_length=10, choices=OpeningState.choices, default=OpeningState.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = OpeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("opening")
+        verbose_name_plural = _("openings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_min__isnull=True)
+                | Q(hours_max__isnull=True)
+                | Q(hours_min__lte=models.F("hours_max")),
+                name="opening_hours_min_le_max",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
