@@ -38,6 +38,7 @@ def membership(user: Any, role: str, region: Region | None) -> Any:
 class EmployerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "employers.Employer"
+        skip_postgeneration_save = True
 
     legal_name = factory.Sequence(lambda n: f"Werkgever {n} B.V.")
     trade_name = ""
