@@ -1,0 +1,101 @@
+"""Start-up with bad environment values stops with a message naming the variable."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from crm.env import Env
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "maybe"}, "DEBUG='maybe' is not valid"),
+        ({"DEBUG": "1", "DATABASE_URL": "postgres://u@h:port/db"}, "DATABASE_URL="),
+        ({"DEBUG": "1", "DATABASE_URL": "mysql://x/db"}, "DATABASE_URL='mysql://x/db' is not valid"),
+        ({"DEBUG": "1", "REDIS_URL": "localhost:6379"}, "REDIS_URL='localhost:6379' is not valid"),
+        ({"DEBUG": "1", "EMAIL_URL": "smpt://mail"}, "EMAIL_URL='smpt://mail' is not valid"),
+        ({"DEBUG": "1", "SITE_URL": "crm.example.nl"}, "SITE_URL='crm.example.nl' is not valid"),
+        ({"DEBUG": "0"}, "SECRET_KEY is required"),
+    ],
+)
+def test_malformed_environment_stops_start_up_naming_the_variable(env, message):
+    result = run_manage("check", **env)
+
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_production_settings_pass_the_deploy_check():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="crm.example.nl",
+        SITE_URL="https://crm.example.nl",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_strict_helpers_parse_good_values():
+    env = Env({"A": "yes", "B": "0", "N": "12", "L": "a, b,,c", "U": "https://x.nl/"})
+
+    assert env.bool("A") is True
+    assert env.bool("B") is False
+    assert env.int("N", minimum=1) == 12
+    assert env.list("L") == ["a", "b", "c"]
+    assert env.url("U", schemes={"https"}) == "https://x.nl"
+    assert env.bool("MISSING", False) is False
+
+
+def test_strict_int_names_the_variable():
+    with pytest.raises(ImproperlyConfigured, match="TIMEOUT='-3' is not valid"):
+        Env({"TIMEOUT": "-3"}).int("TIMEOUT", minimum=0)
+
+
+def test_sqlite_is_the_default_database_under_var():
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])", DEBUG="1"
+    )
+
+    assert result.stdout.strip().endswith("var/db.sqlite3")
+
+
+def test_settings_used_by_the_suite_are_postgresql_and_redis(settings):
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    assert settings.TIME_ZONE == "Europe/Amsterdam"
+    assert settings.USE_TZ is True
+    assert settings.LANGUAGE_CODE == "nl"
+    assert settings.CELERY_TASK_SERIALIZER == "json"

@@ -1,0 +1,59 @@
+"""A real Celery worker, started as its own process, runs tasks from the real Redis broker."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+
+from crm.celery import app
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def worker():
+    queue = f"test-{uuid.uuid4().hex[:8]}"  # our own queue: no other worker takes our tasks
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "crm",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+    )
+    try:
+        yield queue
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def test_worker_runs_the_beat_heartbeat_through_redis(worker):
+    assert settings.CELERY_BROKER_URL.startswith("redis://")
+    cache.delete("crm:last-beat")
+
+    app.send_task("crm.tasks.heartbeat", queue=worker)
+
+    deadline = time.monotonic() + 60
+    while cache.get("crm:last-beat") is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert cache.get("crm:last-beat") is not None
