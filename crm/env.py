@@ -77,7 +77,8 @@ class Env:
         parts = urlsplit(value)
         if parts.scheme not in schemes or not (parts.netloc or parts.scheme in {"sqlite", "filesystem"}):
             raise self._fail(name, value, f"a URL starting with {' or '.join(sorted(s + '://' for s in schemes))}")
-        return value.rstrip("/")
+        # Drop one trailing slash of a base URL, but keep a bare "filesystem://".
+        return value[:-1] if value.endswith("/") and not value.endswith("://") else value
 
     def database(self, name: str, default: str) -> dict[str, Any]:
         value = self._raw(name, default)

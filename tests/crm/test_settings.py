@@ -99,3 +99,10 @@ def test_settings_used_by_the_suite_are_postgresql_and_redis(settings):
     assert settings.USE_TZ is True
     assert settings.LANGUAGE_CODE == "nl"
     assert settings.CELERY_TASK_SERIALIZER == "json"
+
+
+def test_bare_filesystem_broker_url_is_kept_whole():
+    env = Env({"B": "filesystem://", "S": "https://crm.example.nl/"})
+
+    assert env.url("B", schemes={"filesystem"}) == "filesystem://"
+    assert env.url("S", schemes={"https"}) == "https://crm.example.nl"
