@@ -126,7 +126,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=5)},
+    "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
