@@ -99,3 +99,9 @@ def test_healthz_says_503_when_the_broker_is_unreachable(client, settings):
 
     assert response.status_code == 503
     assert response.json()["broker"] == "unreachable"
+
+
+def test_dutch_even_when_the_browser_asks_for_english(client):
+    response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert '<html lang="nl">' in response.content.decode()
