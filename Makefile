@@ -33,7 +33,7 @@ run: $(STAMP)
 test: $(STAMP)
 	@.ci/ensure-services
 	DEBUG=0 SECRET_KEY=test-only-$$RANDOM-not-secret-but-long-enough-for-django-checks \
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=0 \
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

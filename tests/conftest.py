@@ -35,6 +35,30 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush every table afterwards, the rows our data migrations loaded
+    (regions, PC4 areas, accommodations) included; put them back before such a test."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from crm.models import PostcodeArea
+    from crm.reference_data import load_postcode_areas, load_regions
+    from employers.models import Accommodation, AccommodationCode
+
+    if not Region.objects.exists():
+        load_regions(Region)
+        load_postcode_areas(PostcodeArea)
+    Accommodation.objects.bulk_create([Accommodation(code=c) for c in AccommodationCode.values], ignore_conflicts=True)
+
+
 @pytest.fixture
 def region_a(db: Any) -> Region:
     return Region.objects.get(code=REGION_A)

@@ -105,3 +105,14 @@ def test_dutch_even_when_the_browser_asks_for_english(client):
     response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
 
     assert '<html lang="nl">' in response.content.decode()
+
+
+def test_security_headers_on_pages(client):
+    response = client.get("/login/")
+
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "script-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
