@@ -139,3 +139,11 @@ def web(client: Any) -> Callable[[Any], Any]:
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Throttles and locks live in the (Redis) cache: every test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -1,0 +1,47 @@
+"""Schemathesis fuzzes every operation of /api/schema/ as each role of the cast:
+no 5xx, and every response matches the schema. Bounded examples keep it to CI size."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, settings
+from rest_framework.authtoken.models import Token
+from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
+
+from crm.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+ROLES = ["adviser_a", "guide_a", "coordinator_a", "adviser_b", "awvn"]
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Calling the WSGI app directly (not through Django's test client) would close the test
+    transaction's connection at each request's end; the test client disconnects these too."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def tokens(cast):
+    return {role: Token.objects.get_or_create(user=cast[role])[0].key for role in ROLES}
+
+
+@schema.parametrize()
+@settings(
+    max_examples=8,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@pytest.mark.django_db
+def test_api_answers_every_role_without_server_errors_and_within_its_schema(case, tokens):
+    for role in ROLES:
+        case.call_and_validate(headers={"Authorization": f"Token {tokens[role]}"}, checks=CHECKS)
