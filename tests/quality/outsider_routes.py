@@ -11,7 +11,13 @@ OBJECT_KWARGS = frozenset({"pk", "id", "code", "slug", "token", "employer_pk", "
 
 Maker = Callable[[dict[str, Any]], dict[str, Any]]
 
-COVERAGE: dict[str, tuple[Maker, list[str]]] = {}
+NOT_REGION_A_NETWORK = ["adviser_b", "guide_b", "awvn"]
+
+COVERAGE: dict[str, tuple[Maker, list[str]]] = {
+    # Dashboards of region A: only its advisers and coordinator.
+    "reports:region-detail": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
+    "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
+}
 
 EXEMPT: dict[str, str] = {
     "region-detail": "public reference data: the 35 regions are the same for everyone",

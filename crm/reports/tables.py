@@ -1,0 +1,89 @@
+"""Figures -> tables (for screen readers and CSV) and charts (SVG), one place for both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from crm.reports.charts import Series, bar_chart, column_chart
+from employers.models import Stage
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _month_label(key: str) -> str:
+    return key[5:] + "/" + key[2:4]
+
+
+def region_tables(figures: dict[str, Any]) -> list[Table]:
+    network = figures["network"]
+    return [
+        Table(
+            "stages",
+            _("Employers per network stage"),
+            [_("Stage"), _("Employers now"), _("Change this quarter")],
+            [[str(Stage(s).label), network["stages"][s], network["quarter_change"][s]] for s in network["stages"]],
+        ),
+        Table(
+            "new-open",
+            _("New employers open to our candidates, per month"),
+            [_("Month"), _("New open employers")],
+            [[m["month"], m["count"]] for m in network["new_open_per_month"]],
+        ),
+    ]
+
+
+def region_charts(figures: dict[str, Any]) -> dict[str, SafeString]:
+    network = figures["network"]
+    return {
+        "stages": bar_chart(
+            _("Employers per network stage"),
+            [str(Stage(s).label) for s in network["stages"]],
+            list(network["stages"].values()),
+        ),
+        "new-open": column_chart(
+            _("New employers open to our candidates, per month"),
+            [_month_label(m["month"]) for m in network["new_open_per_month"]],
+            [Series(_("New open employers"), [m["count"] for m in network["new_open_per_month"]])],
+        ),
+    }
+
+
+NATIONAL_COLUMNS = [
+    ("code", lambda: _("Region code")),
+    ("name", lambda: _("Region")),
+    ("employers", lambda: _("Employers")),
+    ("open_or_further", lambda: _("Open, active or ambassador")),
+    ("new_open", lambda: _("New open in period")),
+]
+
+
+def national_table(figures: dict[str, Any], *, sort: str = "code") -> Table:
+    keys = [key for key, _label in NATIONAL_COLUMNS]
+    descending = sort.startswith("-")
+    sort_key = sort.lstrip("-") if sort.lstrip("-") in keys else "code"
+    rows = sorted(figures["regions"], key=lambda r: r[sort_key], reverse=descending)
+    return Table(
+        "national",
+        _("Key figures per region"),
+        [label() for _key, label in NATIONAL_COLUMNS],
+        [[row[key] for key in keys] for row in rows],
+    )
+
+
+def national_chart(figures: dict[str, Any]) -> SafeString:
+    rows = figures["regions"]
+    return bar_chart(
+        _("Employers open, active or ambassador per region"),
+        [row["name"] for row in rows],
+        [row["open_or_further"] for row in rows],
+    )

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from crm.reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.RegionDashboardView.as_view(), name="region"),
+    path("regions/<str:code>/", views.RegionDashboardView.as_view(), name="region-detail"),
+    path("national/", views.NationalView.as_view(), name="national"),
+]

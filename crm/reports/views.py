@@ -1,0 +1,128 @@
+"""Region dashboard and national view: pages, CSV exports and the stats API."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views import View
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from crm.mixins import RoleRequiredMixin
+from crm.models import Region, Role
+from crm.permissions import ScopedPermission
+from crm.reports import tables
+from crm.reports.figures import national_figures, region_figures
+from crm.reports.periods import parse_period, period_choices
+from crm.scoping import region_codes
+
+PERIOD_PARAMETER = OpenApiParameter(
+    "period", str, description="year (default), 12m, or a quarter such as 2026Q3", required=False
+)
+REGION_ROLES = frozenset({Role.ADVISER, Role.COORDINATOR})
+NATIONAL_ROLES = frozenset({Role.AWVN, Role.COORDINATOR})
+
+
+def dashboard_regions(user: Any) -> list[Region]:
+    """The regions whose dashboard ``user`` may open: where they advise or coordinate."""
+    return list(Region.objects.filter(code__in=region_codes(user, REGION_ROLES)).order_by("code"))
+
+
+def _region_or_404(user: Any, code: str | None) -> tuple[Region, list[Region]]:
+    regions = dashboard_regions(user)
+    if not regions:
+        raise Http404
+    if code is None:
+        return regions[0], regions
+    for region in regions:
+        if region.code == code:
+            return region, regions
+    raise Http404
+
+
+def csv_response(table: tables.Table, filename: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.write("\ufeff")  # BOM: Dutch Excel reads UTF-8 with it
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(table.headers)
+    writer.writerows(table.rows)
+    return response
+
+
+class RegionDashboardView(RoleRequiredMixin, View):
+    read_roles = REGION_ROLES
+
+    def get(self, request: HttpRequest, code: str | None = None) -> HttpResponse:
+        region, regions = _region_or_404(request.user, code or request.GET.get("region"))
+        period = parse_period(request.GET.get("period"))
+        figures = region_figures(region, period)
+        region_tables = tables.region_tables(figures)
+        wanted = request.GET.get("csv")
+        if wanted:
+            table = next((t for t in region_tables if t.key == wanted), None)
+            if table is None:
+                raise Http404
+            return csv_response(table, f"{region.code}-{table.key}-{period.key}")
+        context = {
+            "region": region,
+            "regions": regions,
+            "period": period,
+            "periods": period_choices(),
+            "figures": figures,
+            "tables": region_tables,
+            "charts": tables.region_charts(figures),
+        }
+        return render(request, "reports/region.html", context)
+
+
+class NationalView(RoleRequiredMixin, View):
+    read_roles = NATIONAL_ROLES
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        period = parse_period(request.GET.get("period"))
+        figures = national_figures(period)
+        table = tables.national_table(figures, sort=request.GET.get("sort", "code"))
+        if request.GET.get("csv"):
+            return csv_response(table, f"national-{period.key}")
+        context = {
+            "period": period,
+            "periods": period_choices(),
+            "figures": figures,
+            "table": table,
+            "chart": tables.national_chart(figures),
+            "sort": request.GET.get("sort", "code"),
+            "columns": list(zip([key for key, _label in tables.NATIONAL_COLUMNS], table.headers, strict=True)),
+        }
+        return render(request, "reports/national.html", context)
+
+
+class RegionStatsAPIView(APIView):
+    """Key figures of one region (``?period=year|12m|2026Q3``). Aggregates only."""
+
+    permission_classes = [ScopedPermission]
+    read_roles = REGION_ROLES
+    write_roles = frozenset()
+
+    @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request, code: str) -> Response:
+        region, _regions = _region_or_404(request.user, code)
+        return Response(region_figures(region, parse_period(request.query_params.get("period"))))
+
+
+class NationalStatsAPIView(APIView):
+    """Key figures of every region side by side (``?period=...``). Aggregates only."""
+
+    permission_classes = [ScopedPermission]
+    read_roles = NATIONAL_ROLES
+    write_roles = frozenset()
+
+    @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
+    def get(self, request: Request) -> Response:
+        return Response(national_figures(parse_period(request.query_params.get("period"))))
