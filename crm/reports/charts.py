@@ -78,7 +78,8 @@ def column_chart(
                 y -= h
                 parts.append(
                     f'<rect x="{x}" y="{y:.1f}" width="{col_w}" height="{h:.1f}" '
-                    f'fill="{PALETTE[s_index % len(PALETTE)]}"><title>{escape(s.label)}: {_fmt(s.values[i])}</title></rect>'
+                    f'fill="{PALETTE[s_index % len(PALETTE)]}">'
+                    f"<title>{escape(s.label)}: {_fmt(s.values[i])}</title></rect>"
                 )
         parts.append(
             f'<text x="{x + col_w / 2}" y="{plot_h + 26}" text-anchor="middle" font-size="11" '
