@@ -27,7 +27,7 @@ def _fmt(value: float) -> str:
 
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], *, target: float | None = None) -> SafeString:
     """Horizontal bars, one per label, value written at the end of each bar."""
-    row, left, width = 28, 190, 360
+    row, left, width = 28, 250, 330
     height = row * len(labels) + 16
     top = max([*values, target or 0, 1])
     parts = [
