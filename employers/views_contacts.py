@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
@@ -37,6 +38,14 @@ def remember_language(request: HttpRequest) -> None:
     if request.session.get(_LANG_SESSION_KEY) != language:
         preference_remember_language(user=request.user, language=language)
         request.session[_LANG_SESSION_KEY] = language
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """Where to go after a post: a local ``next`` only, never another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
 
 
 def _apply_errors(form: Any, error: ValidationError) -> None:
@@ -86,7 +95,7 @@ class ContactCreateView(NetworkView):
                 _apply_errors(form, error)
             else:
                 messages.success(request, _("Contact logged with %(name)s.") % {"name": contact.employer})
-                return redirect(request.POST.get("next") or reverse("employers:timeline", args=[contact.employer_id]))
+                return redirect(_next_url(request, reverse("employers:timeline", args=[contact.employer_id])))
         return render(request, self.template_name, {"form": form}, status=400)
 
 
@@ -154,7 +163,7 @@ class FollowUpCompleteView(NetworkView):
         followup = get_object_or_404(FollowUp.objects.editable_by(request.user), pk=pk)
         followup_complete(followup=followup, by=request.user)
         messages.success(request, _("Follow-up done."))
-        return redirect(request.POST.get("next") or "employers:my-work")
+        return redirect(_next_url(request, reverse("employers:my-work")))
 
 
 class MyWorkView(NetworkView):

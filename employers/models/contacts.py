@@ -93,6 +93,10 @@ class Contact(models.Model):
     def editable_until(self) -> Any:
         return self.created_at + timedelta(hours=settings.CONTACT_EDIT_WINDOW_HOURS)
 
+    @property
+    def editable_now(self) -> bool:
+        return timezone.now() < self.editable_until()
+
     def can_be_changed_by(self, user: Any, *, now: Any = None) -> bool:
         """Only the author, and only within the edit window."""
         return self.by_id == getattr(user, "pk", None) and (now or timezone.now()) < self.editable_until()

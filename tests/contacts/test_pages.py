@@ -186,3 +186,11 @@ def test_a_coordinator_sees_the_team_and_its_people(cast, web):
     adviser = web(cast["adviser_a"])
     assert adviser.get(reverse("employers:person", args=[cast["adviser_a"].pk])).status_code == 200
     assert adviser.get(reverse("employers:person", args=[cast["guide_a"].pk])).status_code == 404
+
+
+def test_next_never_leaves_the_site(cast, web, employer_a):
+    followup = FollowUpFactory(employer=employer_a, owner=cast["adviser_a"])
+    response = web(cast["adviser_a"]).post(
+        reverse("employers:followup-complete", args=[followup.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("employers:my-work")
