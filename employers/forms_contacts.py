@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Membership
-from crm.scoping import NETWORK_READ, region_codes
+from crm.models import Membership, Role
+from crm.scoping import NETWORK_READ, has_role, region_codes
 from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
 
 _ID_SUFFIX = re.compile(r"#(\d+)\s*$")
@@ -62,6 +62,8 @@ class ContactForm(forms.Form):
         self.user = user
         self.employers = Employer.objects.visible_to(user)
         self.fields["when"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if has_role(user, {Role.GUIDE}) and not has_role(user, {Role.ADVISER, Role.COORDINATOR}):
+            self.fields["purpose"].initial = Purpose.JOB_DEVELOPMENT
         if employer is not None:
             self.fields["employer"].initial = employer_label(employer)
         selected = employer or self._employer_from_data()

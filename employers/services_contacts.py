@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,6 +20,15 @@ CONTACT_FIELDS = ("contact_person", "when", "channel", "purpose", "summary", "ou
 def _check_contact_person(employer: Employer, contact_person: ContactPerson | None) -> None:
     if contact_person is not None and contact_person.employer_id != employer.pk:
         raise ValidationError({"contact_person": _("This person does not work for this employer.")})
+
+
+# Clocks drift and people log while walking out of the door; the future beyond this is a typo.
+FUTURE_TOLERANCE = timedelta(hours=1)
+
+
+def _check_when(when: datetime) -> None:
+    if when > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationError({"when": _("A contact is logged after it happened: this moment is in the future.")})
 
 
 def _check_owner(employer: Employer, owner: Any, field: str = "owner") -> None:
@@ -60,6 +69,8 @@ def contact_log(
     follow_up_note: str = "",
 ) -> Contact:
     """Log one contact; with ``follow_up_on`` it also opens a follow-up (for ``by`` by default)."""
+    when = when or timezone.now()
+    _check_when(when)
     _check_contact_person(employer, contact_person)
     if follow_up_on is not None:
         _check_owner(employer, follow_up_owner or by, "follow_up_owner")
@@ -67,7 +78,7 @@ def contact_log(
         employer=employer,
         contact_person=contact_person,
         by=by,
-        when=when or timezone.now(),
+        when=when,
         channel=channel,
         purpose=purpose,
         in_person=Contact.derive_in_person(channel, event_in_person),
@@ -101,6 +112,7 @@ def contact_update(*, contact: Contact, by: Any, event_in_person: bool | None = 
     for name, value in changes.items():
         setattr(contact, name, value)
     _check_contact_person(contact.employer, contact.contact_person)
+    _check_when(contact.when)
     if event_in_person is None:
         event_in_person = contact.in_person
     contact.in_person = Contact.derive_in_person(contact.channel, event_in_person)

@@ -132,3 +132,16 @@ def test_completing_a_follow_up_twice_logs_once(adviser_a):
     assert AuditEntry.objects.filter(action="employers.followup.completed").count() == 1
     followup_reopen(followup=followup, by=adviser_a)
     assert (followup.state, followup.done_at) == ("open", None)
+
+
+def test_a_contact_in_the_future_is_refused(adviser_a):
+    with pytest.raises(ValidationError) as error:
+        contact_log(
+            employer=EmployerFactory(),
+            by=adviser_a,
+            channel="visit",
+            purpose="acquisition",
+            summary="x",
+            when=timezone.now() + timedelta(days=2),
+        )
+    assert "when" in error.value.message_dict
