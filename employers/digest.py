@@ -61,6 +61,7 @@ def build_digest(user: Any, day: date) -> EmailMultiAlternatives | None:
         "day": day,
         "overdue": [f for f in followups if f.due_date < day],
         "today": [f for f in followups if f.due_date == day],
+        "count": len(followups),
         "site_url": settings.SITE_URL,
         "my_work_url": settings.SITE_URL + reverse("employers:my-work"),
     }

@@ -29,6 +29,7 @@ def eager(settings):
 def test_the_digest_job_run_twice_sends_each_person_one_mail(
     adviser_a, guide_a, coordinator_a, eager, django_capture_on_commit_callbacks
 ):
+    UserPreference.objects.create(user=adviser_a, language="en")
     FollowUpFactory(owner=adviser_a, due_date=date(2026, 11, 20), note="Offerte nabellen")  # overdue
     FollowUpFactory(owner=adviser_a, due_date=date(2026, 11, 23))  # today
     FollowUpFactory(owner=guide_a, due_date=date(2026, 11, 23))
@@ -41,8 +42,9 @@ def test_the_digest_job_run_twice_sends_each_person_one_mail(
         send_followup_digest.delay(adviser_a.pk, "2026-11-23")
 
     assert sorted(m.to[0] for m in mail.outbox) == [adviser_a.email, guide_a.email]
-    body = next(m.body for m in mail.outbox if m.to == [adviser_a.email])
-    assert "Offerte nabellen" in body
+    message = next(m for m in mail.outbox if m.to == [adviser_a.email])
+    assert "Offerte nabellen" in message.body and "2 follow-ups" in message.subject
+    assert message.alternatives[0][1] == "text/html"
     assert DigestRun.objects.filter(day=date(2026, 11, 23), state="sent").count() == 2
 
 

@@ -51,3 +51,27 @@ def test_timeline_pages_hold_older_entries(adviser_a):
     assert second.paginator.count == 32
     assert len(second.object_list) == 7
     assert second.object_list[0].at <= employer_timeline(employer, 1).object_list[-1].at
+
+
+def test_another_app_plugs_a_source_in_without_employers_knowing_it(adviser_a, monkeypatch):
+    """What outreach does from its AppConfig.ready for invitations and attendance."""
+    from crm.models import AuditEntry
+    from employers import timeline
+
+    employer = EmployerFactory()
+    ContactFactory(employer=employer, by=adviser_a, when=timezone.now() - timedelta(days=1))
+    AuditEntry.record("outreach.demo", target=employer, actor=adviser_a)
+
+    def keys(e):
+        rows = AuditEntry.objects.filter(action="outreach.demo", target_id=str(e.pk))
+        return timeline.keys_of(rows, "invitation", "at")
+
+    def load(pks):
+        return {
+            a.pk: timeline.TimelineEntry(kind="invitation", at=a.at, title="Invited")
+            for a in AuditEntry.objects.filter(pk__in=list(pks))
+        }
+
+    monkeypatch.setitem(timeline._SOURCES, "invitation", timeline.TimelineSource("invitation", keys, load))
+    page = timeline.employer_timeline(employer)
+    assert [e.kind for e in page.object_list] == ["invitation", "contact"]
