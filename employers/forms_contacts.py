@@ -28,7 +28,21 @@ class UserChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.username
 
 
-class ContactForm(forms.Form):
+class DescribedFieldsMixin:
+    """Tie help texts and errors to their inputs (aria-describedby, aria-invalid) for screen readers."""
+
+    def describe_fields(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            bound = self[name]  # type: ignore[index]
+            ids = [f"{bound.id_for_label}-help"] if field.help_text else []
+            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+                ids.append(f"{bound.id_for_label}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class ContactForm(DescribedFieldsMixin, forms.Form):
     employer = forms.CharField(
         label=_("Employer"),
         help_text=_("Type part of the name and choose from the list."),
@@ -99,7 +113,7 @@ class ContactForm(forms.Form):
         return data
 
 
-class ContactEditForm(forms.ModelForm):
+class ContactEditForm(DescribedFieldsMixin, forms.ModelForm):
     event_in_person = forms.BooleanField(label=_("Met in person at the event"), required=False)
 
     class Meta:

@@ -48,6 +48,11 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
+def _render_form(request: HttpRequest, template: str, form: Any, status: int = 200, **context: Any) -> HttpResponse:
+    form.describe_fields()
+    return render(request, template, {"form": form, **context}, status=status)
+
+
 def _apply_errors(form: Any, error: ValidationError) -> None:
     for field, errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, errors)
@@ -70,7 +75,7 @@ class ContactCreateView(NetworkView):
     def get(self, request: HttpRequest) -> HttpResponse:
         remember_language(request)
         form = ContactForm(user=request.user, employer=self._employer(request))
-        return render(request, self.template_name, {"form": form})
+        return _render_form(request, self.template_name, form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ContactForm(request.POST, user=request.user)
@@ -96,7 +101,7 @@ class ContactCreateView(NetworkView):
             else:
                 messages.success(request, _("Contact logged with %(name)s.") % {"name": contact.employer})
                 return redirect(_next_url(request, reverse("employers:timeline", args=[contact.employer_id])))
-        return render(request, self.template_name, {"form": form}, status=400)
+        return _render_form(request, self.template_name, form, status=400)
 
 
 class ContactEditView(NetworkView):
@@ -111,7 +116,7 @@ class ContactEditView(NetworkView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = self._contact(request, pk)
         form = ContactEditForm(instance=contact, user=request.user)
-        return render(request, self.template_name, {"form": form, "contact": contact})
+        return _render_form(request, self.template_name, form, contact=contact)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = self._contact(request, pk)
@@ -131,7 +136,7 @@ class ContactEditView(NetworkView):
             else:
                 messages.success(request, _("Contact updated."))
                 return redirect("employers:timeline", contact.employer_id)
-        return render(request, self.template_name, {"form": form, "contact": contact}, status=400)
+        return _render_form(request, self.template_name, form, status=400, contact=contact)
 
 
 class EmployerLookupView(NetworkView):

@@ -194,3 +194,9 @@ def test_next_never_leaves_the_site(cast, web, employer_a):
         reverse("employers:followup-complete", args=[followup.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("employers:my-work")
+
+
+def test_errors_and_help_are_tied_to_their_inputs(cast, web):
+    html = web(cast["adviser_a"]).post(reverse("employers:contact-create"), {"channel": "visit"}).content.decode()
+    assert 'aria-describedby="id_employer-help id_employer-error"' in html
+    assert 'aria-invalid="true"' in html
