@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from crm.env import REQUIRED, Env
@@ -129,6 +130,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    # Follow-ups due and overdue, one mail per person per day (DigestRun makes a rerun harmless).
+    "followup-digest": {"task": "employers.tasks.send_followup_digests", "schedule": crontab(hour=7, minute=0)},
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
@@ -246,6 +249,10 @@ if not DEBUG:
 
 # --- Product settings -----------------------------------------------------------------
 IPS_WEEKLY_TARGET = 6
+# The author may correct a logged contact for this long; after that it is part of the record.
+CONTACT_EDIT_WINDOW_HOURS = env.int("CONTACT_EDIT_WINDOW_HOURS", 24, minimum=0)
+# An owned open/active/ambassador employer without a contact for this long shows as going cold.
+EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
 PLACEMENTS_YEARLY_TARGET = 100
 
 LOGGING = {

@@ -4,4 +4,6 @@ from rest_framework.routers import DefaultRouter
 
 
 def register(router: DefaultRouter) -> None:
-    """Nothing registered yet."""
+    from employers.api_contacts import register as register_contacts
+
+    register_contacts(router)

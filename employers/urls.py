@@ -1,3 +1,7 @@
+from django.urls import include, path
+
 app_name = "employers"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("employers.urls_contacts")),
+]

@@ -1,5 +1,15 @@
 """Employer network models. One module per part, so each part can grow on its own."""
 
+from employers.models.contacts import (  # noqa: F401
+    Channel,
+    Contact,
+    DigestRun,
+    DigestState,
+    FollowUp,
+    FollowUpState,
+    Purpose,
+    UserPreference,
+)
 from employers.models.network import (  # noqa: F401
     Accommodation,
     AccommodationCode,

@@ -10,8 +10,8 @@ from django.core.management.base import BaseCommand
 
 from crm.demo import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS, seed_users
 
-# Each app may provide ``<app>/demo.py`` with ``seed(users)``; run in this order.
-DEMO_APPS = ["employers", "outreach", "candidates"]
+# Each app may provide ``<app>/demo.py`` (or a named module) with ``seed(users)``; run in this order.
+DEMO_APPS = ["employers", "employers.demo_contacts", "outreach", "candidates"]
 
 
 class Command(BaseCommand):
@@ -29,7 +29,7 @@ class Command(BaseCommand):
             users = seed_users()
             for app in DEMO_APPS:
                 try:
-                    module = import_module(f"{app}.demo")
+                    module = import_module(app if "." in app else f"{app}.demo")
                 except ModuleNotFoundError:
                     continue
                 summary = module.seed(users)

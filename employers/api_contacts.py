@@ -1,0 +1,143 @@
+"""/api/v1/contacts/ and /api/v1/follow-ups/: the contact log over the API, scoped like employers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.serializers import as_serializer_error
+
+from crm.permissions import ScopedPermission
+from crm.scoping import NETWORK_READ
+from employers.filters_contacts import ContactFilter, FollowUpFilter
+from employers.models import Contact, ContactPerson, Employer, FollowUp
+from employers.services_contacts import contact_delete, contact_log, contact_update, followup_complete, followup_create
+
+
+def _field_errors(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(as_serializer_error(error))
+
+
+class _ScopedRelated(serializers.PrimaryKeyRelatedField):
+    """A related field whose choices are what the requesting user can see (else "does not exist")."""
+
+    def __init__(self, model: Any, **kwargs: Any) -> None:
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.model.objects.visible_to(self.context["request"].user)
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    employer = _ScopedRelated(Employer)
+    contact_person = _ScopedRelated(ContactPerson, required=False, allow_null=True)
+    event_in_person = serializers.BooleanField(write_only=True, required=False, default=False)
+    follow_up_on = serializers.DateField(write_only=True, required=False, allow_null=True)
+    follow_up_note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id", "employer", "contact_person", "by", "when", "channel", "purpose", "in_person",
+            "summary", "outcome", "created_at", "event_in_person", "follow_up_on", "follow_up_note",
+        ]  # fmt: skip
+        read_only_fields = ["by", "in_person", "created_at"]
+        extra_kwargs = {"when": {"required": False}}
+
+
+class ContactUpdateSerializer(ContactSerializer):
+    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    employer = _ScopedRelated(Employer)
+    contact = _ScopedRelated(Contact, required=False, allow_null=True)
+
+    class Meta:
+        model = FollowUp
+        fields = ["id", "employer", "contact", "owner", "due_date", "note", "state", "done_at", "done_by"]
+        read_only_fields = ["state", "done_at", "done_by"]
+
+
+class ContactViewSet(viewsets.ModelViewSet):
+    """Contacts with employers of my regions; the author changes or deletes within the edit window."""
+
+    permission_classes = [ScopedPermission]
+    read_roles = NETWORK_READ
+    write_roles = NETWORK_READ
+    filterset_class = ContactFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        return Contact.objects.visible_to(self.request.user).select_related("employer")
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return ContactUpdateSerializer if self.action == "partial_update" else ContactSerializer
+
+    def perform_create(self, serializer: ContactSerializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = contact_log(by=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+
+    def perform_update(self, serializer: ContactSerializer) -> None:
+        data = dict(serializer.validated_data)
+        for name in ("follow_up_on", "follow_up_note"):
+            data.pop(name, None)
+        in_person = data.pop("event_in_person", None) if "event_in_person" in self.request.data else None
+        data.pop("event_in_person", None)
+        try:
+            contact_update(contact=serializer.instance, by=self.request.user, event_in_person=in_person, **data)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+
+    def perform_destroy(self, instance: Contact) -> None:
+        try:
+            contact_delete(contact=instance, by=self.request.user)
+        except DjangoPermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+
+
+class FollowUpViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Follow-ups on employers of my regions; mark one done with POST …/complete/."""
+
+    permission_classes = [ScopedPermission]
+    read_roles = NETWORK_READ
+    write_roles = NETWORK_READ
+    serializer_class = FollowUpSerializer
+    filterset_class = FollowUpFilter
+
+    def get_queryset(self) -> QuerySet[FollowUp]:
+        return FollowUp.objects.visible_to(self.request.user)
+
+    def perform_create(self, serializer: FollowUpSerializer) -> None:
+        try:
+            serializer.instance = followup_create(by=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+
+    @extend_schema(request=None, responses=FollowUpSerializer)
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        followup = followup_complete(followup=self.get_object(), by=request.user)
+        return Response(self.get_serializer(followup).data)
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("contacts", ContactViewSet, basename="contact")
+    router.register("follow-ups", FollowUpViewSet, basename="follow-up")

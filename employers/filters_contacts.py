@@ -1,0 +1,40 @@
+"""django-filter FilterSets for the contact and follow-up lists; choices come from scoped querysets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.contrib.auth import get_user_model
+
+from employers.models import Channel, Contact, Employer, FollowUp, FollowUpState, Purpose
+
+
+def _employers(request: Any) -> Any:
+    return Employer.objects.visible_to(getattr(request, "user", None))
+
+
+class ContactFilter(django_filters.FilterSet):
+    employer = django_filters.ModelChoiceFilter(queryset=_employers)
+    by = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all())
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
+    purpose = django_filters.MultipleChoiceFilter(choices=Purpose.choices)
+    when_after = django_filters.IsoDateTimeFilter(field_name="when", lookup_expr="gte")
+    when_before = django_filters.IsoDateTimeFilter(field_name="when", lookup_expr="lt")
+    in_person = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Contact
+        fields = ["employer", "by", "channel", "purpose", "in_person"]
+
+
+class FollowUpFilter(django_filters.FilterSet):
+    employer = django_filters.ModelChoiceFilter(queryset=_employers)
+    owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all())
+    state = django_filters.ChoiceFilter(choices=FollowUpState.choices)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+
+    class Meta:
+        model = FollowUp
+        fields = ["employer", "owner", "state"]

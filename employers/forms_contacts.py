@@ -1,0 +1,134 @@
+"""The quick contact log form: employer by autocomplete, defaults now + visit."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Membership, Role
+from crm.scoping import NETWORK_READ, has_role, region_codes
+from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
+
+_ID_SUFFIX = re.compile(r"#(\d+)\s*$")
+
+
+def employer_label(employer: Employer) -> str:
+    """What the autocomplete shows and the form reads back: the id rides at the end."""
+    place = f", {employer.place}" if employer.place else ""
+    return f"{employer.display_name}{place} #{employer.pk}"
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class DescribedFieldsMixin:
+    """Tie help texts and errors to their inputs (aria-describedby, aria-invalid) for screen readers."""
+
+    def describe_fields(self) -> None:
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            bound = self[name]  # type: ignore[index]
+            ids = [f"{bound.id_for_label}-help"] if field.help_text else []
+            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
+                ids.append(f"{bound.id_for_label}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+
+
+class ContactForm(DescribedFieldsMixin, forms.Form):
+    employer = forms.CharField(
+        label=_("Employer"),
+        help_text=_("Type part of the name and choose from the list."),
+        widget=forms.TextInput(attrs={"list": "employer-options", "autocomplete": "off"}),
+    )
+    contact_person = forms.ModelChoiceField(
+        label=_("Contact person"), queryset=ContactPerson.objects.none(), required=False
+    )
+    when = forms.DateTimeField(
+        label=_("When"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=Channel.choices, initial=Channel.VISIT)
+    event_in_person = forms.BooleanField(
+        label=_("Met in person at the event"), required=False, help_text=_("Counts as face to face.")
+    )
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    follow_up_on = forms.DateField(
+        label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    follow_up_owner = UserChoiceField(
+        label=_("Follow-up by"), queryset=get_user_model().objects.none(), required=False, empty_label=_("me")
+    )
+    follow_up_note = forms.CharField(label=_("What to do"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, user: Any, employer: Employer | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.employers = Employer.objects.visible_to(user)
+        self.fields["when"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        if has_role(user, {Role.GUIDE}) and not has_role(user, {Role.ADVISER, Role.COORDINATOR}):
+            self.fields["purpose"].initial = Purpose.JOB_DEVELOPMENT
+        if employer is not None:
+            self.fields["employer"].initial = employer_label(employer)
+        selected = employer or self._employer_from_data()
+        if selected is not None:
+            self.fields["contact_person"].queryset = ContactPerson.objects.visible_to(user).filter(employer=selected)
+        colleagues = Membership.objects.filter(region_id__in=region_codes(user, NETWORK_READ), role__in=NETWORK_READ)
+        self.fields["follow_up_owner"].queryset = (
+            get_user_model().objects.filter(pk__in=colleagues.values("user_id")).order_by("first_name", "username")
+        )
+
+    def _employer_from_data(self) -> Employer | None:
+        match = _ID_SUFFIX.search(self.data.get(self.add_prefix("employer"), "")) if self.is_bound else None
+        return self.employers.filter(pk=int(match.group(1))).first() if match else None
+
+    def clean_employer(self) -> Employer:
+        text = self.cleaned_data["employer"].strip()
+        match = _ID_SUFFIX.search(text)
+        if match:
+            found = self.employers.filter(pk=int(match.group(1))).first()
+        else:  # typed without choosing: accept an exact, unambiguous name
+            named = list(self.employers.filter(legal_name__iexact=text)[:2]) or list(
+                self.employers.filter(trade_name__iexact=text)[:2]
+            )
+            found = named[0] if len(named) == 1 else None
+        if found is None:
+            raise forms.ValidationError(_("Choose an employer from the list."))
+        return found
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("follow_up_owner") and not data.get("follow_up_on"):
+            self.add_error("follow_up_on", _("Give a date for the follow-up."))
+        return data
+
+
+class ContactEditForm(DescribedFieldsMixin, forms.ModelForm):
+    event_in_person = forms.BooleanField(label=_("Met in person at the event"), required=False)
+
+    class Meta:
+        model = Contact
+        fields = ["contact_person", "when", "channel", "purpose", "summary", "outcome"]
+        widgets = {
+            "when": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "summary": forms.Textarea(attrs={"rows": 3}),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contact_person"].queryset = ContactPerson.objects.visible_to(user).filter(
+            employer=self.instance.employer_id
+        )
+        self.fields["when"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.fields["event_in_person"].initial = self.instance.in_person

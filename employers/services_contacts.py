@@ -1,0 +1,185 @@
+"""Writes for contacts and follow-ups: each one a transaction with its audit entry."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import AuditEntry, Membership
+from crm.scoping import NETWORK_READ
+from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpState, UserPreference
+
+CONTACT_FIELDS = ("contact_person", "when", "channel", "purpose", "summary", "outcome")
+
+
+def _check_contact_person(employer: Employer, contact_person: ContactPerson | None) -> None:
+    if contact_person is not None and contact_person.employer_id != employer.pk:
+        raise ValidationError({"contact_person": _("This person does not work for this employer.")})
+
+
+# Clocks drift and people log while walking out of the door; the future beyond this is a typo.
+FUTURE_TOLERANCE = timedelta(hours=1)
+
+
+def _check_when(when: datetime) -> None:
+    if when > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationError({"when": _("A contact is logged after it happened: this moment is in the future.")})
+
+
+def _check_owner(employer: Employer, owner: Any, field: str = "owner") -> None:
+    """A follow-up goes to someone who works in the employer's region."""
+    in_region = Membership.objects.filter(user=owner, region_id=employer.region_id, role__in=NETWORK_READ).exists()
+    if not in_region:
+        raise ValidationError({field: _("Choose someone who works in this employer's region.")})
+
+
+def _snapshot(contact: Contact) -> dict[str, Any]:
+    return {
+        "employer": contact.employer_id,
+        "contact_person": contact.contact_person_id,
+        "by": contact.by_id,
+        "when": contact.when.isoformat(),
+        "channel": contact.channel,
+        "purpose": contact.purpose,
+        "in_person": contact.in_person,
+        "summary": contact.summary,
+        "outcome": contact.outcome,
+    }
+
+
+@transaction.atomic
+def contact_log(
+    *,
+    employer: Employer,
+    by: Any,
+    channel: str,
+    purpose: str,
+    summary: str,
+    when: datetime | None = None,
+    contact_person: ContactPerson | None = None,
+    outcome: str = "",
+    event_in_person: bool = False,
+    follow_up_on: date | None = None,
+    follow_up_owner: Any = None,
+    follow_up_note: str = "",
+) -> Contact:
+    """Log one contact; with ``follow_up_on`` it also opens a follow-up (for ``by`` by default)."""
+    when = when or timezone.now()
+    _check_when(when)
+    _check_contact_person(employer, contact_person)
+    if follow_up_on is not None:
+        _check_owner(employer, follow_up_owner or by, "follow_up_owner")
+    contact = Contact(
+        employer=employer,
+        contact_person=contact_person,
+        by=by,
+        when=when,
+        channel=channel,
+        purpose=purpose,
+        in_person=Contact.derive_in_person(channel, event_in_person),
+        summary=summary,
+        outcome=outcome,
+    )
+    contact.full_clean()
+    contact.save()
+    AuditEntry.record("employers.contact.logged", target=contact, actor=by, data={"employer": employer.pk})
+    if follow_up_on is not None:
+        followup_create(
+            employer=employer,
+            owner=follow_up_owner or by,
+            due_date=follow_up_on,
+            note=follow_up_note,
+            contact=contact,
+            by=by,
+        )
+    return contact
+
+
+@transaction.atomic
+def contact_update(*, contact: Contact, by: Any, event_in_person: bool | None = None, **changes: Any) -> Contact:
+    """The author corrects a contact within the edit window (CONTACT_EDIT_WINDOW_HOURS)."""
+    if not contact.can_be_changed_by(by):
+        raise PermissionDenied(_("Only the author can change a contact, and only within the edit window."))
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise TypeError(f"contact_update does not change {sorted(unknown)}")
+    before = _snapshot(contact)
+    for name, value in changes.items():
+        setattr(contact, name, value)
+    _check_contact_person(contact.employer, contact.contact_person)
+    _check_when(contact.when)
+    if event_in_person is None:
+        event_in_person = contact.in_person
+    contact.in_person = Contact.derive_in_person(contact.channel, event_in_person)
+    contact.full_clean()
+    contact.save()
+    after = _snapshot(contact)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    AuditEntry.record("employers.contact.updated", target=contact, actor=by, data={"changed": changed})
+    return contact
+
+
+@transaction.atomic
+def contact_delete(*, contact: Contact, by: Any) -> None:
+    """Deleting leaves the whole contact in the audit log."""
+    if not contact.can_be_changed_by(by):
+        raise PermissionDenied(_("Only the author can delete a contact, and only within the edit window."))
+    AuditEntry.record("employers.contact.deleted", target=contact, actor=by, data=_snapshot(contact))
+    contact.delete()
+
+
+@transaction.atomic
+def followup_create(
+    *,
+    employer: Employer,
+    owner: Any,
+    due_date: date,
+    by: Any,
+    note: str = "",
+    contact: Contact | None = None,
+) -> FollowUp:
+    _check_owner(employer, owner)
+    followup = FollowUp.objects.create(
+        employer=employer, owner=owner, due_date=due_date, note=note, contact=contact, created_by=by
+    )
+    AuditEntry.record(
+        "employers.followup.created",
+        target=followup,
+        actor=by,
+        data={"owner": owner.pk, "due_date": due_date.isoformat()},
+    )
+    return followup
+
+
+@transaction.atomic
+def followup_complete(*, followup: FollowUp, by: Any) -> FollowUp:
+    """Idempotent: completing a done follow-up changes nothing and logs nothing."""
+    updated = FollowUp.objects.filter(pk=followup.pk, state=FollowUpState.OPEN).update(
+        state=FollowUpState.DONE, done_at=timezone.now(), done_by=by
+    )
+    followup.refresh_from_db()
+    if updated:
+        AuditEntry.record("employers.followup.completed", target=followup, actor=by)
+    return followup
+
+
+@transaction.atomic
+def followup_reopen(*, followup: FollowUp, by: Any) -> FollowUp:
+    updated = FollowUp.objects.filter(pk=followup.pk, state=FollowUpState.DONE).update(
+        state=FollowUpState.OPEN, done_at=None, done_by=None
+    )
+    followup.refresh_from_db()
+    if updated:
+        AuditEntry.record("employers.followup.reopened", target=followup, actor=by)
+    return followup
+
+
+def preference_remember_language(*, user: Any, language: str) -> None:
+    """Keep the language the user last used, for mail sent when they are not online."""
+    if language in ("nl", "en"):
+        UserPreference.objects.update_or_create(user=user, defaults={"language": language})

@@ -1,0 +1,30 @@
+"""Thin Celery wrappers: take ids and ISO dates (JSON only), reload, call one service."""
+
+from __future__ import annotations
+
+import smtplib
+from datetime import date
+
+from celery import shared_task
+
+from employers import digest
+
+
+@shared_task
+def send_followup_digests() -> int:
+    """Beat, daily at 07:00 Europe/Amsterdam: one task per person with follow-ups due."""
+    day = digest.digest_day()
+    recipients = digest.digest_recipients(day)
+    for user_id in recipients:
+        send_followup_digest.delay_on_commit(user_id, day.isoformat())
+    return len(recipients)
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=60,
+    retry_backoff_max=900,
+    max_retries=5,
+)
+def send_followup_digest(user_id: int, day: str) -> str:
+    return digest.digest_send(user_id=user_id, day=date.fromisoformat(day))

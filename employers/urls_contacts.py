@@ -1,0 +1,16 @@
+"""URLs of the contact log, included from employers/urls.py (namespace ``employers``)."""
+
+from django.urls import path
+
+from employers import views_contacts as views
+
+urlpatterns = [
+    path("contacts/new/", views.ContactCreateView.as_view(), name="contact-create"),
+    path("contacts/<int:pk>/edit/", views.ContactEditView.as_view(), name="contact-edit"),
+    path("contacts/lookup/", views.EmployerLookupView.as_view(), name="contact-lookup"),
+    path("follow-ups/<int:pk>/done/", views.FollowUpCompleteView.as_view(), name="followup-complete"),
+    path("my-work/", views.MyWorkView.as_view(), name="my-work"),
+    path("people/<int:user_id>/", views.PersonView.as_view(), name="person"),
+    path("team/", views.TeamView.as_view(), name="team"),
+    path("<int:pk>/timeline/", views.TimelineView.as_view(), name="timeline"),
+]
