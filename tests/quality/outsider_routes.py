@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from tests.factories import EmployerFactory
+
 # URL keyword arguments that name one object.
 OBJECT_KWARGS = frozenset({"pk", "id", "code", "slug", "token", "employer_pk", "event_pk", "candidate_pk", "user_id"})
 
@@ -13,7 +15,33 @@ Maker = Callable[[dict[str, Any]], dict[str, Any]]
 
 NOT_REGION_A_NETWORK = ["adviser_b", "guide_b", "awvn"]
 
+
+def _contact(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.contacts.factories import ContactFactory
+
+    return {"pk": ContactFactory(employer=EmployerFactory(region_id="AM18"), by=cast["adviser_a"]).pk}
+
+
+def _follow_up(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.contacts.factories import FollowUpFactory
+
+    return {"pk": FollowUpFactory(employer=EmployerFactory(region_id="AM18"), owner=cast["adviser_a"]).pk}
+
+
+def _employer(cast: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": EmployerFactory(region_id="AM18").pk}
+
+
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
+    # The contact log of region A.
+    "contact-detail": (_contact, NOT_REGION_A_NETWORK),
+    "employers:contact-edit": (_contact, NOT_REGION_A_NETWORK),
+    "follow-up-detail": (_follow_up, NOT_REGION_A_NETWORK),
+    "follow-up-complete": (_follow_up, NOT_REGION_A_NETWORK),
+    "employers:followup-complete": (_follow_up, NOT_REGION_A_NETWORK),
+    "employers:timeline": (_employer, NOT_REGION_A_NETWORK),
+    # A person's IPS figures: themselves and their coordinator only.
+    "employers:person": (lambda cast: {"user_id": cast["guide_a"].pk}, ["adviser_a", *NOT_REGION_A_NETWORK]),
     # Dashboards of region A: only its advisers and coordinator.
     "reports:region-detail": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),

@@ -71,10 +71,11 @@ def test_outsiders_get_404_on_every_method(route_name: str, cast: dict[str, Any]
     is_api = url.startswith("/api/")
     for outsider in outsiders:
         client = api(cast[outsider]) if is_api else web(cast[outsider])
+        answers = {}
         for method in ("get", "post", "put", "patch", "delete"):
-            response = getattr(client, method)(url)
-            assert response.status_code in (404, 405), (
-                f"{outsider} {method.upper()} {url} -> {response.status_code}, expected 404"
+            answers[method] = getattr(client, method)(url).status_code
+            # 405 is for a method the route does not serve at all, for anyone.
+            assert answers[method] in (404, 405), (
+                f"{outsider} {method.upper()} {url} -> {answers[method]}, expected 404"
             )
-            if method == "get":
-                assert response.status_code == 404, f"{outsider} GET {url} -> {response.status_code}"
+        assert 404 in answers.values(), f"{outsider}: {url} served no method with 404: {answers}"
