@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from crm.models import Region
+from crm.models import Membership, Region, Role
 from crm.reports.periods import AMSTERDAM, Period, current_quarter_start
-from employers.models import Employer, Stage, StageChange
+from employers.models import Channel, Contact, Employer, Stage, StageChange
+from employers.selectors_contacts import ips_figures, ips_weeks
 
 STAGES = [s.value for s in Stage]
 
@@ -71,12 +73,61 @@ def network_figures(region_codes: list[str], period: Period) -> dict[str, dict[s
     return out
 
 
+def contact_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
+    """Per region: contacts with its employers per month and channel (one grouped query)."""
+    channels = [c.value for c in Channel]
+    counts: dict[str, dict[str, dict[str, int]]] = {code: {} for code in region_codes}
+    rows = (
+        Contact.objects.filter(employer__region_id__in=region_codes, when__gte=period.start, when__lt=period.end)
+        .annotate(month=TruncMonth("when", tzinfo=AMSTERDAM))
+        .values("employer__region_id", "month", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        month = counts[row["employer__region_id"]].setdefault(_month_key(row["month"]), dict.fromkeys(channels, 0))
+        month[row["channel"]] += row["n"]
+    out = {}
+    for code in region_codes:
+        per_month = [
+            {"month": m["month"], **counts[code].get(m["month"], dict.fromkeys(channels, 0))}
+            for m in _per_month(period, {})
+        ]
+        out[code] = {"per_month": per_month, "total": sum(sum(m[c] for c in channels) for m in per_month)}
+    return out
+
+
+def ips_region_figures(region_code: str) -> dict[str, Any]:
+    """Face-to-face employer contacts per guide of the region per ISO week, the last 12 weeks."""
+    guides = list(
+        Membership.objects.filter(region_id=region_code, role=Role.GUIDE)
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
+    figures = ips_figures([m.user_id for m in guides])
+    target = settings.IPS_WEEKLY_TARGET
+    return {
+        "target": target,
+        "weeks": [monday.isoformat() for monday in ips_weeks()],
+        "guides": [
+            {
+                "name": m.user.get_full_name() or m.user.username,
+                "per_week": figures[m.user_id],
+                "weeks_on_target": sum(1 for n in figures[m.user_id] if n >= target),
+            }
+            for m in guides
+        ],
+    }
+
+
 def region_figures(region: Region, period: Period) -> dict[str, Any]:
     return {
         "region": {"code": region.code, "name": region.name},
         "period": {"key": period.key, "label": period.label, "start": period.start, "end": period.end},
         "generated_at": timezone.now(),
         "network": network_figures([region.code], period)[region.code],
+        "contacts": contact_figures([region.code], period)[region.code],
+        "ips": ips_region_figures(region.code),
     }
 
 
@@ -84,6 +135,7 @@ def national_figures(period: Period) -> dict[str, Any]:
     regions = list(Region.objects.order_by("code").values_list("code", "name"))
     codes = [code for code, _name in regions]
     network = network_figures(codes, period)
+    contacts = contact_figures(codes, period)
     rows = []
     for code, name in regions:
         rows.append(
@@ -93,6 +145,7 @@ def national_figures(period: Period) -> dict[str, Any]:
                 "employers": network[code]["employers"],
                 "open_or_further": network[code]["open_or_further"],
                 "new_open": sum(m["count"] for m in network[code]["new_open_per_month"]),
+                "contacts": contacts[code]["total"],
             }
         )
     return {

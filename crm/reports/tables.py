@@ -9,7 +9,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from crm.reports.charts import Series, bar_chart, column_chart
-from employers.models import Stage
+from employers.models import Channel, Stage
 
 
 @dataclass
@@ -39,12 +39,50 @@ def region_tables(figures: dict[str, Any]) -> list[Table]:
             [_("Month"), _("New open employers")],
             [[m["month"], m["count"]] for m in network["new_open_per_month"]],
         ),
+        _contact_table(figures),
+        _ips_table(figures),
     ]
+
+
+def _contact_table(figures: dict[str, Any]) -> Table:
+    channels = list(Channel)
+    return Table(
+        "contacts",
+        _("Contacts with employers per month, by channel"),
+        [_("Month"), *[str(c.label) for c in channels], _("Total")],
+        [
+            [m["month"], *[m[c.value] for c in channels], sum(m[c.value] for c in channels)]
+            for m in figures["contacts"]["per_month"]
+        ],
+    )
+
+
+def _ips_table(figures: dict[str, Any]) -> Table:
+    ips = figures["ips"]
+    return Table(
+        "ips",
+        _("Face-to-face employer contacts per guide per week (target %(target)s)") % {"target": ips["target"]},
+        [_("Guide"), *[f"{_('wk')} {w[5:]}" for w in ips["weeks"]], _("Weeks on target")],
+        [[g["name"], *g["per_week"], g["weeks_on_target"]] for g in ips["guides"]],
+    )
 
 
 def region_charts(figures: dict[str, Any]) -> dict[str, SafeString]:
     network = figures["network"]
+    contacts = figures["contacts"]["per_month"]
+    ips = figures["ips"]
     return {
+        "contacts": column_chart(
+            _("Contacts with employers per month, by channel"),
+            [_month_label(m["month"]) for m in contacts],
+            [Series(str(c.label), [m[c.value] for m in contacts]) for c in Channel],
+        ),
+        "ips": bar_chart(
+            _("Average face-to-face employer contacts per week, last 12 weeks, per guide"),
+            [g["name"] for g in ips["guides"]],
+            [sum(g["per_week"]) / len(g["per_week"]) for g in ips["guides"]],
+            target=ips["target"],
+        ),
         "stages": bar_chart(
             _("Employers per network stage"),
             [str(Stage(s).label) for s in network["stages"]],
@@ -64,6 +102,7 @@ NATIONAL_COLUMNS = [
     ("employers", lambda: _("Employers")),
     ("open_or_further", lambda: _("Open, active or ambassador")),
     ("new_open", lambda: _("New open in period")),
+    ("contacts", lambda: _("Contacts in period")),
 ]
 
 

@@ -73,12 +73,13 @@ def test_national_figures_list_all_35_regions_without_personal_data(db):
     assert len(figures["regions"]) == 35
     row = next(r for r in figures["regions"] if r["code"] == "AM18")
     assert row["open_or_further"] == 1
-    assert set(row) == {"code", "name", "employers", "open_or_further", "new_open"}
+    assert set(row) == {"code", "name", "employers", "open_or_further", "new_open", "contacts"}
 
 
-def test_region_figures_query_count_does_not_grow(django_assert_num_queries):
+def test_region_figures_query_count_does_not_grow(django_assert_num_queries, guide_a):
     region = Region.objects.get(code="AM18")
     for _ in range(30):
         EmployerFactory(region_id="AM18")
-    with django_assert_num_queries(3):  # stages, quarter changes, new open per month
+    # stages, quarter changes, new open per month, contacts per month, guides, their IPS counts
+    with django_assert_num_queries(6):
         region_figures(region, parse_period("year"))
