@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from axe_playwright_python.sync_playwright import Axe  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 from crm.demo import DEMO_PASSWORD  # noqa: E402
+from tests.workers import start_worker, stop_worker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "e2e-screenshots"
@@ -65,31 +65,9 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 @pytest.fixture
 def worker(live_server: Any) -> Iterator[subprocess.Popen]:
     """A real Celery worker process on the test database and the test Redis."""
-    from django.db import connection
-
-    db = connection.settings_dict
-    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-    env = {**os.environ, "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"}
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "crm",
-            "worker",
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    process = start_worker()
     yield process
-    process.terminate()
-    process.wait(timeout=30)
+    stop_worker(process)
 
 
 def shot(page: Page, name: str) -> Path:

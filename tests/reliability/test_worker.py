@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -14,6 +11,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from crm.celery import app
+from tests.workers import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -22,29 +20,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def worker():
     queue = f"test-{uuid.uuid4().hex[:8]}"  # our own queue: no other worker takes our tasks
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "crm",
-            "worker",
-            "-Q",
-            queue,
-            "--pool=solo",
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-        ],
-        cwd=ROOT,
-        env=os.environ.copy(),
-    )
-    try:
-        yield queue
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    process = start_worker(queue=queue)
+    yield queue
+    stop_worker(process)
 
 
 def test_worker_runs_the_beat_heartbeat_through_redis(worker):
