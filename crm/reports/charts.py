@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 PALETTE = ["#0b5394", "#e69138", "#38761d", "#a61c00", "#674ea7", "#45818e", "#bf9000", "#666666"]
 
@@ -46,7 +47,8 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], *, tar
         x = left + width * target / top
         parts.append(
             f'<line x1="{x:.1f}" x2="{x:.1f}" y1="0" y2="{height}" stroke="#a1161b" stroke-dasharray="4 3" '
-            f'stroke-width="2"/>'
+            f'stroke-width="2"/><text x="{x + 4:.1f}" y="{height - 2}" font-size="11" fill="#a1161b">'
+            f"{escape(_('target'))} {_fmt(target)}</text>"
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -56,15 +58,15 @@ def column_chart(
     title: str, labels: Sequence[str], series: Sequence[Series], *, target: float | None = None
 ) -> SafeString:
     """Stacked columns per label (e.g. per month), with a legend and an optional target line."""
-    left, bottom, plot_h, col_w, gap = 40, 40, 180, 26, 12
+    left, bottom, plot_h, col_w, gap, pad = 40, 40, 180, 26, 12, 16
     width = left + len(labels) * (col_w + gap) + 20
     legend_h = 22 * ((len(series) + 3) // 4)
     totals = [sum(s.values[i] for s in series) for i in range(len(labels))]
     top = max([*totals, target or 0, 1])
-    height = plot_h + bottom + legend_h + 10
+    height = plot_h + bottom + legend_h + 10 + pad
     parts = [
         f'<svg class="chart" role="img" viewBox="0 0 {max(width, 420)} {height}" width="100%" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>',
+        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title><g transform="translate(0 {pad})">',
         f'<line x1="{left}" x2="{width}" y1="{plot_h + 10}" y2="{plot_h + 10}" stroke="#8a939e"/>',
         f'<text x="{left - 6}" y="{20}" text-anchor="end" font-size="11" fill="#4b5563">{_fmt(top)}</text>',
         f'<text x="{left - 6}" y="{plot_h + 10}" text-anchor="end" font-size="11" fill="#4b5563">0</text>',
@@ -104,7 +106,12 @@ def column_chart(
                 f'<rect x="{lx}" y="{ly}" width="12" height="12" fill="{PALETTE[s_index % len(PALETTE)]}"/>'
                 f'<text x="{lx + 16}" y="{ly + 11}" font-size="12" fill="#1b1f24">{escape(s.label)}</text>'
             )
-    parts.append("</svg>")
+    if not any(totals):
+        parts.append(
+            f'<text x="{(left + width) / 2}" y="{plot_h / 2}" text-anchor="middle" font-size="13" '
+            f'fill="#4b5563">{escape(_("No data in this period"))}</text>'
+        )
+    parts.append("</g></svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
