@@ -48,9 +48,7 @@ def upcoming_or_past(events: QuerySet[Event], past: bool) -> QuerySet[Event]:
 
 
 def invite_state_subquery() -> Any:
-    return Subquery(
-        OutboundEmail.objects.filter(invitation=OuterRef("pk"), kind=EmailKind.INVITE).values("state")[:1]
-    )
+    return Subquery(OutboundEmail.objects.filter(invitation=OuterRef("pk"), kind=EmailKind.INVITE).values("state")[:1])
 
 
 def event_invitations(event: Event) -> QuerySet[Invitation]:

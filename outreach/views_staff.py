@@ -48,6 +48,7 @@ from outreach.services import (
     walk_in_add,
 )
 
+
 def exclusion_label(reason: str) -> str:
     return {
         ExclusionReason.OPTED_OUT: _("Opted out of mail"),
@@ -132,7 +133,8 @@ class EventEditView(StaffView):
         event = self.event(pk)
         if not _editable(request, event):
             return redirect("outreach:event-detail", event.pk)
-        return _render_event_form(request, EventForm(instance=event, user=request.user), speaker_formset(event=event), event)
+        form = EventForm(instance=event, user=request.user)
+        return _render_event_form(request, form, speaker_formset(event=event), event)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
@@ -322,9 +324,7 @@ class EventInviteView(StaffView):
             return self._render(request, event, form, status=400)
         messages.success(
             request,
-            ngettext(
-                "%(count)d invitation is on its way.", "%(count)d invitations are on their way.", len(created)
-            )
+            ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", len(created))
             % {"count": len(created)},
         )
         return redirect("outreach:event-detail", event.pk)
@@ -475,4 +475,3 @@ class AgendaConfirmView(RoleRequiredMixin, View):
 def _agenda_back(request: HttpRequest) -> str:
     query = request.POST.get("back", "")
     return reverse("outreach:agenda") + (f"?{query}" if query and "\n" not in query else "")
-
