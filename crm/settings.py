@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
 }
+# Several models have a "state" field with their own choices: name the outreach ones.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "EventStateEnum": "outreach.models.EventState",
+    "OutboundEmailStateEnum": "outreach.models.EmailState",
+}
 
 # --- Security -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

@@ -180,6 +180,9 @@ class EventDetailView(StaffView):
             "can_invite": event.state == EventState.PUBLISHED and not event.has_started(),
             "can_check_in": event.state in (EventState.PUBLISHED, EventState.HELD),
             "can_edit": event.state in (EventState.DRAFT, EventState.PUBLISHED),
+            "public_url": ""
+            if event.state == EventState.DRAFT
+            else request.build_absolute_uri(reverse("outreach:public-event", args=[event.slug])),
         }
         return render(request, "outreach/staff/event_detail.html", context)
 
