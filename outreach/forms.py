@@ -31,6 +31,14 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}"
 
 
+class HttpsURLField(forms.URLField):
+    """A link typed without a scheme is taken as https (Django 6's default)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class EventForm(DescribedFieldsMixin, forms.ModelForm):
     """Times are entered and shown in Europe/Amsterdam (the project's TIME_ZONE)."""
 
@@ -42,6 +50,7 @@ class EventForm(DescribedFieldsMixin, forms.ModelForm):
             "region", "title", "description", "starts_at", "ends_at", "venue_name", "venue_address",
             "online_url", "practical_info", "capacity", "linkedin_url", "next_step",
         ]  # fmt: skip
+        field_classes = {"online_url": HttpsURLField, "linkedin_url": HttpsURLField}
         widgets = {
             "starts_at": _datetime_widget(),
             "ends_at": _datetime_widget(),
