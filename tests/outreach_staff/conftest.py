@@ -52,4 +52,6 @@ def network(region_a: Any, region_b: Any) -> SimpleNamespace:
 @pytest.fixture(autouse=True)
 def _english(client: Any) -> None:
     """The assertions read the English strings; one test checks the Dutch page on purpose."""
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

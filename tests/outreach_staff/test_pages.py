@@ -456,7 +456,7 @@ def test_a_contact_person_factory_is_region_a_by_default():
 
 def test_the_pages_speak_dutch_by_default(cast, web, event_a, network):
     client = web(cast["adviser_a"])
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "nl"
+    client.cookies.pop("django_language", None)  # no choice made: Dutch
     assert "Nieuwe sessie" in client.get(reverse("outreach:event-list")).content.decode()
     body = _preview(client, event_a, "stages=open").content.decode()
     assert "1 uitnodiging versturen" in body and "Afgemeld voor mail" in body
