@@ -187,7 +187,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         label=_("Hand-picked contact persons"),
         queryset=ContactPerson.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Added to whoever the filters find. Hold Ctrl (or Cmd) to choose several."),
     )
 
@@ -199,6 +199,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         self.fields["earlier_event"].queryset = (
             Event.objects.filter(region__in=codes).public().exclude(pk=event.pk).order_by("-starts_at")
         )
+        self.fields["persons"].widget.attrs["data-option-filter"] = _("Search by name or employer")
         self.fields["persons"].queryset = (
             ContactPerson.objects.filter(employer__region__in=codes)
             .select_related("employer")
@@ -232,6 +233,7 @@ class WalkInForm(DescribedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contact_person"]
+        field.widget.attrs["data-option-filter"] = _("Search by name or employer")
         field.queryset = (
             ContactPerson.objects.filter(employer__region=event.region_id)
             .exclude(invitations__event=event)
