@@ -180,6 +180,8 @@ class EventDetailView(StaffView):
             "can_invite": event.state == EventState.PUBLISHED and not event.has_started(),
             "can_check_in": event.state in (EventState.PUBLISHED, EventState.HELD),
             "can_edit": event.state in (EventState.DRAFT, EventState.PUBLISHED),
+            # Held by hand once it has begun; the beat tick does it anyway after the end.
+            "can_mark_held": event.state == EventState.PUBLISHED and event.has_started(),
             "public_url": ""
             if event.state == EventState.DRAFT
             else request.build_absolute_uri(reverse("outreach:public-event", args=[event.slug])),
