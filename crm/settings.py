@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Trigram lookups for the employer search (pg_trgm); harmless on SQLite, where search falls back.
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -214,6 +216,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "state"/"stage" field; name their choice sets explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "NetworkStageEnum": "employers.models.network.Stage",
+        "OpeningStateEnum": "employers.models.network.OpeningState",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------
