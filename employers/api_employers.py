@@ -164,7 +164,10 @@ class EmployerViewSet(viewsets.ModelViewSet):
 
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
-    write_roles = NETWORK_WRITE
+    # Every network role passes the role gate on writes, so that someone of another region gets
+    # the object's 404; the object check (editable_by) then gives a guide of the region 403.
+    write_roles = NETWORK_READ
+    action_roles = {"create": NETWORK_WRITE}
     serializer_class = EmployerSerializer
     filterset_class = EmployerFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
 
 from crm.models import Membership, Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, region_codes
@@ -47,10 +48,13 @@ def _employers(request: Any) -> QuerySet[Employer]:
     return Employer.objects.visible_to(_user(request))
 
 
+class _UserField(ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
 class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.extra["label_from_instance"] = lambda user: user.get_full_name() or user.username
+    field_class = _UserField
 
 
 def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employer]:

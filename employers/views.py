@@ -33,10 +33,15 @@ PER_PAGE = 25
 
 
 class NetworkReadView(RoleRequiredMixin, View):
-    """Everyone of the network reads; advisers and coordinators write."""
+    """Everyone of the network reads; advisers and coordinators write.
+
+    The role gate lets every network role through on writes too, so that someone of another
+    region gets the object's 404 (never a 403 that confirms it exists); ``_editable`` then
+    refuses a guide of the employer's own region with 403.
+    """
 
     read_roles = NETWORK_READ
-    write_roles = NETWORK_WRITE
+    write_roles = NETWORK_READ
 
 
 class NetworkPartView(RoleRequiredMixin, View):
@@ -142,6 +147,7 @@ class EmployerDetailView(NetworkReadView):
 class EmployerCreateView(NetworkReadView):
     template_name = "employers/employer_form.html"
     read_roles = NETWORK_WRITE
+    write_roles = NETWORK_WRITE
 
     def get(self, request: HttpRequest) -> HttpResponse:
         return _render_form(request, self.template_name, EmployerForm(user=request.user))
