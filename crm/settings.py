@@ -214,6 +214,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "CandidateStateEnum": "candidates.models.CandidateState",
+        "MatchStateEnum": "candidates.models.MatchState",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------
