@@ -4,4 +4,5 @@ app_name = "employers"
 
 urlpatterns: list = [
     path("", include("employers.urls_contacts")),
+    path("", include("employers.urls_import")),
 ]

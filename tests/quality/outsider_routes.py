@@ -32,7 +32,18 @@ def _employer(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": EmployerFactory(region_id="AM18").pk}
 
 
+def _import_batch(cast: dict[str, Any]) -> dict[str, Any]:
+    from crm.models import Region
+    from employers.importing import import_check
+
+    raw = b"Naam;KvK\r\nGeheim B.V.;99999999\r\n"
+    batch = import_check(by=cast["adviser_a"], region=Region.objects.get(code="AM18"), filename="x.csv", raw=raw)
+    return {"pk": batch.pk}
+
+
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
+    # Imports of region A: its advisers and coordinator only (guides read the network, not imports).
+    "employers:import-preview": (_import_batch, ["guide_a", *NOT_REGION_A_NETWORK]),
     # The contact log of region A.
     "contact-detail": (_contact, NOT_REGION_A_NETWORK),
     "employers:contact-edit": (_contact, NOT_REGION_A_NETWORK),
