@@ -28,7 +28,8 @@ from candidates.models import (
 )
 from crm.models import AuditEntry, Role
 from crm.scoping import region_codes
-from employers.models import Accommodation, Employer, Opening
+from employers.models import Accommodation, Employer, Opening, Stage
+from employers.services import employer_change_stage
 
 CANDIDATE_FIELDS = (
     "real_name", "pc4", "sbi_sections", "work_kinds", "hours_min", "hours_max", "max_travel_km",
@@ -231,6 +232,9 @@ def placement_create(
     match_set_state(candidate=candidate, employer=employer, state=MatchState.PLACED, by=by, opening=opening)
     Candidate.objects.filter(pk=candidate.pk).update(state=CandidateState.PLACED)
     candidate.state = CandidateState.PLACED
+    if employer.stage in (Stage.INTERESTED, Stage.OPEN):
+        # "active" is the stage of an employer that has hosted a placement (DESIGN.md, Domain).
+        employer_change_stage(employer=employer, by=by, stage=Stage.ACTIVE)
     AuditEntry.record(
         "candidates.placement.created", target=placement, actor=by, data={"employer": employer.pk, "method": method}
     )
