@@ -225,6 +225,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "NetworkStageEnum": "employers.models.network.Stage",
         "OpeningStateEnum": "employers.models.network.OpeningState",
+        "CandidateStateEnum": "candidates.models.CandidateState",
+        "MatchStateEnum": "candidates.models.MatchState",
     },
 }
 
@@ -266,6 +268,16 @@ CONTACT_EDIT_WINDOW_HOURS = env.int("CONTACT_EDIT_WINDOW_HOURS", 24, minimum=0)
 # An owned open/active/ambassador employer without a contact for this long shows as going cold.
 EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
 PLACEMENTS_YEARLY_TARGET = 100
+# Candidates are anonymised this many months after their trajectory ended (daily beat job).
+CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
+CELERY_BEAT_SCHEDULE["candidate-durable-checks"] = {
+    "task": "candidates.tasks.prompt_durable_checks",
+    "schedule": crontab(hour=6, minute=30),
+}
+CELERY_BEAT_SCHEDULE["candidate-retention"] = {
+    "task": "candidates.tasks.anonymise_candidates",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 LOGGING = {
     "version": 1,
