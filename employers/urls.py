@@ -18,4 +18,5 @@ urlpatterns: list = [
     path("<int:pk>/openings/new/", views.OpeningCreateView.as_view(), name="opening-create"),
     path("openings/<int:pk>/edit/", views.OpeningEditView.as_view(), name="opening-edit"),
     path("", include("employers.urls_contacts")),
+    path("", include("employers.urls_import")),
 ]

@@ -1,0 +1,211 @@
+"""Load the plain data that ``candidates.matching`` scores, in a handful of indexed queries.
+
+How it stays fast over 100,000 employers (tests/bench/bench_matching.py):
+
+1. The PC4 areas in the candidate's reach: a lat/lon bounding box in SQL over ``PostcodeArea``
+   (4,000 rows), then the exact great-circle distance in Python. That gives ``{pc4: km}``.
+2. Employers in those PC4 areas: the PC4 codes are merged into runs of consecutive codes and
+   each run becomes ``postcode BETWEEN '1012' AND '1015~'`` on the existing ``employer_postcode``
+   index (Dutch postcodes are ordered geographically, so a circle is a few dozen runs). Only the
+   columns we need, with ``values_list``; stage and do-not-contact are filtered in the same query.
+3. For the employers in reach: open openings, the accommodations the candidate needs, the last
+   contact, earlier placements, and this candidate's matches, one query each, each restricted
+   by the same postcode runs (no long ``IN`` lists).
+
+``'~'`` sorts after every character a postcode holds (digits, space, letters) in the byte order
+of the C collation our databases use, and in SQLite's binary order.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from candidates.matching import MATCHABLE_STAGES, WARM_CONTACT_DAYS, EmployerData, OpeningData, Result, Wishes, rank
+from candidates.models import Candidate, Match, Placement
+from crm.models import PostcodeArea
+from employers.models import Contact, Employer, Opening, OpeningState
+
+EARTH_KM = 6371.0
+KM_PER_DEGREE_LAT = 111.2
+DEFAULT_LIMIT = 50
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def areas_in_reach(pc4: str, km: float) -> dict[str, float]:
+    """``{pc4: km}`` for every PC4 area whose centroid lies within ``km`` of ``pc4``'s centroid."""
+    origin = PostcodeArea.objects.filter(pc4=pc4).values_list("latitude", "longitude").first()
+    if origin is None:
+        return {}
+    lat, lon = origin
+    dlat = km / KM_PER_DEGREE_LAT
+    dlon = km / (KM_PER_DEGREE_LAT * max(0.01, math.cos(math.radians(lat))))
+    box = PostcodeArea.objects.filter(
+        latitude__range=(lat - dlat, lat + dlat), longitude__range=(lon - dlon, lon + dlon)
+    ).values_list("pc4", "latitude", "longitude")
+    reach = {}
+    for code, a_lat, a_lon in box:
+        d = distance_km(lat, lon, a_lat, a_lon)
+        if d <= km:
+            reach[code] = d
+    return reach
+
+
+def pc4_runs(codes: Iterable[str]) -> list[tuple[str, str]]:
+    """Consecutive PC4 codes merged: ``["1011", "1012", "1014"]`` -> ``[("1011", "1012"), ("1014", "1014")]``."""
+    runs: list[list[int]] = []
+    for number in sorted(int(c) for c in codes):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return [(f"{a:04d}", f"{b:04d}") for a, b in runs]
+
+
+def reach_q(runs: list[tuple[str, str]], prefix: str = "") -> Q:
+    """Employers (through ``prefix``) whose postcode lies in one of the runs, still matchable."""
+    where = Q()
+    for low, high in runs:
+        where |= Q(**{f"{prefix}postcode__gte": low, f"{prefix}postcode__lte": f"{high}~"})
+    return where & Q(**{f"{prefix}stage__in": sorted(MATCHABLE_STAGES), f"{prefix}do_not_contact": False})
+
+
+def events_attended(employer_ids: list[int]) -> dict[int, int]:
+    """HOOK for the outreach app: ``{employer id: knowledge sessions attended}``.
+
+    Empty until outreach (Event/Invitation with attendance) is merged; then count attended
+    invitations per employer here. ``candidates`` may import ``outreach``, never the reverse.
+    """
+    return {}
+
+
+def _openings(runs: list[tuple[str, str]]) -> dict[int, list[OpeningData]]:
+    rows = (
+        Opening.objects.filter(reach_q(runs, "employer__"), state=OpeningState.OPEN)
+        .order_by("employer_id", "hours_min", "id")
+        .values_list("employer_id", "id", "title", "hours_min", "hours_max")
+    )
+    found: dict[int, list[OpeningData]] = {}
+    for employer_id, pk, title, low, high in rows:
+        found.setdefault(employer_id, []).append(OpeningData(pk, title, low, high))
+    return found
+
+
+def _accommodations(runs: list[tuple[str, str]], needed: frozenset[str]) -> dict[int, set[str]]:
+    if not needed:
+        return {}
+    through = Employer.accommodations.through
+    rows = through.objects.filter(reach_q(runs, "employer__"), accommodation_id__in=sorted(needed))
+    found: dict[int, set[str]] = {}
+    for employer_id, code in rows.values_list("employer_id", "accommodation_id"):
+        found.setdefault(employer_id, set()).add(code)
+    return found
+
+
+def _last_contacts(runs: list[tuple[str, str]]) -> dict[int, tuple[Any, str, str]]:
+    since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
+    rows = (
+        Contact.objects.filter(reach_q(runs, "employer__"), when__gte=since)
+        .order_by("employer_id", "-when")
+        .values_list("employer_id", "when", "channel", "by__first_name", "by__username")
+    )
+    if connection.vendor == "postgresql":
+        rows = rows.distinct("employer_id")  # one row per employer; SQLite (demo) keeps the first below
+    found: dict[int, tuple[Any, str, str]] = {}
+    for employer_id, when, channel, first_name, username in rows:
+        found.setdefault(employer_id, (when, channel, first_name or username))
+    return found
+
+
+def _placements(runs: list[tuple[str, str]]) -> dict[int, int]:
+    rows = Placement.objects.filter(reach_q(runs, "employer__")).values("employer_id").annotate(n=Count("id"))
+    return {row["employer_id"]: row["n"] for row in rows}
+
+
+def candidate_wishes(candidate: Candidate, max_km: float | None = None) -> Wishes:
+    km = float(candidate.max_travel_km)
+    return Wishes(
+        sbi_sections=frozenset(candidate.sbi_sections or ()),
+        hours_min=candidate.hours_min,
+        hours_max=candidate.hours_max,
+        max_km=min(km, max_km) if max_km else km,
+        accommodations=frozenset(a.pk for a in candidate.accommodations_needed.all()),
+    )
+
+
+def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") -> list[EmployerData]:
+    """Everything ``rank`` needs about the employers in the candidate's reach."""
+    reach = areas_in_reach(candidate.pc4, wishes.max_km)
+    if not reach:
+        return []
+    runs = pc4_runs(reach)
+    employers = Employer.objects.filter(reach_q(runs))
+    if sector:
+        employers = employers.filter(sbi_section=sector)
+    rows = [
+        row
+        for row in employers.values_list("id", "legal_name", "trade_name", "sbi_section", "postcode", "stage", "region")
+        if row[4][:4] in reach
+    ]
+    if not rows:
+        return []
+    openings = _openings(runs)
+    offered = _accommodations(runs, wishes.accommodations)
+    contacts = _last_contacts(runs)
+    placements = _placements(runs)
+    events = events_attended([row[0] for row in rows])
+    matches = {
+        m["employer_id"]: m
+        for m in Match.objects.filter(candidate=candidate).values("employer_id", "state", "declined_reason")
+    }
+    today = timezone.localdate()
+    result = []
+    for pk, legal, trade, sbi, postcode, stage, region in rows:
+        contact = contacts.get(pk)
+        match = matches.get(pk, {})
+        result.append(
+            EmployerData(
+                id=pk,
+                name=trade or legal,
+                distance_km=reach[postcode[:4]],
+                stage=stage,
+                sbi_section=sbi,
+                region_id=region,
+                accommodations=frozenset(offered.get(pk, ())),
+                openings=tuple(openings.get(pk, ())),
+                last_contact_days=(today - timezone.localdate(contact[0])).days if contact else None,
+                last_contact_by=contact[2] if contact else "",
+                last_contact_channel=contact[1] if contact else "",
+                events_attended=events.get(pk, 0),
+                placements=placements.get(pk, 0),
+                match_state=match.get("state", ""),
+                declined_reason=match.get("declined_reason", ""),
+            )
+        )
+    return result
+
+
+def candidate_matches(
+    candidate: Candidate,
+    *,
+    max_km: float | None = None,
+    sector: str = "",
+    only_with_openings: bool = False,
+    limit: int | None = DEFAULT_LIMIT,
+) -> list[Result]:
+    """The ranked matches of one candidate (the caller has checked that the user may see it)."""
+    wishes = candidate_wishes(candidate, max_km)
+    employers = load_employers(candidate, wishes, sector=sector)
+    return rank(wishes, employers, only_with_openings=only_with_openings, sector=sector, limit=limit)
