@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Trigram lookups for the employer search (pg_trgm); harmless on SQLite, where search falls back.
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -132,6 +134,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     # Follow-ups due and overdue, one mail per person per day (DigestRun makes a rerun harmless).
     "followup-digest": {"task": "employers.tasks.send_followup_digests", "schedule": crontab(hour=7, minute=0)},
+    # Outreach: queue the reminders and follow-ups that are due, then sweep the outbox.
+    "outreach-tick": {
+        "task": "outreach.tasks.tick",
+        "schedule": timedelta(seconds=env.int("OUTREACH_TICK_SECONDS", 60, minimum=1)),
+    },
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
@@ -214,7 +221,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "state"/"stage" field; name their choice sets explicitly.
     "ENUM_NAME_OVERRIDES": {
+        "NetworkStageEnum": "employers.models.network.Stage",
+        "OpeningStateEnum": "employers.models.network.OpeningState",
         "CandidateStateEnum": "candidates.models.CandidateState",
         "MatchStateEnum": "candidates.models.MatchState",
     },
@@ -275,3 +285,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
 }
+
+# --- Outreach (knowledge sessions) -------------------------------------------------------
+# Local hour (Europe/Amsterdam) at which reminders and follow-ups go out on their day.
+OUTREACH_SEND_HOUR = env.int("OUTREACH_SEND_HOUR", 10, minimum=0)
+# Temporary SMTP failures: wait base * 2^(attempt-1) seconds, at most max, give up after n.
+OUTREACH_RETRY_BASE_SECONDS = env.int("OUTREACH_RETRY_BASE_SECONDS", 60, minimum=0)
+OUTREACH_RETRY_MAX_SECONDS = env.int("OUTREACH_RETRY_MAX_SECONDS", 3600, minimum=0)
+OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", 10, minimum=1)
+# A new outbox row not delivered within this many seconds is handed out again by the sweep.
+OUTREACH_SWEEP_GRACE_SECONDS = env.int("OUTREACH_SWEEP_GRACE_SECONDS", 30, minimum=0)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class OutreachConfig(AppConfig):
     name = "outreach"
     verbose_name = _("Knowledge sessions and outreach")
+
+    def ready(self) -> None:
+        # Invitations and answers join the employer's timeline (employers never imports us).
+        from employers.timeline import TimelineSource, register_source
+        from outreach.timeline import invitation_entries, invitation_keys
+
+        register_source(TimelineSource("invitation", invitation_keys, invitation_entries))

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.factories import EmployerFactory
+from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory
 
 # URL keyword arguments that name one object.
 OBJECT_KWARGS = frozenset({"pk", "id", "code", "slug", "token", "employer_pk", "event_pk", "candidate_pk", "user_id"})
@@ -41,7 +41,29 @@ def _import_batch(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": batch.pk}
 
 
+def _contact_person(cast: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": ContactPersonFactory(employer=EmployerFactory(region_id="AM18")).pk}
+
+
+def _opening(cast: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": OpeningFactory(employer=EmployerFactory(region_id="AM18")).pk}
+
+
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
+    # The employer network of region A (pages and API).
+    "employers:detail": (_employer, NOT_REGION_A_NETWORK),
+    "employers:edit": (_employer, NOT_REGION_A_NETWORK),
+    "employers:stage": (_employer, NOT_REGION_A_NETWORK),
+    "employers:delete": (_employer, NOT_REGION_A_NETWORK),
+    "employers:contact-person-create": (_employer, NOT_REGION_A_NETWORK),
+    "employers:contact-person-edit": (_contact_person, NOT_REGION_A_NETWORK),
+    "employers:opening-create": (_employer, NOT_REGION_A_NETWORK),
+    "employers:opening-edit": (_opening, NOT_REGION_A_NETWORK),
+    "employer-detail": (_employer, NOT_REGION_A_NETWORK),
+    "employer-stage": (_employer, NOT_REGION_A_NETWORK),
+    "employer-stage-history": (_employer, NOT_REGION_A_NETWORK),
+    "contact-person-detail": (_contact_person, NOT_REGION_A_NETWORK),
+    "opening-detail": (_opening, NOT_REGION_A_NETWORK),
     # Imports of region A: its advisers and coordinator only (guides read the network, not imports).
     "employers:import-preview": (_import_batch, ["guide_a", *NOT_REGION_A_NETWORK]),
     # The contact log of region A.

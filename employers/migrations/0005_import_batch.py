@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0002_load_reference_data'),
-        ('employers', '0003_contacts_log'),
+        ('employers', '0004_employer_search_trigram'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,691 @@
+"""Every write of the outreach app: sessions, invitations, answers, attendance, and the outbox.
+
+Services own their transaction; mail is only ever an ``OutboundEmail`` row created in that
+transaction, and delivery is enqueued after commit (``outreach.mail.store``). Views and the API
+call these and turn ``ValidationError`` (field-keyed) into form or JSON errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from crm.models import AuditEntry, Membership, Role
+from crm.scoping import NETWORK_READ, NETWORK_WRITE, has_role, region_codes
+from employers.models import Channel, ContactPerson, FollowUp, Purpose
+from employers.selectors_contacts import local_today
+from employers.services_contacts import contact_log
+from outreach import mail, tokens
+from outreach.models import EmailKind, Event, EventState, Invitation, OutboundEmail, Rsvp, Speaker
+
+MAX_PEOPLE_PER_ANSWER = 10
+FOLLOW_UP_AFTER_DAYS = 7
+
+EVENT_FIELDS = (
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "venue_name",
+    "venue_address",
+    "online_url",
+    "practical_info",
+    "capacity",
+    "linkedin_url",
+    "next_step",
+    "owner",
+)
+# A change to one of these is news for everyone who said yes (update mail, SEQUENCE + 1).
+ATTENDEE_FIELDS = frozenset({"starts_at", "ends_at", "venue_name", "venue_address", "online_url"})
+
+
+@dataclass(frozen=True)
+class AudienceFilters:
+    """Who to invite. Empty lists mean "no restriction" on that axis; at least one axis or
+    ``persons`` must be given. ``persons`` adds hand-picked contact persons."""
+
+    regions: list[str] = field(default_factory=list)
+    stages: list[str] = field(default_factory=list)
+    sbi_sections: list[str] = field(default_factory=list)
+    # Attended (or was invited to) any of these earlier sessions.
+    attended_events: list[int] = field(default_factory=list)
+    invited_events: list[int] = field(default_factory=list)
+    persons: list[int] = field(default_factory=list)
+
+    @property
+    def has_criteria(self) -> bool:
+        return bool(self.regions or self.stages or self.sbi_sections or self.attended_events or self.invited_events)
+
+
+class ExclusionReason:
+    OPTED_OUT = "opted_out"
+    DO_NOT_CONTACT = "do_not_contact"
+    NO_EMAIL = "no_email"
+    ALREADY_INVITED = "already_invited"
+
+    LABELS = {
+        "opted_out": "Opted out of mail",
+        "do_not_contact": "Employer is do-not-contact",
+        "no_email": "No e-mail address",
+        "already_invited": "Already invited",
+    }
+
+
+@dataclass
+class AudiencePreview:
+    """``included``: ContactPerson queryset that would be invited; ``excluded``: a list of
+    ``(contact_person, reason)`` with ``reason`` one of ``ExclusionReason``."""
+
+    included: QuerySet
+    excluded: list[tuple[ContactPerson, str]]
+
+    @property
+    def count(self) -> int:
+        return self.included.count()
+
+
+# --- Checks -----------------------------------------------------------------------------
+
+
+def _check_writer(event_region_id: str, by: Any) -> None:
+    if event_region_id not in region_codes(by, NETWORK_WRITE):
+        raise PermissionDenied(_("Only the advisers and coordinators of the session's region can do this."))
+
+
+def _check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("The session must end after it starts.")})
+
+
+def _check_place(event: Event) -> None:
+    if not (event.venue_address or event.online_url):
+        raise ValidationError({"venue_address": _("Give a venue address or an online link.")})
+
+
+def unique_slug(title: str, starts_at: datetime, exclude_pk: int | None = None) -> str:
+    base = f"{slugify(title)[:90] or 'sessie'}-{timezone.localtime(starts_at):%Y-%m-%d}"
+    slug, n = base, 2
+    while Event.objects.filter(slug=slug).exclude(pk=exclude_pk).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _set_speakers(event: Event, speakers: list[dict]) -> None:
+    event.speakers.all().delete()
+    Speaker.objects.bulk_create(
+        [
+            Speaker(event=event, kind=s.get("kind") or "other", name=s["name"], bio=s.get("bio", ""), position=i)
+            for i, s in enumerate(speakers)
+            if s.get("name")
+        ]
+    )
+
+
+# --- Sessions ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(
+    *,
+    by: Any,
+    region: Any,
+    title: str,
+    starts_at: datetime,
+    ends_at: datetime,
+    speakers: list[dict] | None = None,
+    **fields: Any,
+) -> Event:
+    """Create a draft session (readable unique slug from the title and date). ``fields``: any
+    of description, venue_name, venue_address, online_url, practical_info, capacity,
+    linkedin_url, next_step, owner. ``speakers``: dicts with kind/name/bio. Audited."""
+    region_id = getattr(region, "pk", region)
+    _check_writer(region_id, by)
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"event_create does not take {sorted(unknown)}")
+    _check_times(starts_at, ends_at)
+    fields.setdefault("owner", by)
+    event = Event(
+        region_id=region_id,
+        title=title,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        created_by=by,
+        slug=unique_slug(title, starts_at),
+        **fields,
+    )
+    event.full_clean()
+    event.save()
+    if speakers:
+        _set_speakers(event, speakers)
+    AuditEntry.record("outreach.event.created", target=event, actor=by, data={"region": region_id})
+    return event
+
+
+def _yes_sayers(event: Event) -> QuerySet:
+    """Said yes (with a seat or on the waitlist), with an address to write to."""
+    return event.invitations.filter(rsvp=Rsvp.YES).exclude(contact_person__email="")
+
+
+def _queue_to_invitations(event: Event, kind: str, key_of: Any, invitations: QuerySet, ics_method: str) -> int:
+    context = mail.event_context(event)
+    rows = [
+        mail.invitation_row(inv, kind, key_of(inv), event_context_=context, ics_method=ics_method)
+        for inv in invitations.select_related("contact_person", "event")
+    ]
+    return len(mail.store(rows))
+
+
+@transaction.atomic
+def event_update(*, event: Event, by: Any, speakers: list[dict] | None = None, **changes: Any) -> Event:
+    """Change a session. When a published session's time or place changes, SEQUENCE goes up
+    and everyone who said yes gets an update mail (same calendar UID, key
+    ``event-update:<event>:<seq>:<person>``). Cancelled or held sessions cannot be edited.
+    More capacity offers the freed seats to the waitlist."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _check_writer(event.region_id, by)
+    if event.state in (EventState.CANCELLED, EventState.HELD):
+        raise ValidationError(_("A cancelled or held session cannot be changed."))
+    unknown = set(changes) - set(EVENT_FIELDS)
+    if unknown:
+        raise TypeError(f"event_update does not change {sorted(unknown)}")
+    changed = {name for name, value in changes.items() if getattr(event, name) != value}
+    for name in changed:
+        setattr(event, name, changes[name])
+    _check_times(event.starts_at, event.ends_at)
+    if event.state == EventState.DRAFT and changed & {"title", "starts_at"}:
+        # Links are only handed out once published: a draft's address may still follow its title.
+        event.slug = unique_slug(event.title, event.starts_at, exclude_pk=event.pk)
+    news = event.state == EventState.PUBLISHED and bool(changed & ATTENDEE_FIELDS)
+    if news:
+        event.ics_sequence += 1
+    if event.state == EventState.PUBLISHED:
+        _check_place(event)
+    event.full_clean()
+    event.save()
+    if speakers is not None:
+        _set_speakers(event, speakers)
+    AuditEntry.record(
+        "outreach.event.updated",
+        target=event,
+        actor=by,
+        data={"changed": sorted(changed), "sequence": event.ics_sequence},
+    )
+    if news:
+        seq = event.ics_sequence
+        _queue_to_invitations(
+            event,
+            EmailKind.EVENT_UPDATE,
+            lambda inv: f"event-update:{event.pk}:{seq}:{inv.contact_person_id}",
+            _yes_sayers(event),
+            "PUBLISH",
+        )
+    if "capacity" in changed:
+        _promote_waitlist(event)
+    return event
+
+
+def _awvn_advisers() -> QuerySet:
+    users = Membership.objects.filter(role=Role.AWVN).values("user_id")
+    return get_user_model().objects.filter(pk__in=users, is_active=True).exclude(email="").order_by("pk")
+
+
+def _request_awvn(event: Event, by: Any) -> None:
+    rows = [
+        mail.user_row(
+            user,
+            EmailKind.AWVN_REGISTRATION,
+            f"awvn-registration:{event.pk}:{user.pk}",
+            event=event,
+            context={"requested_by": by},
+            ics_method="PUBLISH",
+        )
+        for user in _awvn_advisers()
+    ]
+    mail.store(rows)
+    if event.awvn_requested_at is None:
+        event.awvn_requested_at = timezone.now()
+        event.save(update_fields=["awvn_requested_at", "updated_at"])
+        AuditEntry.record("outreach.event.awvn_requested", target=event, actor=by)
+
+
+@transaction.atomic
+def event_publish(*, event: Event, by: Any, register_with_awvn: bool = False) -> Event:
+    """Draft → published. With ``register_with_awvn`` every AWVN adviser gets the session with
+    a calendar file (``awvn-registration:<event>:<user>``) and ``awvn_requested_at`` is set."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _check_writer(event.region_id, by)
+    if event.state not in (EventState.DRAFT, EventState.PUBLISHED):
+        raise ValidationError(_("Only a draft session can be published."))
+    if event.has_started():
+        raise ValidationError({"starts_at": _("This session has already started.")})
+    _check_place(event)
+    if event.state == EventState.DRAFT:
+        event.state = EventState.PUBLISHED
+        event.published_at = timezone.now()
+        event.save(update_fields=["state", "published_at", "updated_at"])
+        AuditEntry.record("outreach.event.published", target=event, actor=by)
+    if register_with_awvn:
+        _request_awvn(event, by)
+    return event
+
+
+@transaction.atomic
+def event_register_awvn(*, event: Event, by: Any) -> Event:
+    """Ask AWVN to register an already published session (same mail as at publish; once)."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _check_writer(event.region_id, by)
+    if event.state != EventState.PUBLISHED:
+        raise ValidationError(_("Only a published session can be registered with AWVN."))
+    _request_awvn(event, by)
+    return event
+
+
+@transaction.atomic
+def awvn_confirm(*, event: Event, by: Any, reference: str) -> Event:
+    """The AWVN adviser confirms the registration with AWVN's reference (their only write)."""
+    if not has_role(by, {Role.AWVN}):
+        raise PermissionDenied(_("Only the AWVN adviser confirms a registration."))
+    reference = (reference or "").strip()
+    if not reference:
+        raise ValidationError({"reference": _("Enter AWVN's reference for this session.")})
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.awvn_requested_at is None:
+        raise ValidationError(_("This session was not registered with AWVN."))
+    if event.state == EventState.DRAFT:
+        raise ValidationError(_("A draft session cannot be confirmed."))
+    event.awvn_confirmed_at = event.awvn_confirmed_at or timezone.now()
+    event.awvn_reference = reference[:100]
+    event.awvn_confirmed_by = by
+    event.save(update_fields=["awvn_confirmed_at", "awvn_reference", "awvn_confirmed_by", "updated_at"])
+    AuditEntry.record("outreach.event.awvn_confirmed", target=event, actor=by, data={"reference": reference})
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, event: Event, by: Any, reason: str = "") -> Event:
+    """Draft/published → cancelled; everyone who said yes (seat or waitlist) gets a
+    cancellation with the calendar file (METHOD:CANCEL, same UID, SEQUENCE + 1)."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    _check_writer(event.region_id, by)
+    if event.state not in (EventState.DRAFT, EventState.PUBLISHED):
+        raise ValidationError(_("Only a draft or published session can be cancelled."))
+    was_published = event.state == EventState.PUBLISHED
+    event.state = EventState.CANCELLED
+    event.cancelled_at = timezone.now()
+    event.cancel_reason = reason[:300]
+    event.ics_sequence += 1
+    event.save(update_fields=["state", "cancelled_at", "cancel_reason", "ics_sequence", "updated_at"])
+    AuditEntry.record("outreach.event.cancelled", target=event, actor=by, data={"reason": reason})
+    if was_published:
+        _queue_to_invitations(
+            event,
+            EmailKind.EVENT_CANCEL,
+            lambda inv: f"event-cancel:{event.pk}:{inv.contact_person_id}",
+            _yes_sayers(event),
+            "CANCEL",
+        )
+    return event
+
+
+@transaction.atomic
+def event_mark_held(*, event: Event, by: Any) -> Event:
+    """Published → held (the beat tick also does this once the session has ended)."""
+    _check_writer(event.region_id, by)
+    if Event.objects.filter(pk=event.pk, state=EventState.PUBLISHED).update(state=EventState.HELD):
+        AuditEntry.record("outreach.event.held", target=event, actor=by)
+    event.refresh_from_db()
+    return event
+
+
+# --- Audience and invitations -------------------------------------------------------------
+
+
+def _candidates(event: Event, by: Any, filters: AudienceFilters) -> QuerySet:
+    """Contact persons in the user's regions matching the filters, or hand-picked."""
+    base = ContactPerson.objects.filter(employer__region__in=sorted(region_codes(by, NETWORK_WRITE)))
+    match = Q(pk__in=[])
+    if filters.has_criteria:
+        match = Q()
+        if filters.regions:
+            match &= Q(employer__region__in=filters.regions)
+        if filters.stages:
+            match &= Q(employer__stage__in=filters.stages)
+        if filters.sbi_sections:
+            match &= Q(employer__sbi_section__in=filters.sbi_sections)
+        if filters.attended_events:
+            match &= Q(
+                Exists(
+                    Invitation.objects.filter(
+                        contact_person=OuterRef("pk"), event__in=filters.attended_events, attended=True
+                    )
+                )
+            )
+        if filters.invited_events:
+            match &= Q(
+                Exists(Invitation.objects.filter(contact_person=OuterRef("pk"), event__in=filters.invited_events))
+            )
+    if filters.persons:
+        match |= Q(pk__in=filters.persons)
+    return base.filter(match)
+
+
+def audience_preview(*, event: Event, by: Any, filters: AudienceFilters) -> AudiencePreview:
+    """Who would be invited, and who is left out and why (opted out, do-not-contact employer,
+    no e-mail address, already invited). Scoped to the user's regions. Sends nothing."""
+    candidates = _candidates(event, by, filters).annotate(
+        already=Exists(Invitation.objects.filter(event=event, contact_person=OuterRef("pk")))
+    )
+    ok = Q(opted_out_at__isnull=True, employer__do_not_contact=False, already=False) & ~Q(email="")
+    included = candidates.filter(ok).select_related("employer").order_by("employer__legal_name", "name", "pk")
+    excluded: list[tuple[ContactPerson, str]] = []
+    for person in candidates.exclude(ok).select_related("employer").order_by("employer__legal_name", "name", "pk"):
+        if person.already:
+            reason = ExclusionReason.ALREADY_INVITED
+        elif person.opted_out_at is not None:
+            reason = ExclusionReason.OPTED_OUT
+        elif person.employer.do_not_contact:
+            reason = ExclusionReason.DO_NOT_CONTACT
+        else:
+            reason = ExclusionReason.NO_EMAIL
+        excluded.append((person, reason))
+    return AudiencePreview(included=included, excluded=excluded)
+
+
+def invite(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> list[Invitation]:
+    """Create invitations and their ``invite:<event>:<person>`` outbox rows in one transaction
+    (persons already invited, opted out, do-not-contact or without e-mail are skipped), then
+    deliver after commit. Only for a published session. Running it twice sends nothing new."""
+    _check_writer(event.region_id, by)
+    if event.state != EventState.PUBLISHED or event.has_started():
+        raise ValidationError(_("Invitations go out for a published session that has not started."))
+    ids = [getattr(p, "pk", p) for p in persons]
+    allowed = ContactPerson.objects.filter(
+        pk__in=ids, employer__region__in=sorted(region_codes(by, NETWORK_WRITE))
+    ).values_list("pk", flat=True)
+    if len(set(allowed)) != len(set(ids)):
+        raise ValidationError({"persons": _("Some of these people are outside your regions.")})
+    return _invite(event, by, ids)
+
+
+@transaction.atomic
+def _invite(event: Event, by: Any, ids: list[int]) -> list[Invitation]:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    reachable = (
+        ContactPerson.objects.filter(pk__in=ids, opted_out_at__isnull=True, employer__do_not_contact=False)
+        .exclude(email="")
+        .exclude(invitations__event=event)
+        .values_list("pk", flat=True)
+    )
+    fresh = [Invitation(event=event, contact_person_id=pk, invited_by=by) for pk in reachable]
+    Invitation.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=1000)
+    created = list(
+        event.invitations.filter(contact_person__in=[i.contact_person_id for i in fresh])
+        .exclude(Exists(OutboundEmail.objects.filter(invitation=OuterRef("pk"), kind=EmailKind.INVITE)))
+        .select_related("contact_person", "event")
+    )
+    context = mail.event_context(event)
+    rows = [
+        mail.invitation_row(inv, EmailKind.INVITE, f"invite:{event.pk}:{inv.contact_person_id}", event_context_=context)
+        for inv in created
+    ]
+    mail.store(rows)
+    AuditEntry.record("outreach.event.invited", target=event, actor=by, data={"count": len(created)})
+    return created
+
+
+def invite_audience(*, event: Event, by: Any, filters: AudienceFilters) -> list[Invitation]:
+    """``invite`` the ``included`` part of ``audience_preview``."""
+    preview = audience_preview(event=event, by=by, filters=filters)
+    return invite(event=event, by=by, persons=list(preview.included.values_list("pk", flat=True)))
+
+
+# --- Answers (public RSVP page) ------------------------------------------------------------
+
+
+def invitation_for_token(token: str, purpose: str = "rsvp") -> Invitation | None:
+    """The invitation behind a signed link of that purpose ("rsvp" or "unsubscribe"), or None
+    when the link is tampered with, of another purpose, or no longer exists."""
+    raw = tokens.unsign(token, purpose)
+    if raw is None:
+        return None
+    return Invitation.objects.select_related("event__region", "contact_person__employer").filter(token=raw).first()
+
+
+def seats_taken(event: Event, exclude: Invitation | None = None) -> int:
+    taken = event.invitations.confirmed()
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude.pk)
+    return taken.aggregate(n=Sum("people_count"))["n"] or 0
+
+
+def seats_free(event: Event, exclude: Invitation | None = None) -> int | None:
+    """None when there is no limit."""
+    if event.capacity is None:
+        return None
+    return max(event.capacity - seats_taken(event, exclude), 0)
+
+
+def _fits(event: Event, invitation: Invitation) -> bool:
+    free = seats_free(event, exclude=invitation)
+    return free is None or invitation.people_count <= free
+
+
+def _next_key(kind: str, invitation: Invitation) -> str:
+    """Answers and offers can repeat: number them per invitation (under the invitation's lock)."""
+    n = OutboundEmail.objects.filter(invitation=invitation, kind=kind).count() + 1
+    return f"{kind}:{invitation.event_id}:{invitation.contact_person_id}:{n}"
+
+
+def _check_answer(rsvp: str, people_count: int, names: str, access_needs: str) -> None:
+    if rsvp not in (Rsvp.YES, Rsvp.NO, Rsvp.MAYBE):
+        raise ValidationError({"rsvp": _("Choose yes, no or maybe.")})
+    if not 1 <= people_count <= MAX_PEOPLE_PER_ANSWER:
+        raise ValidationError(
+            {"people_count": _("Between 1 and %(max)d people, please.") % {"max": MAX_PEOPLE_PER_ANSWER}}
+        )
+    if len(names) > 2000 or len(access_needs) > 2000:
+        raise ValidationError({"names": _("That is too long; please keep it shorter.")})
+
+
+@transaction.atomic
+def rsvp_answer(
+    *,
+    invitation: Invitation,
+    rsvp: str,
+    people_count: int = 1,
+    names: str = "",
+    access_needs: str = "",
+) -> Invitation:
+    """Answer or change the answer until the session starts. Locks the event row: a yes takes
+    a seat when there is room, else a waitlist place; leaving a seat offers it to the first on
+    the waitlist (``waitlist-seat`` mail). Sends a transactional confirmation each time."""
+    _check_answer(rsvp, people_count, names, access_needs)
+    # The event row is the lock every seat decision of this session queues behind.
+    event = Event.objects.select_for_update().get(pk=invitation.event_id)
+    inv = Invitation.objects.select_for_update().select_related("contact_person").get(pk=invitation.pk)
+    inv.event = event
+    if event.state != EventState.PUBLISHED or event.has_started():
+        raise ValidationError(_("Answers can no longer be changed for this session."))
+    had_seat, old_count = inv.is_confirmed, inv.people_count
+    inv.rsvp, inv.people_count = rsvp, people_count
+    inv.names, inv.access_needs = names.strip(), access_needs.strip()
+    inv.answered_at = timezone.now()
+    if rsvp != Rsvp.YES:
+        inv.waitlist_position = None
+    elif had_seat and people_count > old_count and not _fits(event, inv):
+        free = seats_free(event, exclude=inv) or 0
+        raise ValidationError({"people_count": _("There are only %(n)d seats for your party.") % {"n": free}})
+    elif not had_seat and inv.waitlist_position is None and not _fits(event, inv):
+        last = event.invitations.waitlisted().order_by("-waitlist_position").values_list("waitlist_position", flat=True)
+        inv.waitlist_position = (last.first() or 0) + 1
+    inv.save()
+    AuditEntry.record(
+        "outreach.invitation.answered",
+        target=inv,
+        data={"rsvp": rsvp, "people": people_count, "waitlist": inv.waitlist_position},
+    )
+    confirmation = mail.invitation_row(
+        inv,
+        EmailKind.RSVP_CONFIRM,
+        _next_key(EmailKind.RSVP_CONFIRM, inv),
+        ics_method="PUBLISH" if inv.is_confirmed else None,
+    )
+    mail.store([confirmation])
+    if had_seat and (not inv.is_confirmed or people_count < old_count):
+        _promote_waitlist(event)
+    return inv
+
+
+def _promote_waitlist(event: Event) -> list[Invitation]:
+    """Give free seats to the waitlist in order, and tell each promoted person (call with the
+    event row locked). Strict order: someone further down never jumps a larger party."""
+    promoted: list[Invitation] = []
+    for inv in event.invitations.waitlisted().select_for_update().select_related("contact_person"):
+        if not _fits(event, inv):
+            break
+        inv.waitlist_position = None
+        inv.seat_offered_at = timezone.now()
+        inv.save(update_fields=["waitlist_position", "seat_offered_at", "updated_at"])
+        inv.event = event
+        AuditEntry.record("outreach.invitation.promoted", target=inv, data={"event": event.pk})
+        promoted.append(inv)
+        if inv.contact_person.email:
+            mail.store([mail.invitation_row(inv, EmailKind.WAITLIST_SEAT, _next_key(EmailKind.WAITLIST_SEAT, inv))])
+    return promoted
+
+
+@transaction.atomic
+def unsubscribe(*, invitation: Invitation, source: str = "link") -> bool:
+    """Opt the contact person out of all outreach mail (idempotent; RFC 8058 one-click too).
+    Returns whether this call changed anything."""
+    person = invitation.contact_person
+    changed = ContactPerson.objects.filter(pk=person.pk, opted_out_at__isnull=True).update(
+        opted_out_at=timezone.now(), opt_out_source=f"unsubscribe ({source})"[:100]
+    )
+    if changed:
+        AuditEntry.record("outreach.person.unsubscribed", target=person, data={"source": source})
+    person.refresh_from_db()
+    return bool(changed)
+
+
+@transaction.atomic
+def preferences_update(*, invitation: Invitation, subscribed: bool, language: str) -> ContactPerson:
+    """The preferences page: mail or no mail, and in which language."""
+    person = ContactPerson.objects.select_for_update().get(pk=invitation.contact_person_id)
+    if language in ("nl", "en"):
+        person.language = language
+    if subscribed and person.opted_out_at is not None:
+        person.opted_out_at, person.opt_out_source = None, ""
+        AuditEntry.record("outreach.person.resubscribed", target=person)
+    elif not subscribed and person.opted_out_at is None:
+        person.opted_out_at, person.opt_out_source = timezone.now(), "preferences page"
+        AuditEntry.record("outreach.person.unsubscribed", target=person, data={"source": "preferences"})
+    person.save(update_fields=["language", "opted_out_at", "opt_out_source", "updated_at"])
+    return person
+
+
+@transaction.atomic
+def request_fresh_link(*, email: str) -> int:
+    """Mail a person their personal links for sessions that have not started (at most once an
+    hour per invitation); returns how many were queued. The page never says which."""
+    email = (email or "").strip()
+    if not email or "@" not in email:
+        return 0
+    hour = timezone.now().strftime("%Y%m%d%H")
+    invitations = Invitation.objects.filter(
+        contact_person__email__iexact=email, event__state=EventState.PUBLISHED, event__starts_at__gt=timezone.now()
+    ).select_related("contact_person", "event")
+    rows = [
+        mail.invitation_row(inv, EmailKind.FRESH_LINK, f"fresh-link:{inv.pk}:{hour}", ics_method=None)
+        for inv in invitations
+    ]
+    return len(mail.store(rows))
+
+
+# --- The day itself ---------------------------------------------------------------------
+
+
+def _follow_up_owner(employer: Any, by: Any) -> Any:
+    """The employer's owning adviser when they still work in its region, else whoever checked in."""
+    owner = employer.owner
+    if (
+        owner is not None
+        and Membership.objects.filter(user=owner, region_id=employer.region_id, role__in=NETWORK_READ).exists()
+    ):
+        return owner
+    return by
+
+
+@transaction.atomic
+def attendance_mark(*, invitation: Invitation, by: Any, attended: bool) -> Invitation:
+    """Check-in. Attended: a Contact (channel event, purpose event) on the employer's timeline
+    and a follow-up for the employer's owning adviser (or ``by``). Unmarking removes that
+    contact and its open follow-up. Idempotent."""
+    inv = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("event", "contact_person__employer")
+        .get(pk=invitation.pk)
+    )
+    event = inv.event
+    _check_writer(event.region_id, by)
+    if event.state not in (EventState.PUBLISHED, EventState.HELD):
+        raise ValidationError(_("Attendance is taken for a published or held session."))
+    if bool(inv.attended) == attended and inv.attended is not None:
+        return inv
+    inv.attended, inv.attended_marked_at, inv.attended_marked_by = attended, timezone.now(), by
+    if attended and inv.attendance_contact_id is None:
+        inv.attendance_contact = _log_attendance(inv, by)
+    elif not attended and inv.attendance_contact_id is not None:
+        contact = inv.attendance_contact
+        FollowUp.objects.filter(contact=contact, state="open").delete()
+        AuditEntry.record("employers.contact.deleted", target=contact, actor=by, data={"reason": "attendance unmarked"})
+        inv.attendance_contact = None
+        contact.delete()
+    inv.save()
+    AuditEntry.record("outreach.invitation.attendance", target=inv, actor=by, data={"attended": attended})
+    return inv
+
+
+def _log_attendance(inv: Invitation, by: Any) -> Any:
+    event, person = inv.event, inv.contact_person
+    employer = person.employer
+    return contact_log(
+        employer=employer,
+        by=by,
+        channel=Channel.EVENT,
+        purpose=Purpose.EVENT,
+        summary=_("Attended the knowledge session “%(title)s”.") % {"title": event.title},
+        when=min(event.starts_at, timezone.now()),
+        contact_person=person,
+        event_in_person=not event.is_online,
+        follow_up_on=local_today() + timedelta(days=FOLLOW_UP_AFTER_DAYS),
+        follow_up_owner=_follow_up_owner(employer, by),
+        follow_up_note=(_("Follow up on the knowledge session “%(title)s”.") % {"title": event.title})[:300],
+    )
+
+
+@transaction.atomic
+def walk_in_add(*, event: Event, by: Any, contact_person: ContactPerson) -> Invitation:
+    """Someone who came without an invitation: an attended walk-in invitation (no mail)."""
+    _check_writer(event.region_id, by)
+    if not ContactPerson.objects.visible_to(by).filter(pk=contact_person.pk).exists():
+        raise ValidationError({"contact_person": _("This person is outside your regions.")})
+    inv, created = Invitation.objects.get_or_create(
+        event=event,
+        contact_person=contact_person,
+        defaults={"walk_in": True, "rsvp": Rsvp.YES, "answered_at": timezone.now(), "invited_by": by},
+    )
+    if created:
+        AuditEntry.record("outreach.invitation.walk_in", target=inv, actor=by)
+    return attendance_mark(invitation=inv, by=by, attended=True)

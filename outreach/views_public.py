@@ -1,0 +1,206 @@
+"""Public pages, no login: a session's page, the personal RSVP page, preferences/unsubscribe,
+a fresh link, and the calendar feeds.
+
+A personal link that was altered, belongs to another purpose or no longer exists shows a
+friendly page with a way to ask for a fresh link (never an error page). POSTs are throttled.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from outreach import mail, services, throttle
+from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
+from outreach.models import CalendarFeed, Event, EventState, Invitation
+
+PUBLIC_TEMPLATES = "outreach/public"
+
+
+def _ics_response(text: str, filename: str) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _link_invalid(request: HttpRequest) -> HttpResponse:
+    return render(request, f"{PUBLIC_TEMPLATES}/link_invalid.html", {"form": FreshLinkForm()})
+
+
+def _throttled(request: HttpRequest) -> HttpResponse:
+    return render(request, f"{PUBLIC_TEMPLATES}/throttled.html", status=429)
+
+
+def _public_event(slug: str) -> Event:
+    return get_object_or_404(Event.objects.public().select_related("region").prefetch_related("speakers"), slug=slug)
+
+
+@require_GET
+def event_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(slug)
+    return render(request, f"{PUBLIC_TEMPLATES}/event.html", {"event": event, **_facts(event)})
+
+
+@require_GET
+def event_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _public_event(slug)
+    method = "CANCEL" if event.state == EventState.CANCELLED else "PUBLISH"
+    return _ics_response(mail.calendar_of([event], method=method), f"{event.slug}.ics")
+
+
+def _facts(event: Event) -> dict[str, Any]:
+    return {
+        "starts": timezone.localtime(event.starts_at),
+        "ends": timezone.localtime(event.ends_at),
+        "event_url": mail.site_url(event_url(event)),
+        "open_for_answers": event.state == EventState.PUBLISHED and not event.has_started(),
+    }
+
+
+def event_url(event: Event) -> str:
+    return reverse("outreach:public-event", args=[event.slug])
+
+
+def _forward_link(event: Event, url: str) -> str:
+    """A mailto: with the public page (never the personal link) for "send to a colleague"."""
+    subject = _("Invitation: %(title)s") % {"title": event.title}
+    body = _("This knowledge session may interest you: %(url)s") % {"url": url}
+    return f"mailto:?subject={quote(subject)}&body={quote(body)}"
+
+
+@require_http_methods(["GET", "POST"])
+def rsvp(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token, "rsvp")
+    if invitation is None:
+        return _link_invalid(request)
+    event = invitation.event
+    if event.state == EventState.DRAFT:
+        return _link_invalid(request)
+    facts = _facts(event)
+    form = RsvpForm(initial=_initial(invitation))
+    if request.method == "POST":
+        if not throttle.allow(request, "rsvp"):
+            return _throttled(request)
+        form = RsvpForm(request.POST)
+        if facts["open_for_answers"] and form.is_valid():
+            try:
+                services.rsvp_answer(invitation=invitation, **form.cleaned_data)
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Thank you, your answer is saved. A confirmation is on its way."))
+                return redirect(request.path)
+    form.describe_fields()
+    invitation.refresh_from_db()
+    context = {
+        "event": event,
+        "invitation": invitation,
+        "person": invitation.contact_person,
+        "form": form,
+        "token": token,
+        "forward_link": _forward_link(event, facts["event_url"]),
+        "seats_free": services.seats_free(event),
+        **facts,
+    }
+    return render(request, f"{PUBLIC_TEMPLATES}/rsvp.html", context)
+
+
+def _initial(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "rsvp": invitation.rsvp if invitation.rsvp != "none" else None,
+        "people_count": invitation.people_count,
+        "names": invitation.names,
+        "access_needs": invitation.access_needs,
+    }
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+def rsvp_ics(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token, "rsvp")
+    if invitation is None or invitation.event.state == EventState.DRAFT:
+        return _link_invalid(request)
+    event = invitation.event
+    method = "CANCEL" if event.state == EventState.CANCELLED else "PUBLISH"
+    return _ics_response(mail.calendar_of([event], method=method), f"{event.slug}.ics")
+
+
+@csrf_exempt  # RFC 8058: mailbox providers POST here without a CSRF token; the signed link is the key
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = services.invitation_for_token(token, "unsubscribe")
+    if invitation is None:
+        return _link_invalid(request)
+    if request.method == "POST":
+        if not throttle.allow(request, "unsubscribe"):
+            return _throttled(request)
+        if request.POST.get("List-Unsubscribe") == "One-Click":
+            services.unsubscribe(invitation=invitation, source="one-click")
+            return HttpResponse(_("You are unsubscribed."), content_type="text/plain; charset=utf-8")
+        if "unsubscribe" in request.POST:
+            services.unsubscribe(invitation=invitation, source="link")
+            messages.success(request, _("You are unsubscribed: we will not send you invitations any more."))
+            return redirect(request.path)
+        form = PreferencesForm(request.POST)
+        if form.is_valid():
+            services.preferences_update(invitation=invitation, **form.cleaned_data)
+            messages.success(request, _("Your preferences are saved."))
+            return redirect(request.path)
+    person = invitation.contact_person
+    person.refresh_from_db()
+    form = PreferencesForm(initial={"subscribed": person.opted_out_at is None, "language": person.language})
+    form.describe_fields()
+    context = {"person": person, "event": invitation.event, "form": form}
+    return render(request, f"{PUBLIC_TEMPLATES}/preferences.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def fresh_link(request: HttpRequest) -> HttpResponse:
+    form = FreshLinkForm(request.POST or None)
+    if request.method == "POST":
+        if not throttle.allow(request, "fresh-link"):
+            return _throttled(request)
+        if form.is_valid():
+            services.request_fresh_link(email=form.cleaned_data["email"])
+            return render(request, f"{PUBLIC_TEMPLATES}/fresh_link_sent.html")
+    form.describe_fields()
+    return render(request, f"{PUBLIC_TEMPLATES}/fresh_link.html", {"form": form})
+
+
+FEED_PAST_DAYS = 120
+
+
+@require_GET
+def feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A region's (or, without a region, every region's) sessions as iCalendar."""
+    calendar = CalendarFeed.objects.filter(token=token, revoked_at__isnull=True).select_related("region").first()
+    if calendar is None:
+        raise Http404
+    since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
+    events = Event.objects.filter(Q(state__in=[EventState.PUBLISHED, EventState.HELD, EventState.CANCELLED]))
+    events = events.filter(ends_at__gte=since).order_by("starts_at")
+    if calendar.region_id:
+        events = events.filter(region_id=calendar.region_id)
+        name = _("Knowledge sessions %(region)s") % {"region": calendar.region.name}
+    else:
+        name = _("Knowledge sessions, all regions")
+    return _ics_response(mail.calendar_of(events, name=name), "sessions.ics")

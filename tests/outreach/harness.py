@@ -1,0 +1,167 @@
+"""Real servers for the delivery tests: an SMTP server (aiosmtpd), a private redis-server,
+a Celery worker and beat, each on free loopback ports, stopped afterwards."""
+
+from __future__ import annotations
+
+import email
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from aiosmtpd.controller import Controller
+
+from tests.workers import ROOT, test_database_url
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Recorder:
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        message = email.message_from_bytes(envelope.content)
+        with self.lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+
+class SmtpServer:
+    """aiosmtpd on a fixed loopback port; ``stop()`` then ``start()`` refuses, then accepts."""
+
+    def __init__(self, port: int | None = None) -> None:
+        self.port = port or free_port()
+        self.recorder = _Recorder()
+        self.controller: Controller | None = None
+
+    def start(self) -> SmtpServer:
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.port, ready_timeout=10)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+    @property
+    def messages(self) -> list[email.message.Message]:
+        with self.recorder.lock:
+            return list(self.recorder.messages)
+
+    def message_ids(self) -> list[str]:
+        return [m["Message-ID"] for m in self.messages]
+
+
+class RedisServer:
+    """A private redis-server (no persistence) on its own port."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> RedisServer:
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for_port(self.port)
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+
+def wait_for_port(port: int, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on {port}")
+
+
+def celery_env(*, smtp: SmtpServer, redis_url: str | None = None, extra: Mapping[str, str] | None = None) -> dict:
+    environment = {
+        **os.environ,
+        "DATABASE_URL": test_database_url(),
+        "EMAIL_URL": smtp.url,
+        "OUTREACH_RETRY_BASE_SECONDS": "1",
+        "OUTREACH_RETRY_MAX_SECONDS": "2",
+        "OUTREACH_MAX_ATTEMPTS": "1000",
+        "OUTREACH_SWEEP_GRACE_SECONDS": "3",
+        "OUTREACH_TICK_SECONDS": "1",
+        **(extra or {}),
+    }
+    if redis_url:
+        environment["REDIS_URL"] = redis_url
+        environment["CELERY_BROKER_URL"] = redis_url
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return environment
+
+
+def start_celery(kind: str, environment: Mapping[str, str], queue: str | None = None) -> subprocess.Popen:
+    command = [sys.executable, "-m", "celery", "-A", "crm", kind, "--loglevel=WARNING"]
+    if kind == "worker":
+        command += ["--pool=solo", "--without-gossip", "--without-mingle"]
+        if queue:
+            command += ["-Q", queue]
+    else:
+        command += ["--schedule", str(Path(tempfile.mkdtemp()) / "beat-schedule")]
+    return subprocess.Popen(command, cwd=ROOT, env=dict(environment))
+
+
+def stop(process: subprocess.Popen | None, sig: int = signal.SIGTERM) -> None:
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 120, interval: float = 0.25) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(interval)
+    return condition()
