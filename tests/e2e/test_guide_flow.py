@@ -32,10 +32,9 @@ def test_guide_adds_a_candidate_opens_matches_and_marks_one_approached(page):
     assert_accessible(page)
     shot(page, "guide-candidate-form")
     page.locator("main form button.primary[type=submit]").last.click()
-    page.wait_for_url(re.compile(r"/candidates/\d+/$"))
+    # Saving opens the candidate's matches right away.
+    page.wait_for_url(re.compile(r"/candidates/\d+/matches/$"))
     candidate = Candidate.objects.get()
-
-    page.goto(f"/candidates/{candidate.pk}/matches/")
     assert page.get_by_role("link", name="Zorggroep Amstelland").is_visible()
     assert page.get_by_text("Gepauzeerd B.V.").count() == 0
     assert_accessible(page)

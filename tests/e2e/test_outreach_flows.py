@@ -28,9 +28,10 @@ def smtp() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def mail_worker(live_server, smtp):
-    """A real worker and beat that deliver the outbox to the loopback SMTP server, with links to
-    the live server."""
+def mail_worker(live_server, smtp, settings):
+    """A real worker and beat that deliver the outbox to the loopback SMTP server; links in mail
+    (rendered by whichever process writes the outbox row) point at the live server."""
+    settings.SITE_URL = live_server.url
     environment = celery_env(smtp=smtp, extra={"SITE_URL": live_server.url})
     worker = start_celery("worker", environment)
     beat = start_celery("beat", environment)
@@ -105,8 +106,8 @@ def test_adviser_finds_an_employer_logs_a_visit_plans_publishes_and_invites(page
     assert Invitation.objects.filter(event=event).count() == 2
     invites = OutboundEmail.objects.filter(event=event, kind="invite")
     assert wait_until(lambda: invites.filter(state="sent").count() == 2, timeout=90)
-    recipients = sorted(m["To"] for m in smtp.messages if "Kennissessie" in (m["Subject"] or ""))
-    assert len(recipients) == 2
+    recipients = [m["To"] for m in smtp.messages if "@werkgever.example" in m["To"]]
+    assert len(recipients) == 2, recipients
     shot(page, "adviser-event-after-invite")
 
 
@@ -124,14 +125,14 @@ def test_employer_answers_yes_for_two_from_the_link_in_the_delivered_mail(page, 
         venue_name="Stadhuis",
         venue_address="Amstel 1, Amsterdam",
     )
-    services.event_publish(event=event, by=users["adviseur"])
+    event = services.event_publish(event=event, by=users["adviseur"])
     person = ContactPersonFactory(
         employer=EmployerFactory(region_id="AM18"), name="Petra Jansen", email="petra@bakkerij.example"
     )
     services.invite(event=event, by=users["adviseur"], persons=[person])
 
-    assert wait_until(lambda: any(m["To"] == "petra@bakkerij.example" for m in smtp.messages), timeout=90)
-    mail = next(m for m in smtp.messages if m["To"] == "petra@bakkerij.example")
+    assert wait_until(lambda: any("petra@bakkerij.example" in m["To"] for m in smtp.messages), timeout=90)
+    mail = next(m for m in smtp.messages if "petra@bakkerij.example" in m["To"])
     link = re.search(r"https?://\S+/events/rsvp/\S+/", body_of(mail)).group(0)
 
     page.goto(link)
@@ -147,7 +148,7 @@ def test_employer_answers_yes_for_two_from_the_link_in_the_delivered_mail(page, 
 
     invitation = Invitation.objects.get(event=event, contact_person=person)
     assert invitation.rsvp == "yes" and invitation.people_count == 2 and invitation.is_confirmed
-    assert wait_until(lambda: len([m for m in smtp.messages if m["To"] == "petra@bakkerij.example"]) == 2, 90)
+    assert wait_until(lambda: len([m for m in smtp.messages if "petra@bakkerij.example" in m["To"]]) == 2, 90)
 
 
 def test_awvn_adviser_sees_the_national_agenda_and_confirms_a_registration(page, live_server):
