@@ -12,7 +12,7 @@ import secrets
 from typing import Any, Self
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -78,7 +78,11 @@ class Candidate(models.Model):
     real_name = models.CharField(
         _("real name"), max_length=200, blank=True, help_text=_("Optional. Only you see it, nobody else.")
     )
-    pc4 = models.CharField(_("postcode (4 digits)"), max_length=4)
+    pc4 = models.CharField(
+        _("postcode (4 digits)"),
+        max_length=4,
+        validators=[RegexValidator(r"^[0-9]{4}$", _("Give only the 4 digits of the postcode, for example 1012."))],
+    )
     sbi_sections = models.JSONField(_("sectors wished"), default=list, blank=True)
     work_kinds = models.JSONField(_("kinds of work"), default=list, blank=True)
     hours_min = models.PositiveSmallIntegerField(

@@ -59,6 +59,9 @@ def _validate(candidate: Candidate) -> None:
         raise ValidationError({"sbi_sections": _("Give a list of SBI sections.")})
     candidate.sbi_sections = sorted({str(s).upper() for s in candidate.sbi_sections or []})
     candidate.work_kinds = [str(k).strip()[:60] for k in candidate.work_kinds or [] if str(k).strip()][:20]
+    low, high = candidate.hours_min, candidate.hours_max
+    if low is not None and high is not None and low > high:
+        raise ValidationError({"hours_max": _("The maximum hours are fewer than the minimum.")})
     candidate.full_clean(exclude=["guide", "region", "reference_code"])
 
 
