@@ -1,7 +1,8 @@
 """Delivering outbox rows: exactly once per row, as far as the mail server can tell.
 
-Each row is claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` in its own transaction, sent,
-and marked sent in that same transaction. A worker that dies mid-send rolls the transaction
+Each row is claimed with ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)`` in its
+own transaction, which marks it sent; the message is sent while that transaction holds the row,
+and an SMTP error rolls the mark back. A worker that dies mid-send rolls the transaction
 back (the row is queued again and nobody else could have taken it meanwhile); a second task
 for the same row skips it (locked) or finds it sent. The one window left is between the
 server's "250 OK" and our COMMIT, a few hundred microseconds.
@@ -22,18 +23,38 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
-from outreach.models import EmailState, OutboundEmail
+from outreach.models import TRANSACTIONAL_KINDS, EmailState, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
 
-def build_message(row: OutboundEmail, connection: Any = None) -> EmailMultiAlternatives:
+class _StoredMime:
+    """Stands in for the MIME object Django's SMTP backend would build: the stored bytes."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def as_bytes(self, *args: Any, **kwargs: Any) -> bytes:
+        return self.raw
+
+
+class StoredEmail(EmailMultiAlternatives):
+    """A message whose wire form was built when its row was stored (``OutboundEmail.mime``)."""
+
+    stored: bytes = b""
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        return _StoredMime(self.stored) if self.stored else super().message(*args, **kwargs)
+
+
+def build_message(row: OutboundEmail, connection: Any = None) -> StoredEmail:
     to = f"{row.to_name} <{row.to_email}>" if row.to_name else row.to_email
-    message = EmailMultiAlternatives(
+    message = StoredEmail(
         subject=row.subject,
         body=row.body_text,
         from_email=row.from_email or settings.DEFAULT_FROM_EMAIL,
@@ -48,7 +69,13 @@ def build_message(row: OutboundEmail, connection: Any = None) -> EmailMultiAlter
         part.set_param("method", row.ics_method or "PUBLISH")
         part.add_header("Content-Disposition", "attachment", filename="event.ics")
         message.attach(part)
+    message.stored = bytes(row.mime or b"")
     return message
+
+
+def wire_bytes(row: OutboundEmail) -> bytes:
+    """The message as the SMTP backend sends it (built fresh, ignoring any stored copy)."""
+    return EmailMultiAlternatives.message(build_message(row)).as_bytes(linesep="\r\n")
 
 
 def _is_permanent(error: Exception) -> bool:
@@ -64,16 +91,19 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), settings.OUTREACH_RETRY_MAX_SECONDS))
 
 
-def _blocked(row: OutboundEmail) -> str:
-    """Why an outreach row must not go out after all (checked at send time), or ""."""
-    if not row.is_outreach or row.invitation_id is None:
-        return ""
-    person = row.invitation.contact_person
-    if person.opted_out_at is not None:
-        return "opted out before sending"
-    if person.employer.do_not_contact:
-        return "employer is do-not-contact"
-    return ""
+def blocked_rows(ids: list[int]) -> dict[int, str]:
+    """Outreach rows of this batch that must not go out after all (checked at send time):
+    the person opted out, or the employer became do-not-contact, since the row was queued."""
+    rows = (
+        OutboundEmail.objects.filter(pk__in=ids, state=EmailState.QUEUED, invitation__isnull=False)
+        .exclude(kind__in=TRANSACTIONAL_KINDS)
+        .filter(
+            Q(invitation__contact_person__opted_out_at__isnull=False)
+            | Q(invitation__contact_person__employer__do_not_contact=True)
+        )
+        .values_list("pk", "invitation__contact_person__opted_out_at")
+    )
+    return {pk: "opted out before sending" if opted_out else "employer is do-not-contact" for pk, opted_out in rows}
 
 
 class Outcome:
@@ -83,62 +113,83 @@ class Outcome:
     FAILED = "failed"
 
 
-def deliver_one(row_id: int, connection: Any) -> str:
+class _SendFailed(Exception):
+    def __init__(self, error: Exception, attempts: int) -> None:
+        self.error, self.attempts = error, attempts
+
+
+_COLUMNS = [f.column for f in OutboundEmail._meta.concrete_fields]
+
+
+def _claim_sql() -> str:
+    """Claim and mark sent in one statement; the transaction around it stays open (the row
+    locked) while the message is sent, and an SMTP error rolls the mark back."""
+    table = OutboundEmail._meta.db_table
+    lock = " FOR UPDATE SKIP LOCKED" if db_connection.features.has_select_for_update_skip_locked else ""
+    returning = ", ".join(f'"{c}"' for c in _COLUMNS)
+    # Only our own table and column names are formatted in; every value is a parameter.
+    sql = (
+        'UPDATE "{table}" SET "state" = %s, "attempts" = "attempts" + 1, "claimed_at" = %s, "sent_at" = %s, '
+        '"last_error" = \'\' WHERE "id" = (SELECT "id" FROM "{table}" WHERE "id" = %s AND "state" = %s '
+        'AND "next_attempt_at" <= %s{lock}) RETURNING {returning}'
+    )
+    return sql.format(table=table, lock=lock, returning=returning)
+
+
+def deliver_one(row_id: int, connection: Any, blocked: str = "") -> str:
     """Claim, send and mark one row. Raises nothing for SMTP trouble: it is on the row."""
     now = timezone.now()
-    with transaction.atomic():
-        row = (
-            OutboundEmail.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("invitation__contact_person__employer")
-            .filter(pk=row_id, state=EmailState.QUEUED, next_attempt_at__lte=now)
-            .first()
+    if blocked:
+        done = OutboundEmail.objects.filter(pk=row_id, state=EmailState.QUEUED).update(
+            state=EmailState.FAILED, last_error=blocked, attempts=F("attempts") + 1, claimed_at=now
         )
-        if row is None:
-            return Outcome.SKIPPED
-        row.attempts += 1
-        row.claimed_at = now
-        reason = _blocked(row)
-        if reason:
-            _mark(row, EmailState.FAILED, reason)
-            return Outcome.FAILED
-        try:
-            build_message(row, connection).send()
-        except (smtplib.SMTPException, OSError) as error:
-            return _failed(row, error, connection)
-        row.sent_at = timezone.now()
-        _mark(row, EmailState.SENT, "")
-        return Outcome.SENT
+        return Outcome.FAILED if done else Outcome.SKIPPED
+    try:
+        with transaction.atomic():
+            rows = list(
+                OutboundEmail.objects.raw(_claim_sql(), [EmailState.SENT, now, now, row_id, EmailState.QUEUED, now])
+            )
+            if not rows:
+                return Outcome.SKIPPED
+            row = rows[0]
+            try:
+                # Opened here, not by send(): a connection that send() opened it also closes,
+                # and one connection is meant to serve the whole batch.
+                connection.open()
+                build_message(row, connection).send()
+            except (smtplib.SMTPException, OSError) as error:
+                raise _SendFailed(error, row.attempts) from error
+    except _SendFailed as failure:
+        return _failed(row_id, failure.error, failure.attempts, connection)
+    return Outcome.SENT
 
 
-def _failed(row: OutboundEmail, error: Exception, connection: Any) -> str:
+def _failed(row_id: int, error: Exception, attempts: int, connection: Any) -> str:
     text = f"{type(error).__name__}: {error}"[:500]
     # A broken connection may fail to close; it is dropped anyway.
     with contextlib.suppress(Exception):
         connection.close()
-    if _is_permanent(error) or row.attempts >= settings.OUTREACH_MAX_ATTEMPTS:
-        _mark(row, EmailState.FAILED, text)
-        logger.warning("outbox %s failed for good: %s", row.pk, text)
+    row = OutboundEmail.objects.filter(pk=row_id, state=EmailState.QUEUED)
+    if _is_permanent(error) or attempts >= settings.OUTREACH_MAX_ATTEMPTS:
+        row.update(state=EmailState.FAILED, last_error=text, attempts=attempts)
+        logger.warning("outbox %s failed for good: %s", row_id, text)
         return Outcome.FAILED
-    row.next_attempt_at = timezone.now() + backoff(row.attempts)
-    _mark(row, EmailState.QUEUED, text)
-    logger.info("outbox %s will be retried at %s: %s", row.pk, row.next_attempt_at, text)
+    retry_at = timezone.now() + backoff(attempts)
+    row.update(last_error=text, attempts=attempts, next_attempt_at=retry_at)
+    logger.info("outbox %s will be retried at %s: %s", row_id, retry_at, text)
     return Outcome.RETRY
-
-
-def _mark(row: OutboundEmail, state: str, error: str) -> None:
-    row.state = state
-    row.last_error = error
-    row.save(update_fields=["state", "last_error", "attempts", "claimed_at", "sent_at", "next_attempt_at"])
 
 
 def deliver(ids: Iterable[int]) -> dict[str, int]:
     """Deliver these rows over one SMTP connection. After a temporary failure the rest of the
     batch is left queued for the sweep (the server is likely away for all of them)."""
     counts = {Outcome.SENT: 0, Outcome.SKIPPED: 0, Outcome.RETRY: 0, Outcome.FAILED: 0}
+    ids = list(ids)
+    blocked = blocked_rows(ids)
     connection = get_connection(fail_silently=False)
     try:
         for row_id in ids:
-            outcome = deliver_one(row_id, connection)
+            outcome = deliver_one(row_id, connection, blocked.get(row_id, ""))
             counts[outcome] += 1
             if outcome == Outcome.RETRY:
                 break

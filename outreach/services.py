@@ -19,6 +19,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from crm.models import AuditEntry, Membership, Role
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, has_role, region_codes
@@ -74,10 +75,10 @@ class ExclusionReason:
     ALREADY_INVITED = "already_invited"
 
     LABELS = {
-        "opted_out": "Opted out of mail",
-        "do_not_contact": "Employer is do-not-contact",
-        "no_email": "No e-mail address",
-        "already_invited": "Already invited",
+        "opted_out": gettext_lazy("Opted out of mail"),
+        "do_not_contact": gettext_lazy("Employer is do-not-contact"),
+        "no_email": gettext_lazy("No e-mail address"),
+        "already_invited": gettext_lazy("Already invited"),
     }
 
 

@@ -3,6 +3,7 @@ a Celery worker and beat, each on free loopback ports, stopped afterwards."""
 
 from __future__ import annotations
 
+import asyncio
 import email
 import os
 import shutil
@@ -29,9 +30,24 @@ def free_port() -> int:
 
 
 class _Recorder:
+    """Records every accepted message. ``hold_after(n)`` makes the server stop answering at
+    RCPT of the next message once ``n`` are recorded (the client is then provably mid-send,
+    before the server has accepted anything) until ``release()``."""
+
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
         self.lock = threading.Lock()
+        self.hold_at: int | None = None
+        self.holding = threading.Event()
+        self.released = threading.Event()
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+        if self.hold_at is not None and len(self.messages) >= self.hold_at and not self.released.is_set():
+            self.holding.set()
+            while not self.released.is_set():
+                await asyncio.sleep(0.01)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
         message = email.message_from_bytes(envelope.content)
@@ -66,6 +82,12 @@ class SmtpServer:
     def messages(self) -> list[email.message.Message]:
         with self.recorder.lock:
             return list(self.recorder.messages)
+
+    def hold_after(self, count: int) -> None:
+        self.recorder.hold_at = count
+
+    def release(self) -> None:
+        self.recorder.released.set()
 
     def message_ids(self) -> list[str]:
         return [m["Message-ID"] for m in self.messages]

@@ -345,6 +345,9 @@ class _Refusing:
         self.code = code
         self.closed = 0
 
+    def open(self) -> bool:
+        return False
+
     def send_messages(self, messages: list) -> int:
         import smtplib
 

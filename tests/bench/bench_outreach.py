@@ -1,0 +1,230 @@
+"""Delivering 10,000 invitations from the outbox to a local SMTP sink with two Celery worker
+processes, beside the floor: plain ``smtplib`` sending the same 10,000 messages over one
+connection to the same sink in the same run. Target: within 3x of the floor.
+
+The sink is aiosmtpd's ``Sink`` handler in its own process. Rows are created once with the
+real fan-out service (rendered per person); each run puts them back to ``queued``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import smtplib
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+SINK_PORT = _free_port()
+# The workers and this process send to the sink (set before Django reads its settings).
+os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SINK_PORT}"
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+COUNT = 10_000
+TAG = "bench-outreach"
+QUEUE = "bench-outreach"
+OUT = ROOT / "var" / "bench"
+
+
+def start_sink() -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{SINK_PORT}", "-c", "aiosmtpd.handlers.Sink"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with socket.socket() as s:
+            if s.connect_ex(("127.0.0.1", SINK_PORT)) == 0:
+                return process
+        time.sleep(0.05)
+    raise RuntimeError("the SMTP sink did not start")
+
+
+def ensure_rows() -> int:
+    """The event, 10,000 contact persons and their invitation rows (made once, reused)."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from crm.models import Membership, Role
+    from employers.models import ContactPerson, Employer
+    from outreach import services
+    from outreach.delivery import wire_bytes
+    from outreach.models import Event, OutboundEmail
+
+    call_command("migrate", verbosity=0)
+    user, _ = get_user_model().objects.get_or_create(username="bench-adviser")
+    Membership.objects.get_or_create(user=user, region_id="AM18", role=Role.ADVISER)
+    start = timezone.now() + timedelta(days=60)
+    event, _ = Event.objects.get_or_create(
+        slug=TAG,
+        defaults={
+            "region_id": "AM18",
+            "title": "Benchmark session",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "venue_address": "Dam 1, Amsterdam",
+            "state": "published",
+        },
+    )
+    if event.starts_at < timezone.now() + timedelta(days=7):
+        Event.objects.filter(pk=event.pk).update(starts_at=start, ends_at=start + timedelta(hours=2))
+        event.refresh_from_db()
+    have = ContactPerson.objects.filter(employer__legal_name__startswith=TAG).count()
+    if have < COUNT:
+        employers = Employer.objects.bulk_create(
+            [Employer(legal_name=f"{TAG} {i}", region_id="AM18", stage="open") for i in range(COUNT // 10)]
+        )
+        ContactPerson.objects.bulk_create(
+            [
+                ContactPerson(
+                    employer=employers[i // 10],
+                    name=f"Bench {i}",
+                    email=f"bench{i}@sink.example",
+                    language="nl" if i % 4 else "en",
+                )
+                for i in range(COUNT)
+            ]
+        )
+    rows = OutboundEmail.objects.filter(event=event, kind="invite")
+    for row in rows.filter(mime=b"").iterator(chunk_size=500):  # rows of a version that did not store MIME
+        row.mime = wire_bytes(row)
+        row.save(update_fields=["mime"])
+    if rows.count() < COUNT:
+        people = ContactPerson.objects.filter(employer__legal_name__startswith=TAG).values_list("pk", flat=True)
+        started = time.perf_counter()
+        services.invite(event=event, by=user, persons=list(people))
+        print(f"fan-out (render + store {COUNT} rows): {time.perf_counter() - started:.1f} s", flush=True)
+    return event.pk
+
+
+def requeue(event_id: int) -> list[int]:
+    from outreach.models import OutboundEmail
+
+    rows = OutboundEmail.objects.filter(event_id=event_id, kind="invite")
+    rows.update(state="queued", attempts=0, sent_at=None, last_error="", next_attempt_at=django.utils.timezone.now())
+    return list(rows.order_by("pk").values_list("pk", flat=True)[:COUNT])
+
+
+def floor(ids: list[int]) -> float:
+    """Plain smtplib, one connection, the same messages (built before the clock starts)."""
+    from outreach.delivery import wire_bytes
+    from outreach.models import OutboundEmail
+
+    messages = []
+    for row in OutboundEmail.objects.filter(pk__in=ids).iterator(chunk_size=1000):
+        messages.append((row.from_email, [row.to_email], bytes(row.mime) or wire_bytes(row)))
+    started = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", SINK_PORT) as smtp:
+        for sender, to, data in messages:
+            smtp.sendmail(sender, to, data)
+    return time.perf_counter() - started
+
+
+def with_workers(ids: list[int]) -> float:
+    from crm.celery import app
+    from outreach.mail import ENQUEUE_CHUNK
+    from outreach.models import OutboundEmail
+    from outreach.tasks import deliver_emails
+
+    env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{SINK_PORT}"}
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "crm",
+                "worker",
+                "--pool=solo",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+                "-Q",
+                QUEUE,
+                "-n",
+                f"bench{i}@%h",
+            ],
+            cwd=ROOT,
+            env=env,
+        )
+        for i in range(2)
+    ]
+    try:
+        time.sleep(1)
+        replies = []
+        deadline = time.monotonic() + 30
+        while len(replies) < 2 and time.monotonic() < deadline:
+            replies = app.control.ping(timeout=0.5) or []
+        started = time.perf_counter()
+        for start in range(0, len(ids), ENQUEUE_CHUNK):
+            deliver_emails.apply_async(args=[ids[start : start + ENQUEUE_CHUNK]], queue=QUEUE)
+        while OutboundEmail.objects.filter(pk__in=ids, state="queued").exists():
+            time.sleep(0.05)
+        elapsed = time.perf_counter() - started
+        failed = OutboundEmail.objects.filter(pk__in=ids).exclude(state="sent").count()
+        if failed:
+            raise RuntimeError(f"{failed} rows not sent")
+        return elapsed
+    finally:
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.wait(timeout=30)
+
+
+def main() -> None:
+    event_id = ensure_rows()
+    sink = start_sink()
+    try:
+        ids = requeue(event_id)
+        floor_s = floor(ids)
+        ids = requeue(event_id)
+        connection.close()
+        figure_s = with_workers(ids)
+    finally:
+        sink.terminate()
+        sink.wait(timeout=10)
+    ratio = figure_s / floor_s
+    print(f"outbox delivery, {COUNT} invitations, 2 workers: {figure_s:.2f} s")
+    print(f"floor, plain smtplib over one connection:        {floor_s:.2f} s")
+    print(f"ratio: {ratio:.2f} (target: within 3x)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    result = {
+        "benchmark": f"outreach: deliver {COUNT} invitations (2 workers) vs plain smtplib",
+        "figure": figure_s,
+        "unit": "s",
+        "floor": floor_s,
+        "ratio": ratio,
+        "target": "within 3x of the floor",
+        "met": ratio <= 3.0,
+        "command": "python tests/bench/bench_outreach.py",
+    }
+    (OUT / "outreach.json").write_text(json.dumps([result], indent=2))
+
+
+if __name__ == "__main__":
+    main()
