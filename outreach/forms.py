@@ -31,6 +31,14 @@ class RegionChoiceField(forms.ModelChoiceField):
         return f"{obj.code} {obj.name}"
 
 
+class HttpsURLField(forms.URLField):
+    """A link typed without a scheme is taken as https (Django 6's default)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(**kwargs)
+
+
 class EventForm(DescribedFieldsMixin, forms.ModelForm):
     """Times are entered and shown in Europe/Amsterdam (the project's TIME_ZONE)."""
 
@@ -42,6 +50,7 @@ class EventForm(DescribedFieldsMixin, forms.ModelForm):
             "region", "title", "description", "starts_at", "ends_at", "venue_name", "venue_address",
             "online_url", "practical_info", "capacity", "linkedin_url", "next_step",
         ]  # fmt: skip
+        field_classes = {"online_url": HttpsURLField, "linkedin_url": HttpsURLField}
         widgets = {
             "starts_at": _datetime_widget(),
             "ends_at": _datetime_widget(),
@@ -178,7 +187,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         label=_("Hand-picked contact persons"),
         queryset=ContactPerson.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=forms.SelectMultiple(attrs={"size": 10}),
         help_text=_("Added to whoever the filters find. Hold Ctrl (or Cmd) to choose several."),
     )
 
@@ -190,6 +199,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         self.fields["earlier_event"].queryset = (
             Event.objects.filter(region__in=codes).public().exclude(pk=event.pk).order_by("-starts_at")
         )
+        self.fields["persons"].widget.attrs["data-option-filter"] = _("Search by name or employer")
         self.fields["persons"].queryset = (
             ContactPerson.objects.filter(employer__region__in=codes)
             .select_related("employer")
@@ -223,6 +233,7 @@ class WalkInForm(DescribedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["contact_person"]
+        field.widget.attrs["data-option-filter"] = _("Search by name or employer")
         field.queryset = (
             ContactPerson.objects.filter(employer__region=event.region_id)
             .exclude(invitations__event=event)

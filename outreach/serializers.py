@@ -9,7 +9,7 @@ from rest_framework import serializers
 
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE, region_codes
-from employers.models import SbiSection, Stage
+from employers.models import ContactPerson, SbiSection, Stage
 from outreach.models import Event, Invitation, OutboundEmail, Speaker, SpeakerKind
 
 
@@ -95,6 +95,14 @@ class AudienceSerializer(serializers.Serializer):
         unknown = sorted(set(value) - allowed)
         if unknown:
             raise serializers.ValidationError(_("Not one of your regions: %(codes)s.") % {"codes": ", ".join(unknown)})
+        return value
+
+    def validate_persons(self, value: list[int]) -> list[int]:
+        mine = ContactPerson.objects.filter(
+            pk__in=value, employer__region__in=sorted(region_codes(self.context["request"].user, NETWORK_WRITE))
+        )
+        if mine.count() != len(set(value)):
+            raise serializers.ValidationError(_("Some of these people are not in your regions."))
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:

@@ -47,3 +47,11 @@ def network(region_a: Any, region_b: Any) -> SimpleNamespace:
         prospect=ContactPersonFactory(employer=shop, name="Piet Wiel"),
         other_region=ContactPersonFactory(employer=utrecht, name="Ursula Utrecht"),
     )
+
+
+@pytest.fixture(autouse=True)
+def _english(client: Any) -> None:
+    """The assertions read the English strings; one test checks the Dutch page on purpose."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -452,3 +452,11 @@ def test_a_confirmation_without_reference_says_so(cast, web, event_a):
 def test_a_contact_person_factory_is_region_a_by_default():
     # guards the fixtures above: EmployerFactory defaults to AM18
     assert ContactPersonFactory().employer.region_id == "AM18"
+
+
+def test_the_pages_speak_dutch_by_default(cast, web, event_a, network):
+    client = web(cast["adviser_a"])
+    client.cookies.pop("django_language", None)  # no choice made: Dutch
+    assert "Nieuwe sessie" in client.get(reverse("outreach:event-list")).content.decode()
+    body = _preview(client, event_a, "stages=open").content.decode()
+    assert "1 uitnodiging versturen" in body and "Afgemeld voor mail" in body

@@ -80,6 +80,76 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
 }
 
+# --- Knowledge sessions, staff side (outreach:..., /api/v1/events|invitations|outbound-emails/) ---
+# The AWVN adviser reads every region's sessions (and gets 403 on writes), so is no outsider to
+# a session over the API; the staff pages are for the region's advisers and coordinators only.
+NOT_REGION_A_ORGANISERS = ["adviser_b", "guide_a", "guide_b", "awvn"]
+SESSION_API_OUTSIDERS = ["adviser_b", "guide_a", "guide_b"]
+
+
+def _event(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.outreach.factories import EventFactory
+
+    return {"pk": EventFactory(region_id="AM18", owner=cast["adviser_a"]).pk}
+
+
+def _requested_event(cast: dict[str, Any]) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from tests.outreach.factories import EventFactory
+
+    return {"pk": EventFactory(region_id="AM18", awvn_requested_at=timezone.now()).pk}
+
+
+def _invitation(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.outreach.factories import InvitationFactory
+
+    return {"pk": InvitationFactory(event__region_id="AM18", contact_person__employer__region_id="AM18").pk}
+
+
+def _outbound_email(cast: dict[str, Any]) -> dict[str, Any]:
+    from outreach.models import OutboundEmail
+    from tests.outreach.factories import EventFactory
+
+    event = EventFactory(region_id="AM18")
+    row = OutboundEmail.objects.create(
+        idempotency_key=f"test:{event.pk}",
+        kind="invite",
+        to_email="a@example.org",
+        subject="s",
+        body_text="t",
+        message_id=f"<test-{event.pk}@wsp>",
+        event=event,
+    )
+    return {"pk": row.pk}
+
+
+COVERAGE.update(
+    {
+        "outreach:event-detail": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-edit": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-publish": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-register-awvn": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-cancel": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-mark-held": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-invite": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-checkin": (_event, NOT_REGION_A_ORGANISERS),
+        # Only the AWVN adviser confirms; everyone else (coordinators included) is an outsider.
+        "outreach:agenda-confirm": (
+            _requested_event,
+            ["adviser_a", "coordinator_a", "adviser_b", "guide_a", "guide_b"],
+        ),
+        "event-detail": (_event, SESSION_API_OUTSIDERS),
+        "event-publish": (_event, SESSION_API_OUTSIDERS),
+        "event-cancel": (_event, SESSION_API_OUTSIDERS),
+        "event-invite": (_event, SESSION_API_OUTSIDERS),
+        "event-register-awvn": (_event, SESSION_API_OUTSIDERS),
+        "event-confirm-awvn": (_requested_event, SESSION_API_OUTSIDERS),
+        "invitation-detail": (_invitation, NOT_REGION_A_ORGANISERS),
+        "outbound-email-detail": (_outbound_email, NOT_REGION_A_ORGANISERS),
+    }
+)
+
 
 def _draft_event(cast: dict[str, Any]) -> dict[str, Any]:
     from tests.outreach.factories import EventFactory
