@@ -226,6 +226,27 @@ def score(employer: EmployerData, wishes: Wishes) -> Result:
     return Result(employer, total, parts, ", ".join(p for p in phrases if p), opening)
 
 
+def points(employer: EmployerData, wishes: Wishes) -> tuple[float, OpeningData | None]:
+    """The total score without building the sentence (the same sum as ``score``), for ranking."""
+    total = WEIGHTS["distance"] * max(0.0, 1 - employer.distance_km / wishes.max_km)
+    if employer.sbi_section and employer.sbi_section in wishes.sbi_sections:
+        total += WEIGHTS["sector"]
+    opening = next((o for o in employer.openings if hours_overlap(wishes, o)), None)
+    if opening is not None:
+        total += WEIGHTS["opening"]
+    if wishes.accommodations and employer.accommodations:
+        shared = len(wishes.accommodations & employer.accommodations)
+        total += WEIGHTS["accommodations"] * shared / len(wishes.accommodations)
+    days = employer.last_contact_days
+    if days is not None and days <= WARM_CONTACT_DAYS:
+        total += WEIGHTS["warm_contact"] * (1 - days / WARM_CONTACT_DAYS)
+    if employer.events_attended:
+        total += WEIGHTS["events"]
+    if employer.placements:
+        total += WEIGHTS["placements"]
+    return total, opening
+
+
 def rank(
     wishes: Wishes,
     employers: Iterable[EmployerData],
@@ -234,14 +255,19 @@ def rank(
     sector: str = "",
     limit: int | None = None,
 ) -> list[Result]:
-    """Employers in reach, best first (filters: only those with a fitting opening, one sector)."""
-    results = []
+    """Employers in reach, best first (filters: only those with a fitting opening, one sector).
+
+    Ranks on the bare points first and writes the reasons only for the ``limit`` shown: with a
+    few thousand employers in reach, the sentences are most of the work.
+    """
+    scored = []
     for employer in employers:
         if not eligible(employer, wishes) or (sector and employer.sbi_section != sector):
             continue
-        result = score(employer, wishes)
-        if only_with_openings and result.opening is None:
+        total, opening = points(employer, wishes)
+        if only_with_openings and opening is None:
             continue
-        results.append(result)
-    results.sort(key=lambda r: (-r.score, r.employer.distance_km, r.employer.name, r.employer.id))
-    return results[:limit] if limit is not None else results
+        scored.append((-round(total, 1), employer.distance_km, employer.name, employer.id, employer))
+    scored.sort(key=lambda row: row[:4])
+    shown = scored[:limit] if limit is not None else scored
+    return [score(row[4], wishes) for row in shown]
