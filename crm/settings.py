@@ -229,6 +229,11 @@ SPECTACULAR_SETTINGS = {
         "MatchStateEnum": "candidates.models.MatchState",
     },
 }
+# Several models have a "state" field with their own choices: name the outreach ones.
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+    "EventStateEnum": "outreach.models.EventState",
+    "OutboundEmailStateEnum": "outreach.models.EmailState",
+}
 
 # --- Security -------------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

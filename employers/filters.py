@@ -99,6 +99,7 @@ class EmployerFilter(django_filters.FilterSet):
         field_name="accommodations",
         queryset=Accommodation.objects.all(),
         conjoined=True,
+        distinct=False,  # conjoined: one join per chosen accommodation, each matches at most once
         help_text=_("Employers that offer all the chosen accommodations."),
     )
     has_open_openings = django_filters.BooleanFilter(label=_("Has open openings"), method="filter_open_openings")

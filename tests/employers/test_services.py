@@ -259,3 +259,17 @@ def test_opening_takes_the_employer_postcode_and_audits(guide_a: Any) -> None:
     opening_update(opening=OpeningFactory(), by=guide_a, state="filled")
 
     assert AuditEntry.objects.filter(action__startswith="employers.opening.").count() == 2
+
+
+def test_messages_are_dutch_for_dutch_users(adviser_a: Any, adviser_b: Any, region_a: Any) -> None:
+    from django.utils import translation
+
+    EmployerFactory(kvk_number="87654321", region_id="AM13", owner=adviser_b)
+    with translation.override("nl"):
+        with pytest.raises(ValidationError) as bad_kvk:
+            employer_create(by=adviser_a, legal_name="Zorg B.V.", kvk_number="123", region=region_a)
+        with pytest.raises(ValidationError) as elsewhere:
+            employer_create(by=adviser_a, legal_name="Zorg B.V.", kvk_number="87654321", region=region_a)
+
+    assert _messages(bad_kvk) == {"kvk_number": ["Een KvK-nummer heeft precies 8 cijfers."]}
+    assert _messages(elsewhere)["kvk_number"][0].startswith("Deze werkgever bestaat al in regio Midden-Utrecht")

@@ -80,8 +80,26 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
 }
 
+
+def _draft_event(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.outreach.factories import EventFactory
+
+    return {"slug": EventFactory(region_id="AM18", state="draft").slug}
+
+
+# The public page of a session exists only once it is published: a draft is a 404 for everyone,
+# its own region's staff included (they see drafts on the staff pages).
+COVERAGE["outreach:public-event"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
+COVERAGE["outreach:public-event-ics"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
+
 EXEMPT: dict[str, str] = {
     "region-detail": "public reference data: the 35 regions are the same for everyone",
+    # Outreach public links: the signed personal token is the credential (no login, no region);
+    # a wrong, tampered or stale token shows the same friendly "ask for a fresh link" page.
+    "outreach:rsvp": "public personal RSVP link: the signed token is the key (tests/outreach/test_public.py)",
+    "outreach:rsvp-ics": "public personal calendar file behind the signed RSVP token",
+    "outreach:unsubscribe": "public preferences / RFC 8058 one-click link: the signed token is the key",
+    "outreach:feed": "calendar feed behind a secret URL token (unknown or revoked token: 404)",
 }
 
 

@@ -1,0 +1,236 @@
+"""Forms of the staff pages: a session with its speakers, publish/cancel, the audience picker,
+check-in and the AWVN confirmation. Choices always come from the user's own regions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from crm.models import Region
+from crm.scoping import NETWORK_WRITE, region_codes
+from employers.forms_contacts import DescribedFieldsMixin
+from employers.models import ContactPerson, SbiSection, Stage
+from outreach.models import Event, SpeakerKind
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def write_regions(user: Any) -> Any:
+    """The regions in which ``user`` may organise sessions and invite (adviser, coordinator)."""
+    return Region.objects.filter(code__in=sorted(region_codes(user, NETWORK_WRITE))).order_by("code")
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class EventForm(DescribedFieldsMixin, forms.ModelForm):
+    """Times are entered and shown in Europe/Amsterdam (the project's TIME_ZONE)."""
+
+    region = RegionChoiceField(label=_("Region"), queryset=Region.objects.none(), empty_label=None)
+
+    class Meta:
+        model = Event
+        fields = [
+            "region", "title", "description", "starts_at", "ends_at", "venue_name", "venue_address",
+            "online_url", "practical_info", "capacity", "linkedin_url", "next_step",
+        ]  # fmt: skip
+        widgets = {
+            "starts_at": _datetime_widget(),
+            "ends_at": _datetime_widget(),
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "practical_info": forms.Textarea(attrs={"rows": 3}),
+            "next_step": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "starts_at": _("Date and time in Amsterdam time."),
+            "ends_at": _("Date and time in Amsterdam time."),
+            "venue_address": _("Street, number and place. Leave empty for an online session."),
+            "online_url": _("The meeting link for an online or hybrid session."),
+            "practical_info": _("Parking, entrance, accessibility: sent the day before."),
+            "linkedin_url": _("The LinkedIn event, if there is one."),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = DATETIME_FORMATS
+        regions = write_regions(user)
+        self.fields["region"].queryset = regions
+        if self.instance.pk:
+            # A session stays in its region; the organiser cannot move it.
+            del self.fields["region"]
+        elif regions.count() == 1:
+            self.fields["region"].initial = regions.first()
+            self.fields["region"].widget = forms.HiddenInput()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return data
+
+    def _post_clean(self) -> None:
+        """The service validates and saves; skip the ModelForm writing onto the instance."""
+
+
+class SpeakerForm(DescribedFieldsMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=SpeakerKind.choices, initial=SpeakerKind.OTHER)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    bio = forms.CharField(label=_("Short bio"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=2, can_delete=True, max_num=20, validate_max=True)
+
+
+def speaker_formset(data: Any = None, event: Event | None = None) -> Any:
+    initial = None
+    if event is not None and data is None:
+        initial = [{"kind": s.kind, "name": s.name, "bio": s.bio} for s in event.speakers.all()]
+    formset = SpeakerFormSet(data, initial=initial, prefix="speakers")
+    for form in formset.forms:
+        form.describe_fields()
+    return formset
+
+
+def speakers_from(formset: Any) -> list[dict[str, str]]:
+    return [
+        {"kind": f.cleaned_data["kind"], "name": f.cleaned_data["name"], "bio": f.cleaned_data.get("bio", "")}
+        for f in formset.forms
+        if f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
+    ]
+
+
+class PublishForm(forms.Form):
+    register_with_awvn = forms.BooleanField(
+        label=_("Register with AWVN"),
+        required=False,
+        initial=True,
+        help_text=_("Mails the AWVN adviser the session with a calendar file, for the national agenda."),
+    )
+
+
+class CancelForm(DescribedFieldsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown on the session page and in the cancellation mail."),
+    )
+
+
+class PersonChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} · {obj.employer.display_name}"
+
+
+class Attendance:
+    ANY = ""
+    ATTENDED = "attended"
+    NEVER = "never"
+
+    CHOICES = [
+        (ANY, _("Anyone")),
+        (ATTENDED, _("Attended an earlier session")),
+        (NEVER, _("Never attended a session")),
+    ]
+
+
+class AudienceForm(DescribedFieldsMixin, forms.Form):
+    """The audience picker. Submitted by GET for the preview; the same fields ride along,
+    hidden, in the POST that sends."""
+
+    regions = forms.MultipleChoiceField(
+        label=_("Regions"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Employers in these regions. None ticked: all your regions."),
+    )
+    stages = forms.MultipleChoiceField(
+        label=_("Network stages"), choices=Stage.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    sbi_sections = forms.MultipleChoiceField(
+        label=_("SBI sections"),
+        choices=SbiSection.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Hold Ctrl (or Cmd) to choose several."),
+    )
+    attendance = forms.ChoiceField(
+        label=_("Previous attendance"), choices=Attendance.CHOICES, required=False, widget=forms.RadioSelect
+    )
+    earlier_event = forms.ModelChoiceField(
+        label=_("Earlier session"),
+        queryset=Event.objects.none(),
+        required=False,
+        empty_label=_("any earlier session"),
+        help_text=_("With 'Attended an earlier session': only those who came to this one."),
+    )
+    persons = PersonChoiceField(
+        label=_("Hand-picked contact persons"),
+        queryset=ContactPerson.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("Added to whoever the filters find. Hold Ctrl (or Cmd) to choose several."),
+    )
+
+    def __init__(self, *args: Any, user: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user, self.event = user, event
+        codes = sorted(region_codes(user, NETWORK_WRITE))
+        self.fields["regions"].choices = [(r.code, f"{r.code} {r.name}") for r in write_regions(user)]
+        self.fields["earlier_event"].queryset = (
+            Event.objects.filter(region__in=codes).public().exclude(pk=event.pk).order_by("-starts_at")
+        )
+        self.fields["persons"].queryset = (
+            ContactPerson.objects.filter(employer__region__in=codes)
+            .select_related("employer")
+            .order_by("employer__legal_name", "name", "pk")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        if not (
+            data.get("regions")
+            or data.get("stages")
+            or data.get("sbi_sections")
+            or data.get("attendance")
+            or data.get("persons")
+        ):
+            raise forms.ValidationError(_("Choose at least one filter, or pick people by hand."))
+        if data.get("earlier_event") and data.get("attendance") != Attendance.ATTENDED:
+            self.add_error("earlier_event", _("Choose 'Attended an earlier session' to use this."))
+        return data
+
+
+class WalkInForm(DescribedFieldsMixin, forms.Form):
+    contact_person = forms.ModelChoiceField(
+        label=_("Contact person"),
+        queryset=ContactPerson.objects.none(),
+        help_text=_("Someone from an employer of this region who came without an invitation."),
+    )
+
+    def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["contact_person"]
+        field.queryset = (
+            ContactPerson.objects.filter(employer__region=event.region_id)
+            .exclude(invitations__event=event)
+            .select_related("employer")
+            .order_by("employer__legal_name", "name", "pk")
+        )
+        field.label_from_instance = lambda p: f"{p.name} · {p.employer.display_name}"
+
+
+class AwvnConfirmForm(DescribedFieldsMixin, forms.Form):
+    reference = forms.CharField(label=_("AWVN reference"), max_length=100)

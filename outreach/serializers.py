@@ -1,0 +1,142 @@
+"""Serializers of /api/v1/events/, /api/v1/invitations/ and /api/v1/outbound-emails/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from crm.models import Region
+from crm.scoping import NETWORK_WRITE, region_codes
+from employers.models import SbiSection, Stage
+from outreach.models import Event, Invitation, OutboundEmail, Speaker, SpeakerKind
+
+
+class SpeakerSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=SpeakerKind.choices, default=SpeakerKind.OTHER)
+
+    class Meta:
+        model = Speaker
+        fields = ["kind", "name", "bio"]
+
+
+class _WriteRegion(serializers.SlugRelatedField):
+    """Only the regions where the user organises sessions (else "does not exist")."""
+
+    def get_queryset(self) -> Any:
+        return Region.objects.filter(code__in=sorted(region_codes(self.context["request"].user, NETWORK_WRITE)))
+
+
+class EventSerializer(serializers.ModelSerializer):
+    region = _WriteRegion(slug_field="code")
+    speakers = SpeakerSerializer(many=True, required=False)
+    awvn_state = serializers.CharField(read_only=True)
+    invited_count = serializers.IntegerField(read_only=True, default=0)
+    yes_count = serializers.IntegerField(read_only=True, default=0)
+    waitlist_count = serializers.IntegerField(read_only=True, default=0)
+    attended_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Event
+        fields = [
+            "id", "region", "title", "slug", "description", "speakers", "starts_at", "ends_at",
+            "venue_name", "venue_address", "online_url", "practical_info", "capacity", "linkedin_url",
+            "next_step", "state", "owner", "awvn_state", "awvn_requested_at", "awvn_confirmed_at",
+            "awvn_reference", "published_at", "cancelled_at", "cancel_reason",
+            "invited_count", "yes_count", "waitlist_count", "attended_count", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "slug", "state", "owner", "awvn_requested_at", "awvn_confirmed_at", "awvn_reference",
+            "published_at", "cancelled_at", "cancel_reason", "created_at", "updated_at",
+        ]  # fmt: skip
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        starts = attrs.get("starts_at", getattr(self.instance, "starts_at", None))
+        ends = attrs.get("ends_at", getattr(self.instance, "ends_at", None))
+        if starts and ends and ends <= starts:
+            raise serializers.ValidationError({"ends_at": _("The session must end after it starts.")})
+        return attrs
+
+
+class EventUpdateSerializer(EventSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+
+class PublishSerializer(serializers.Serializer):
+    register_with_awvn = serializers.BooleanField(default=False)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class AwvnConfirmSerializer(serializers.Serializer):
+    reference = serializers.CharField(max_length=100)
+
+
+class AudienceSerializer(serializers.Serializer):
+    """Audience filters; empty lists mean no restriction. ``dry_run`` only counts."""
+
+    regions = serializers.ListField(child=serializers.CharField(max_length=4), required=False, default=list)
+    stages = serializers.ListField(child=serializers.ChoiceField(choices=Stage.choices), required=False, default=list)
+    sbi_sections = serializers.ListField(
+        child=serializers.ChoiceField(choices=SbiSection.choices), required=False, default=list
+    )
+    attendance = serializers.ChoiceField(
+        choices=[("", "anyone"), ("attended", "attended"), ("never", "never")], required=False, default=""
+    )
+    earlier_event = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    persons = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
+    dry_run = serializers.BooleanField(default=False)
+
+    def validate_regions(self, value: list[str]) -> list[str]:
+        allowed = region_codes(self.context["request"].user, NETWORK_WRITE)
+        unknown = sorted(set(value) - allowed)
+        if unknown:
+            raise serializers.ValidationError(_("Not one of your regions: %(codes)s.") % {"codes": ", ".join(unknown)})
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not any(attrs.get(name) for name in ("regions", "stages", "sbi_sections", "attendance", "persons")):
+            raise serializers.ValidationError(_("Choose at least one filter, or pick people by hand."))
+        if attrs.get("earlier_event") and attrs.get("attendance") != "attended":
+            raise serializers.ValidationError({"earlier_event": _("Only with attendance 'attended'.")})
+        return attrs
+
+
+class AudienceResultSerializer(serializers.Serializer):
+    dry_run = serializers.BooleanField()
+    included = serializers.IntegerField(help_text="People who match and can be invited.")
+    invited = serializers.IntegerField(help_text="Invitations created now (0 for a dry run).")
+    excluded = serializers.DictField(child=serializers.IntegerField(), help_text="Left out, per reason.")
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    contact_person_name = serializers.CharField(source="contact_person.name", read_only=True)
+    employer = serializers.IntegerField(source="contact_person.employer_id", read_only=True)
+    employer_name = serializers.CharField(source="contact_person.employer.display_name", read_only=True)
+    delivery_state = serializers.CharField(read_only=True, allow_null=True, source="invite_state", default=None)
+
+    class Meta:
+        model = Invitation
+        fields = [
+            "id", "event", "contact_person", "contact_person_name", "employer", "employer_name", "rsvp",
+            "people_count", "names", "access_needs", "answered_at", "waitlist_position", "attended",
+            "attended_marked_at", "walk_in", "delivery_state", "created_at",
+        ]  # fmt: skip
+        read_only_fields = [name for name in fields if name != "attended"]
+
+
+class AttendanceSerializer(InvitationSerializer):
+    attended = serializers.BooleanField(required=True)
+
+
+class OutboundEmailSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OutboundEmail
+        fields = [
+            "id", "event", "invitation", "kind", "to_email", "to_name", "language", "subject", "state",
+            "attempts", "last_error", "next_attempt_at", "sent_at", "message_id", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
