@@ -257,8 +257,10 @@ def shortlist(
     if not reach:
         return [], reach
     midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = list(_with_facts(employers, wishes))
+    events = events_attended([row[0] for row in rows])
     scored = []
-    for row in _with_facts(employers, wishes):
+    for row in rows:
         km = reach.get(row[4][:4])
         if km is None or (only_with_openings and row[7] is None):
             continue
@@ -269,7 +271,7 @@ def shortlist(
             fitting_opening=row[7] is not None,
             offered=row[10] or 0,
             last_contact_days=_days_ago(row[8], midnight) if row[8] else None,
-            events=0,  # events_attended() hook: add its counts here once outreach is wired in
+            events=events.get(row[0], 0),
             placements=row[9] or 0,
         )
         scored.append((rank_key(total, row[0], row[2] or row[1], km), row))
