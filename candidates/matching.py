@@ -226,6 +226,56 @@ def score(employer: EmployerData, wishes: Wishes) -> Result:
     return Result(employer, total, parts, ", ".join(p for p in phrases if p), opening)
 
 
+def points_from_facts(
+    wishes: Wishes,
+    *,
+    distance_km: float,
+    sbi_section: str,
+    fitting_opening: bool,
+    offered: int,
+    last_contact_days: int | None,
+    events: int,
+    placements: int,
+) -> float:
+    """The score from bare facts: the one formula behind ``score``, ``rank`` and the loader's
+    shortlist (which gets the facts from one SQL query)."""
+    total = WEIGHTS["distance"] * max(0.0, 1 - distance_km / wishes.max_km)
+    if sbi_section and sbi_section in wishes.sbi_sections:
+        total += WEIGHTS["sector"]
+    if fitting_opening:
+        total += WEIGHTS["opening"]
+    if wishes.accommodations and offered:
+        total += WEIGHTS["accommodations"] * offered / len(wishes.accommodations)
+    if last_contact_days is not None and last_contact_days <= WARM_CONTACT_DAYS:
+        total += WEIGHTS["warm_contact"] * (1 - last_contact_days / WARM_CONTACT_DAYS)
+    if events:
+        total += WEIGHTS["events"]
+    if placements:
+        total += WEIGHTS["placements"]
+    return total
+
+
+def points(employer: EmployerData, wishes: Wishes) -> tuple[float, OpeningData | None]:
+    """The total score without building the sentence (the same sum as ``score``), for ranking."""
+    opening = next((o for o in employer.openings if hours_overlap(wishes, o)), None)
+    total = points_from_facts(
+        wishes,
+        distance_km=employer.distance_km,
+        sbi_section=employer.sbi_section,
+        fitting_opening=opening is not None,
+        offered=len(wishes.accommodations & employer.accommodations),
+        last_contact_days=employer.last_contact_days,
+        events=employer.events_attended,
+        placements=employer.placements,
+    )
+    return total, opening
+
+
+def rank_key(total: float, employer_id: int, name: str, distance_km: float) -> tuple[float, float, str, int]:
+    """Best first; ties: nearer first, then by name."""
+    return (-round(total, 1), distance_km, name, employer_id)
+
+
 def rank(
     wishes: Wishes,
     employers: Iterable[EmployerData],
@@ -234,14 +284,19 @@ def rank(
     sector: str = "",
     limit: int | None = None,
 ) -> list[Result]:
-    """Employers in reach, best first (filters: only those with a fitting opening, one sector)."""
-    results = []
+    """Employers in reach, best first (filters: only those with a fitting opening, one sector).
+
+    Ranks on the bare points first and writes the reasons only for the ``limit`` shown: with a
+    few thousand employers in reach, the sentences are most of the work.
+    """
+    scored = []
     for employer in employers:
         if not eligible(employer, wishes) or (sector and employer.sbi_section != sector):
             continue
-        result = score(employer, wishes)
-        if only_with_openings and result.opening is None:
+        total, opening = points(employer, wishes)
+        if only_with_openings and opening is None:
             continue
-        results.append(result)
-    results.sort(key=lambda r: (-r.score, r.employer.distance_km, r.employer.name, r.employer.id))
-    return results[:limit] if limit is not None else results
+        scored.append((rank_key(total, employer.id, employer.name, employer.distance_km), employer))
+    scored.sort(key=lambda row: row[0])
+    shown = scored[:limit] if limit is not None else scored
+    return [score(row[1], wishes) for row in shown]

@@ -9,8 +9,8 @@ How it stays fast over 100,000 employers (tests/bench/bench_matching.py):
    index (Dutch postcodes are ordered geographically, so a circle is a few dozen runs). Only the
    columns we need, with ``values_list``; stage and do-not-contact are filtered in the same query.
 3. For the employers in reach: open openings, the accommodations the candidate needs, the last
-   contact, earlier placements, and this candidate's matches, one query each, each restricted
-   by the same postcode runs (no long ``IN`` lists).
+   contact, earlier placements, and this candidate's matches, one query each by employer id
+   (``employer_id IN (...)`` on the foreign-key indexes; the contacts on ``contact_employer_when``).
 
 ``'~'`` sorts after every character a postcode holds (digits, space, letters) in the byte order
 of the C collation our databases use, and in SQLite's binary order.
@@ -24,10 +24,20 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
-from candidates.matching import MATCHABLE_STAGES, WARM_CONTACT_DAYS, EmployerData, OpeningData, Result, Wishes, rank
+from candidates.matching import (
+    MATCHABLE_STAGES,
+    WARM_CONTACT_DAYS,
+    EmployerData,
+    OpeningData,
+    Result,
+    Wishes,
+    points_from_facts,
+    rank,
+    rank_key,
+)
 from candidates.models import Candidate, Match, Placement
 from crm.models import PostcodeArea
 from employers.models import Contact, Employer, Opening, OpeningState
@@ -91,9 +101,9 @@ def events_attended(employer_ids: list[int]) -> dict[int, int]:
     return {}
 
 
-def _openings(runs: list[tuple[str, str]]) -> dict[int, list[OpeningData]]:
+def _openings(ids: list[int]) -> dict[int, list[OpeningData]]:
     rows = (
-        Opening.objects.filter(reach_q(runs, "employer__"), state=OpeningState.OPEN)
+        Opening.objects.filter(employer_id__in=ids, state=OpeningState.OPEN)
         .order_by("employer_id", "hours_min", "id")
         .values_list("employer_id", "id", "title", "hours_min", "hours_max")
     )
@@ -103,21 +113,21 @@ def _openings(runs: list[tuple[str, str]]) -> dict[int, list[OpeningData]]:
     return found
 
 
-def _accommodations(runs: list[tuple[str, str]], needed: frozenset[str]) -> dict[int, set[str]]:
+def _accommodations(ids: list[int], needed: frozenset[str]) -> dict[int, set[str]]:
     if not needed:
         return {}
     through = Employer.accommodations.through
-    rows = through.objects.filter(reach_q(runs, "employer__"), accommodation_id__in=sorted(needed))
+    rows = through.objects.filter(employer_id__in=ids, accommodation_id__in=sorted(needed))
     found: dict[int, set[str]] = {}
     for employer_id, code in rows.values_list("employer_id", "accommodation_id"):
         found.setdefault(employer_id, set()).add(code)
     return found
 
 
-def _last_contacts(runs: list[tuple[str, str]]) -> dict[int, tuple[Any, str, str]]:
+def _last_contacts(ids: list[int]) -> dict[int, tuple[Any, str, str]]:
     since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
     rows = (
-        Contact.objects.filter(reach_q(runs, "employer__"), when__gte=since)
+        Contact.objects.filter(employer_id__in=ids, when__gte=since)
         .order_by("employer_id", "-when")
         .values_list("employer_id", "when", "channel", "by__first_name", "by__username")
     )
@@ -129,9 +139,15 @@ def _last_contacts(runs: list[tuple[str, str]]) -> dict[int, tuple[Any, str, str
     return found
 
 
-def _placements(runs: list[tuple[str, str]]) -> dict[int, int]:
-    rows = Placement.objects.filter(reach_q(runs, "employer__")).values("employer_id").annotate(n=Count("id"))
+def _placements(ids: list[int]) -> dict[int, int]:
+    rows = Placement.objects.filter(employer_id__in=ids).values("employer_id").annotate(n=Count("id"))
     return {row["employer_id"]: row["n"] for row in rows}
+
+
+def _days_ago(when: Any, midnight: Any) -> int:
+    """Calendar days in Europe/Amsterdam between ``when`` and today (0 = today), without a time
+    zone conversion per row."""
+    return 0 if when >= midnight else (midnight - when).days + 1
 
 
 def candidate_wishes(candidate: Candidate, max_km: float | None = None) -> Wishes:
@@ -145,34 +161,37 @@ def candidate_wishes(candidate: Candidate, max_km: float | None = None) -> Wishe
     )
 
 
-def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") -> list[EmployerData]:
-    """Everything ``rank`` needs about the employers in the candidate's reach."""
+def _reach(candidate: Candidate, wishes: Wishes, sector: str) -> tuple[dict[str, float], Any]:
+    """The PC4 areas in reach and the queryset of matchable employers in them (not yet fetched)."""
     reach = areas_in_reach(candidate.pc4, wishes.max_km)
     if not reach:
-        return []
-    runs = pc4_runs(reach)
-    employers = Employer.objects.filter(reach_q(runs))
+        return reach, Employer.objects.none()
+    employers = Employer.objects.filter(reach_q(pc4_runs(reach))).order_by()  # rank() orders
     if sector:
         employers = employers.filter(sbi_section=sector)
-    rows = [
-        row
-        for row in employers.values_list("id", "legal_name", "trade_name", "sbi_section", "postcode", "stage", "region")
-        if row[4][:4] in reach
-    ]
-    if not rows:
-        return []
-    openings = _openings(runs)
-    offered = _accommodations(runs, wishes.accommodations)
-    contacts = _last_contacts(runs)
-    placements = _placements(runs)
-    events = events_attended([row[0] for row in rows])
+    return reach, employers
+
+
+EMPLOYER_COLUMNS = ("id", "legal_name", "trade_name", "sbi_section", "postcode", "stage", "region")
+
+
+def _details(candidate: Candidate, wishes: Wishes, rows: list[tuple], reach: dict[str, float]) -> list[EmployerData]:
+    """Full plain data (openings, accommodations, last contact, ...) for the given employer rows."""
+    ids = [row[0] for row in rows]
+    openings = _openings(ids)
+    offered = _accommodations(ids, wishes.accommodations)
+    contacts = _last_contacts(ids)
+    placements = _placements(ids)
+    events = events_attended(ids)
     matches = {
         m["employer_id"]: m
-        for m in Match.objects.filter(candidate=candidate).values("employer_id", "state", "declined_reason")
+        for m in Match.objects.filter(candidate=candidate, employer_id__in=ids).values(
+            "employer_id", "state", "declined_reason"
+        )
     }
-    today = timezone.localdate()
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     result = []
-    for pk, legal, trade, sbi, postcode, stage, region in rows:
+    for pk, legal, trade, sbi, postcode, stage, region in (row[:7] for row in rows):
         contact = contacts.get(pk)
         match = matches.get(pk, {})
         result.append(
@@ -185,7 +204,7 @@ def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") ->
                 region_id=region,
                 accommodations=frozenset(offered.get(pk, ())),
                 openings=tuple(openings.get(pk, ())),
-                last_contact_days=(today - timezone.localdate(contact[0])).days if contact else None,
+                last_contact_days=_days_ago(contact[0], midnight) if contact else None,
                 last_contact_by=contact[2] if contact else "",
                 last_contact_channel=contact[1] if contact else "",
                 events_attended=events.get(pk, 0),
@@ -197,6 +216,70 @@ def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") ->
     return result
 
 
+def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") -> list[EmployerData]:
+    """Everything ``rank`` needs about every employer in the candidate's reach."""
+    reach, employers = _reach(candidate, wishes, sector)
+    rows = [row for row in employers.values_list(*EMPLOYER_COLUMNS) if row[4][:4] in reach]
+    return _details(candidate, wishes, rows, reach) if rows else []
+
+
+def _with_facts(employers: Any, wishes: Wishes) -> Any:
+    """The facts the score needs, as correlated subqueries on indexed foreign keys, so the
+    shortlist is one query: first fitting open opening, accommodations offered of those needed,
+    last contact within the warm window, earlier placements."""
+    overlap = (Q(hours_min__isnull=True) | Q(hours_min__lte=wishes.hours_max or 99)) & (
+        Q(hours_max__isnull=True) | Q(hours_max__gte=wishes.hours_min or 0)
+    )
+    fitting = Opening.objects.filter(overlap, employer_id=OuterRef("pk"), state=OpeningState.OPEN)
+    since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
+    last = Contact.objects.filter(employer_id=OuterRef("pk"), when__gte=since).order_by("-when")
+    placed = Placement.objects.filter(employer_id=OuterRef("pk")).order_by().values("employer_id")
+    facts = {
+        "fit": Subquery(fitting.order_by("hours_min", "id").values("id")[:1]),
+        "last_when": Subquery(last.values("when")[:1]),
+        "placed": Subquery(placed.annotate(n=Count("id")).values("n")[:1]),
+    }
+    if wishes.accommodations:
+        through = Employer.accommodations.through.objects.filter(
+            employer_id=OuterRef("pk"), accommodation_id__in=sorted(wishes.accommodations)
+        )
+        facts["offered"] = Subquery(through.order_by().values("employer_id").annotate(n=Count("id")).values("n")[:1])
+    else:
+        facts["offered"] = Value(0)
+    return employers.annotate(**facts).values_list(*EMPLOYER_COLUMNS, "fit", "last_when", "placed", "offered")
+
+
+def shortlist(
+    candidate: Candidate, wishes: Wishes, *, sector: str = "", only_with_openings: bool = False, limit: int | None
+) -> tuple[list[tuple], dict[str, float]]:
+    """The best ``limit`` employer rows in reach, ranked on facts from one query."""
+    reach, employers = _reach(candidate, wishes, sector)
+    if not reach:
+        return [], reach
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    rows = list(_with_facts(employers, wishes))
+    events = events_attended([row[0] for row in rows])
+    scored = []
+    for row in rows:
+        km = reach.get(row[4][:4])
+        if km is None or (only_with_openings and row[7] is None):
+            continue
+        total = points_from_facts(
+            wishes,
+            distance_km=km,
+            sbi_section=row[3],
+            fitting_opening=row[7] is not None,
+            offered=row[10] or 0,
+            last_contact_days=_days_ago(row[8], midnight) if row[8] else None,
+            events=events.get(row[0], 0),
+            placements=row[9] or 0,
+        )
+        scored.append((rank_key(total, row[0], row[2] or row[1], km), row))
+    scored.sort(key=lambda item: item[0])
+    shown = scored[:limit] if limit is not None else scored
+    return [row for _key, row in shown], reach
+
+
 def candidate_matches(
     candidate: Candidate,
     *,
@@ -205,7 +288,15 @@ def candidate_matches(
     only_with_openings: bool = False,
     limit: int | None = DEFAULT_LIMIT,
 ) -> list[Result]:
-    """The ranked matches of one candidate (the caller has checked that the user may see it)."""
+    """The ranked matches of one candidate (the caller has checked that the user may see it).
+
+    One query ranks every employer in reach on the score's facts; the reasons are then written
+    for the ``limit`` shown only, from their full data (``rank`` over ``_details``), which gives
+    the same scores and order as ranking everything with ``rank``.
+    """
     wishes = candidate_wishes(candidate, max_km)
-    employers = load_employers(candidate, wishes, sector=sector)
+    rows, reach = shortlist(candidate, wishes, sector=sector, only_with_openings=only_with_openings, limit=limit)
+    if not rows:
+        return []
+    employers = _details(candidate, wishes, rows, reach)
     return rank(wishes, employers, only_with_openings=only_with_openings, sector=sector, limit=limit)

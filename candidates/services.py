@@ -28,7 +28,7 @@ from candidates.models import (
 )
 from crm.models import AuditEntry, Role
 from crm.scoping import region_codes
-from employers.models import Accommodation, Employer, Opening, Stage
+from employers.models import Employer, Opening, Stage
 from employers.services import employer_change_stage
 
 CANDIDATE_FIELDS = (
@@ -332,7 +332,3 @@ def candidate_anonymise(*, candidate_id: int) -> bool:
     MatchChange.objects.filter(match__candidate=candidate).update(reason="")
     AuditEntry.record("candidates.candidate.anonymised", target=candidate)
     return True
-
-
-def accommodations_from_codes(codes: list[str]) -> list[Accommodation]:
-    return list(Accommodation.objects.filter(pk__in=codes))

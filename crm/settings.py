@@ -227,10 +227,12 @@ SPECTACULAR_SETTINGS = {
         "OpeningStateEnum": "employers.models.network.OpeningState",
         "CandidateStateEnum": "candidates.models.CandidateState",
         "MatchStateEnum": "candidates.models.MatchState",
+        "SbiSectionEnum": "employers.models.network.SbiSection",
+        "AccommodationCodeEnum": "employers.models.network.AccommodationCode",
     },
 }
 # Several models have a "state" field with their own choices: name the outreach ones.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "EventStateEnum": "outreach.models.EventState",
     "OutboundEmailStateEnum": "outreach.models.EmailState",
 }

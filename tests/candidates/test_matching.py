@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from candidates.matching import EmployerData, OpeningData, Wishes, rank
-from candidates.matching_data import candidate_matches, pc4_runs
+from candidates.matching_data import candidate_matches, candidate_wishes, load_employers, pc4_runs
 from tests.candidates.factories import CandidateFactory, MatchFactory, PlacementFactory
 from tests.contacts.factories import ContactFactory
 from tests.factories import EmployerFactory, OpeningFactory
@@ -139,6 +139,10 @@ def test_the_loader_reaches_by_pc4_distance_over_regions(guide_a, adviser_a):
     assert [r.employer.name for r in candidate_matches(candidate, max_km=10)] == ["Zorg Dichtbij"]
     assert [r.employer.name for r in candidate_matches(candidate, sector="C")] == ["Haarlem Werkt"]
     assert [r.employer.name for r in candidate_matches(candidate, only_with_openings=True)] == ["Zorg Dichtbij"]
+    # The one-query shortlist ranks exactly as the pure function over the full data.
+    wishes = candidate_wishes(candidate)
+    full = rank(wishes, load_employers(candidate, wishes))
+    assert [(r.employer.id, r.score, r.reasons) for r in full] == [(r.employer.id, r.score, r.reasons) for r in results]
 
 
 @pytest.mark.django_db
@@ -154,6 +158,7 @@ def test_the_loader_runs_a_fixed_number_of_queries(guide_a, django_assert_num_qu
     for n in range(5):
         OpeningFactory(employer=EmployerFactory(postcode=f"101{n + 1} AB"))
 
-    # accommodations needed, origin, box, employers, openings, contacts, placements, matches
+    # accommodations needed, origin, box, shortlist (employers with their facts), then for the
+    # results shown: openings, contacts, placements, matches (no accommodations needed: no query)
     with django_assert_num_queries(8):
         assert len(candidate_matches(candidate)) == 5

@@ -110,7 +110,7 @@ def test_durable_checks_are_prompted_once_when_due(guide_a, api):
         assert tasks.prompt_durable_checks() == 1
         assert tasks.prompt_durable_checks() == 0
         followup = FollowUp.objects.get()
-        assert followup.owner == guide_a and followup.due_date == date(2026, 7, 31) and "6-month" in followup.note
+        assert followup.owner == guide_a and followup.due_date == date(2026, 7, 31) and "6 maanden" in followup.note
         url = f"/api/v1/placements/{placement.pk}/durable-check/"
         assert api(guide_a).post(url, {"months": 12, "still_working": True}, format="json").status_code == 400
         assert api(guide_a).post(url, {"months": 6, "still_working": True}, format="json").status_code == 200
