@@ -41,6 +41,7 @@ from candidates.matching import (
 from candidates.models import Candidate, Match, Placement
 from crm.models import PostcodeArea
 from employers.models import Contact, Employer, Opening, OpeningState
+from outreach.models import Invitation
 
 EARTH_KM = 6371.0
 KM_PER_DEGREE_LAT = 111.2
@@ -93,12 +94,17 @@ def reach_q(runs: list[tuple[str, str]], prefix: str = "") -> Q:
 
 
 def events_attended(employer_ids: list[int]) -> dict[int, int]:
-    """HOOK for the outreach app: ``{employer id: knowledge sessions attended}``.
-
-    Empty until outreach (Event/Invitation with attendance) is merged; then count attended
-    invitations per employer here. ``candidates`` may import ``outreach``, never the reverse.
-    """
-    return {}
+    """``{employer id: knowledge sessions attended}`` (sessions at which at least one of the
+    employer's people was checked in). ``candidates`` may import ``outreach``, never the reverse."""
+    if not employer_ids:
+        return {}
+    rows = (
+        Invitation.objects.filter(contact_person__employer_id__in=employer_ids, attended=True)
+        .values("contact_person__employer_id")
+        .annotate(n=Count("event_id", distinct=True))
+        .order_by()
+    )
+    return {row["contact_person__employer_id"]: row["n"] for row in rows}
 
 
 def _openings(ids: list[int]) -> dict[int, list[OpeningData]]:

@@ -158,7 +158,27 @@ def test_the_loader_runs_a_fixed_number_of_queries(guide_a, django_assert_num_qu
     for n in range(5):
         OpeningFactory(employer=EmployerFactory(postcode=f"101{n + 1} AB"))
 
-    # accommodations needed, origin, box, shortlist (employers with their facts), then for the
-    # results shown: openings, contacts, placements, matches (no accommodations needed: no query)
-    with django_assert_num_queries(8):
+    # accommodations needed, origin, box, shortlist (employers with their facts), sessions attended,
+    # then for the results shown: openings, contacts, placements, sessions attended, matches (no
+    # accommodations needed: no query)
+    with django_assert_num_queries(10):
         assert len(candidate_matches(candidate)) == 5
+
+
+@pytest.mark.django_db
+def test_knowledge_sessions_attended_warm_an_employer(guide_a):
+    from tests.factories import ContactPersonFactory
+    from tests.outreach.factories import EventFactory, InvitationFactory
+
+    candidate = CandidateFactory(guide=guide_a, pc4="1012", sbi_sections=[])
+    came = EmployerFactory(legal_name="Kwam Kijken", postcode="1017 AB", sbi_section="C")
+    EmployerFactory(legal_name="Kwam Niet", postcode="1017 AB", sbi_section="C")
+    session = EventFactory(state="held")
+    for person in ContactPersonFactory.create_batch(2, employer=came):
+        InvitationFactory(event=session, contact_person=person, rsvp="yes", attended=True)
+
+    first, second = candidate_matches(candidate)
+
+    assert first.employer.name == "Kwam Kijken" and first.employer.events_attended == 1
+    assert "attended 1 knowledge session" in first.reasons
+    assert second.employer.events_attended == 0
