@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Trigram lookups for the employer search (pg_trgm); harmless on SQLite, where search falls back.
+    "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -219,9 +221,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a "state"/"stage" field; name their choice sets explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "NetworkStageEnum": "employers.models.network.Stage",
+        "OpeningStateEnum": "employers.models.network.OpeningState",
+        "CandidateStateEnum": "candidates.models.CandidateState",
+        "MatchStateEnum": "candidates.models.MatchState",
+        "SbiSectionEnum": "employers.models.network.SbiSection",
+        "AccommodationCodeEnum": "employers.models.network.AccommodationCode",
+    },
 }
 # Several models have a "state" field with their own choices: name the outreach ones.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] = {
+SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
     "EventStateEnum": "outreach.models.EventState",
     "OutboundEmailStateEnum": "outreach.models.EmailState",
 }
@@ -264,6 +275,16 @@ CONTACT_EDIT_WINDOW_HOURS = env.int("CONTACT_EDIT_WINDOW_HOURS", 24, minimum=0)
 # An owned open/active/ambassador employer without a contact for this long shows as going cold.
 EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
 PLACEMENTS_YEARLY_TARGET = 100
+# Candidates are anonymised this many months after their trajectory ended (daily beat job).
+CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
+CELERY_BEAT_SCHEDULE["candidate-durable-checks"] = {
+    "task": "candidates.tasks.prompt_durable_checks",
+    "schedule": crontab(hour=6, minute=30),
+}
+CELERY_BEAT_SCHEDULE["candidate-retention"] = {
+    "task": "candidates.tasks.anonymise_candidates",
+    "schedule": crontab(hour=3, minute=15),
+}
 
 LOGGING = {
     "version": 1,

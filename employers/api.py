@@ -5,5 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     from employers.api_contacts import register as register_contacts
+    from employers.api_employers import register as register_employers
 
+    register_employers(router)
     register_contacts(router)

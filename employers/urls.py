@@ -1,7 +1,22 @@
 from django.urls import include, path
 
+from employers import views
+
 app_name = "employers"
 
 urlpatterns: list = [
+    path("", views.EmployerListView.as_view(), name="list"),
+    path("new/", views.EmployerCreateView.as_view(), name="create"),
+    path("pipeline/", views.PipelineView.as_view(), name="pipeline"),
+    path("export/", views.EmployerExportView.as_view(), name="export"),
+    path("<int:pk>/", views.EmployerDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.EmployerEditView.as_view(), name="edit"),
+    path("<int:pk>/stage/", views.EmployerStageView.as_view(), name="stage"),
+    path("<int:pk>/delete/", views.EmployerDeleteView.as_view(), name="delete"),
+    path("<int:pk>/contact-persons/new/", views.ContactPersonCreateView.as_view(), name="contact-person-create"),
+    path("contact-persons/<int:pk>/edit/", views.ContactPersonEditView.as_view(), name="contact-person-edit"),
+    path("<int:pk>/openings/new/", views.OpeningCreateView.as_view(), name="opening-create"),
+    path("openings/<int:pk>/edit/", views.OpeningEditView.as_view(), name="opening-edit"),
     path("", include("employers.urls_contacts")),
+    path("", include("employers.urls_import")),
 ]

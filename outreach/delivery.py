@@ -33,9 +33,28 @@ from outreach.models import TRANSACTIONAL_KINDS, EmailState, OutboundEmail
 logger = logging.getLogger(__name__)
 
 
-def build_message(row: OutboundEmail, connection: Any = None) -> EmailMultiAlternatives:
+class _StoredMime:
+    """Stands in for the MIME object Django's SMTP backend would build: the stored bytes."""
+
+    def __init__(self, raw: bytes) -> None:
+        self.raw = raw
+
+    def as_bytes(self, *args: Any, **kwargs: Any) -> bytes:
+        return self.raw
+
+
+class StoredEmail(EmailMultiAlternatives):
+    """A message whose wire form was built when its row was stored (``OutboundEmail.mime``)."""
+
+    stored: bytes = b""
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        return _StoredMime(self.stored) if self.stored else super().message(*args, **kwargs)
+
+
+def build_message(row: OutboundEmail, connection: Any = None) -> StoredEmail:
     to = f"{row.to_name} <{row.to_email}>" if row.to_name else row.to_email
-    message = EmailMultiAlternatives(
+    message = StoredEmail(
         subject=row.subject,
         body=row.body_text,
         from_email=row.from_email or settings.DEFAULT_FROM_EMAIL,
@@ -50,7 +69,13 @@ def build_message(row: OutboundEmail, connection: Any = None) -> EmailMultiAlter
         part.set_param("method", row.ics_method or "PUBLISH")
         part.add_header("Content-Disposition", "attachment", filename="event.ics")
         message.attach(part)
+    message.stored = bytes(row.mime or b"")
     return message
+
+
+def wire_bytes(row: OutboundEmail) -> bytes:
+    """The message as the SMTP backend sends it (built fresh, ignoring any stored copy)."""
+    return EmailMultiAlternatives.message(build_message(row)).as_bytes(linesep="\r\n")
 
 
 def _is_permanent(error: Exception) -> bool:

@@ -201,6 +201,10 @@ def store(rows: list[OutboundEmail]) -> list[int]:
     and have them delivered after commit. Returns the ids of the rows inserted now."""
     if not rows:
         return []
+    from outreach.delivery import wire_bytes
+
+    for row in rows:
+        row.mime = wire_bytes(row)
     keys = [r.idempotency_key for r in rows]
     existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
     fresh = [r for r in rows if r.idempotency_key not in existing]

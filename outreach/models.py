@@ -296,6 +296,9 @@ class OutboundEmail(models.Model):
     ics = models.TextField(_("calendar file"), blank=True)
     ics_method = models.CharField(max_length=10, blank=True)
     message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    # The whole message as it goes over the wire (MIME, CRLF), built once when the row is
+    # stored: a retry sends the very same bytes, and delivery does no rendering at all.
+    mime = models.BinaryField(_("MIME message"), blank=True, default=b"")
     state = models.CharField(_("state"), max_length=8, choices=EmailState.choices, default=EmailState.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)

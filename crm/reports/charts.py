@@ -28,11 +28,13 @@ def _fmt(value: float) -> str:
 
 def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], *, target: float | None = None) -> SafeString:
     """Horizontal bars, one per label, value written at the end of each bar."""
-    row, left, width = 28, 250, 330
+    # Room on the left for the longest label (about 7 px a character at 13 px), within reason.
+    row, width = 28, 330
+    left = int(min(420, max(120, 7.2 * max((len(label) for label in labels), default=10) + 16)))
     height = row * len(labels) + 16
     top = max([*values, target or 0, 1])
     parts = [
-        f'<svg class="chart" role="img" aria-labelledby="t" viewBox="0 0 {left + width + 60} {height}" '
+        f'<svg class="chart" role="img" viewBox="0 0 {left + width + 60} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):

@@ -8,17 +8,20 @@ dicts as they are; the pages draw them as charts and tables.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from candidates.models import Placement
 from crm.models import Membership, Region, Role
 from crm.reports.periods import AMSTERDAM, Period, current_quarter_start
 from employers.models import Channel, Contact, Employer, Stage, StageChange
 from employers.selectors_contacts import ips_figures, ips_weeks
+from outreach.models import Event, EventState, Invitation, Rsvp
 
 STAGES = [s.value for s in Stage]
 
@@ -120,6 +123,113 @@ def ips_region_figures(region_code: str) -> dict[str, Any]:
     }
 
 
+MOVED_WITHIN_DAYS = 90
+
+
+def event_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
+    """Per region, for sessions that took place in the period (started in it, not cancelled,
+    already over): sessions held, invitations, yes-answers, attendances, and attending employers
+    whose network stage moved within 90 days after the session. Three grouped queries."""
+    now = timezone.now()
+    held = Event.objects.filter(
+        region_id__in=region_codes, starts_at__gte=period.start, starts_at__lt=period.end, ends_at__lte=now
+    ).exclude(state__in=[EventState.CANCELLED, EventState.DRAFT])
+    out = {
+        code: {"held": 0, "invited": 0, "yes": 0, "attended": 0, "employers_attended": 0, "moved_within_90_days": 0}
+        for code in region_codes
+    }
+    for row in held.values("region_id").annotate(n=Count("id")).order_by():
+        out[row["region_id"]]["held"] = row["n"]
+    invitations = (
+        Invitation.objects.filter(event__in=held)
+        .values("event__region_id")
+        .annotate(
+            invited=Count("id", filter=Q(walk_in=False)),
+            yes=Count("id", filter=Q(rsvp=Rsvp.YES)),
+            attended=Count("id", filter=Q(attended=True)),
+        )
+        .order_by()
+    )
+    for row in invitations:
+        out[row["event__region_id"]].update(invited=row["invited"], yes=row["yes"], attended=row["attended"])
+    moved = StageChange.objects.filter(
+        employer=OuterRef("contact_person__employer"),
+        from_stage__gt="",
+        at__gt=OuterRef("event__starts_at"),
+        at__lte=OuterRef("event__starts_at") + timedelta(days=MOVED_WITHIN_DAYS),
+    )
+    employers = (
+        Invitation.objects.filter(event__in=held, attended=True)
+        .annotate(moved=Exists(moved))
+        .values("event__region_id")
+        .annotate(
+            employers=Count("contact_person__employer", distinct=True),
+            moved=Count("contact_person__employer", distinct=True, filter=Q(moved=True)),
+        )
+        .order_by()
+    )
+    for row in employers:
+        out[row["event__region_id"]].update(employers_attended=row["employers"], moved_within_90_days=row["moved"])
+    return out
+
+
+def _add_months_to(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(day.day, last))
+
+
+def placement_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
+    """Per region: placements this calendar year against the yearly target and the pace still
+    needed; placements that started in the period; durability of placements whose 6- and
+    12-month mark fell in the period (checked yes / checked). Grouped queries only."""
+    target = settings.PLACEMENTS_YEARLY_TARGET
+    today = timezone.localdate()
+    year_start, next_year = date(today.year, 1, 1), date(today.year + 1, 1, 1)
+    start, end = period.start.astimezone(AMSTERDAM).date(), period.end.astimezone(AMSTERDAM).date()
+    placements = Placement.objects.filter(candidate__region_id__in=region_codes)
+    # A mark counts once it has been reached: the window ends today at the latest.
+    mark_end = min(end, today + timedelta(days=1))
+    six = Q(start_date__gte=_add_months_to(start, -6), start_date__lt=_add_months_to(mark_end, -6))
+    twelve = Q(start_date__gte=_add_months_to(start, -12), start_date__lt=_add_months_to(mark_end, -12))
+    rows = (
+        placements.values(region=F("candidate__region_id"))
+        .annotate(
+            this_year=Count("id", filter=Q(start_date__gte=year_start, start_date__lt=next_year)),
+            in_period=Count("id", filter=Q(start_date__gte=start, start_date__lt=end)),
+            due_6m=Count("id", filter=six),
+            checked_6m=Count("id", filter=six & Q(durable_6m__isnull=False)),
+            durable_6m=Count("id", filter=six & Q(durable_6m=True)),
+            due_12m=Count("id", filter=twelve),
+            checked_12m=Count("id", filter=twelve & Q(durable_12m__isnull=False)),
+            durable_12m=Count("id", filter=twelve & Q(durable_12m=True)),
+        )
+        .order_by()
+    )
+    counted = {row["region"]: row for row in rows}
+    days_in_year = (next_year - year_start).days
+    days_gone = (today - year_start).days + 1
+    months_left = 12 - today.month + 1
+    out = {}
+    for code in region_codes:
+        row = counted.get(code, {})
+        this_year = row.get("this_year", 0)
+        remaining = max(0, target - this_year)
+        out[code] = {
+            "target": target,
+            "this_year": this_year,
+            "expected_by_now": round(target * days_gone / days_in_year),
+            "remaining": remaining,
+            "needed_per_month": round(remaining / months_left, 1),
+            "in_period": row.get("in_period", 0),
+            **{key: row.get(key, 0) for key in ("due_6m", "checked_6m", "durable_6m")},
+            **{key: row.get(key, 0) for key in ("due_12m", "checked_12m", "durable_12m")},
+        }
+    return out
+
+
 def region_figures(region: Region, period: Period) -> dict[str, Any]:
     return {
         "region": {"code": region.code, "name": region.name},
@@ -128,6 +238,8 @@ def region_figures(region: Region, period: Period) -> dict[str, Any]:
         "network": network_figures([region.code], period)[region.code],
         "contacts": contact_figures([region.code], period)[region.code],
         "ips": ips_region_figures(region.code),
+        "events": event_figures([region.code], period)[region.code],
+        "placements": placement_figures([region.code], period)[region.code],
     }
 
 
@@ -136,6 +248,8 @@ def national_figures(period: Period) -> dict[str, Any]:
     codes = [code for code, _name in regions]
     network = network_figures(codes, period)
     contacts = contact_figures(codes, period)
+    events = event_figures(codes, period)
+    placements = placement_figures(codes, period)
     rows = []
     for code, name in regions:
         rows.append(
@@ -146,10 +260,16 @@ def national_figures(period: Period) -> dict[str, Any]:
                 "open_or_further": network[code]["open_or_further"],
                 "new_open": sum(m["count"] for m in network[code]["new_open_per_month"]),
                 "contacts": contacts[code]["total"],
+                "events_held": events[code]["held"],
+                "event_attendances": events[code]["attended"],
+                "placements_this_year": placements[code]["this_year"],
+                "placements_in_period": placements[code]["in_period"],
+                "durable_6m": placements[code]["durable_6m"],
             }
         )
     return {
         "period": {"key": period.key, "label": period.label, "start": period.start, "end": period.end},
         "generated_at": timezone.now(),
+        "placements_target": settings.PLACEMENTS_YEARLY_TARGET,
         "regions": rows,
     }

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from crm.reports.charts import Series, bar_chart, column_chart
+from crm.reports.charts import Series, bar_chart, column_chart, progress_bar
 from employers.models import Channel, Stage
 
 
@@ -41,7 +41,46 @@ def region_tables(figures: dict[str, Any]) -> list[Table]:
         ),
         _contact_table(figures),
         _ips_table(figures),
+        _events_table(figures),
+        _placements_table(figures),
     ]
+
+
+def _events_rows(events: dict[str, Any]) -> list[list[Any]]:
+    return [
+        [_("Sessions held"), events["held"]],
+        [_("Invited"), events["invited"]],
+        [_("Answered yes"), events["yes"]],
+        [_("Attended"), events["attended"]],
+        [_("Employers that attended"), events["employers_attended"]],
+        [_("Of those, moved stage within 90 days"), events["moved_within_90_days"]],
+    ]
+
+
+def _events_table(figures: dict[str, Any]) -> Table:
+    return Table(
+        "events", _("Knowledge sessions in the period"), [_("Figure"), _("Number")], _events_rows(figures["events"])
+    )
+
+
+def _placements_table(figures: dict[str, Any]) -> Table:
+    p = figures["placements"]
+    return Table(
+        "placements",
+        _("Placements this year against the target of %(target)s") % {"target": p["target"]},
+        [_("Figure"), _("Number")],
+        [
+            [_("Placed this year"), p["this_year"]],
+            [_("On pace, expected by today"), p["expected_by_now"]],
+            [_("Still to place this year"), p["remaining"]],
+            [_("Needed per month for the rest of the year"), p["needed_per_month"]],
+            [_("Placements started in the period"), p["in_period"]],
+            [_("Still working after 6 months (checked yes / checked / due in period)"),
+             f"{p['durable_6m']} / {p['checked_6m']} / {p['due_6m']}"],
+            [_("Still working after 12 months (checked yes / checked / due in period)"),
+             f"{p['durable_12m']} / {p['checked_12m']} / {p['due_12m']}"],
+        ],
+    )  # fmt: skip
 
 
 def _contact_table(figures: dict[str, Any]) -> Table:
@@ -88,6 +127,17 @@ def region_charts(figures: dict[str, Any]) -> dict[str, SafeString]:
             [str(Stage(s).label) for s in network["stages"]],
             list(network["stages"].values()),
         ),
+        "events": bar_chart(
+            _("Knowledge sessions in the period: from invitation to a stage moved"),
+            [str(row[0]) for row in _events_rows(figures["events"])],
+            [row[1] for row in _events_rows(figures["events"])],
+        ),
+        "placements": progress_bar(
+            _("Placements this year: %(n)s of %(target)s")
+            % {"n": figures["placements"]["this_year"], "target": figures["placements"]["target"]},
+            figures["placements"]["this_year"],
+            figures["placements"]["target"],
+        ),
         "new-open": column_chart(
             _("New employers open to our candidates, per month"),
             [_month_label(m["month"]) for m in network["new_open_per_month"]],
@@ -103,6 +153,11 @@ NATIONAL_COLUMNS = [
     ("open_or_further", lambda: _("Open, active or ambassador")),
     ("new_open", lambda: _("New open in period")),
     ("contacts", lambda: _("Contacts in period")),
+    ("events_held", lambda: _("Sessions held in period")),
+    ("event_attendances", lambda: _("Session attendances in period")),
+    ("placements_this_year", lambda: _("Placements this year")),
+    ("placements_in_period", lambda: _("Placements in period")),
+    ("durable_6m", lambda: _("Still working after 6 months")),
 ]
 
 
@@ -122,7 +177,9 @@ def national_table(figures: dict[str, Any], *, sort: str = "code") -> Table:
 def national_chart(figures: dict[str, Any]) -> SafeString:
     rows = figures["regions"]
     return bar_chart(
-        _("Employers open, active or ambassador per region"),
+        _("Placements this year per region against the target of %(target)s")
+        % {"target": figures["placements_target"]},
         [row["name"] for row in rows],
-        [row["open_or_further"] for row in rows],
+        [row["placements_this_year"] for row in rows],
+        target=figures["placements_target"],
     )

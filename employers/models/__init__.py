@@ -10,6 +10,7 @@ from employers.models.contacts import (  # noqa: F401
     Purpose,
     UserPreference,
 )
+from employers.models.imports import ImportBatch, ImportState  # noqa: F401, E402
 from employers.models.network import (  # noqa: F401
     Accommodation,
     AccommodationCode,

@@ -71,6 +71,7 @@ def ensure_rows() -> int:
     from crm.models import Membership, Role
     from employers.models import ContactPerson, Employer
     from outreach import services
+    from outreach.delivery import wire_bytes
     from outreach.models import Event, OutboundEmail
 
     call_command("migrate", verbosity=0)
@@ -108,6 +109,9 @@ def ensure_rows() -> int:
             ]
         )
     rows = OutboundEmail.objects.filter(event=event, kind="invite")
+    for row in rows.filter(mime=b"").iterator(chunk_size=500):  # rows of a version that did not store MIME
+        row.mime = wire_bytes(row)
+        row.save(update_fields=["mime"])
     if rows.count() < COUNT:
         people = ContactPerson.objects.filter(employer__legal_name__startswith=TAG).values_list("pk", flat=True)
         started = time.perf_counter()
@@ -126,13 +130,12 @@ def requeue(event_id: int) -> list[int]:
 
 def floor(ids: list[int]) -> float:
     """Plain smtplib, one connection, the same messages (built before the clock starts)."""
-    from outreach.delivery import build_message
+    from outreach.delivery import wire_bytes
     from outreach.models import OutboundEmail
 
     messages = []
     for row in OutboundEmail.objects.filter(pk__in=ids).iterator(chunk_size=1000):
-        built = build_message(row).message()
-        messages.append((row.from_email, [row.to_email], built.as_bytes(linesep="\r\n")))
+        messages.append((row.from_email, [row.to_email], bytes(row.mime) or wire_bytes(row)))
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", SINK_PORT) as smtp:
         for sender, to, data in messages:

@@ -7,18 +7,38 @@ them one after another, so they do not compete for the two cores, and collects t
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 OUT = ROOT / "var" / "bench"
 
 
+def ensure_database() -> None:
+    """Create the bench database named by DATABASE_URL when it is PostgreSQL and missing."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created database {name}")
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
+    ensure_database()
     only = set(sys.argv[1:])
     results: list[dict] = []
     failures: list[str] = []

@@ -174,8 +174,8 @@ def test_a_mail_server_that_refuses_connections_for_a_while_gets_everything_once
         smtp.release()
         assert wait_until(lambda: OutboundEmail.objects.filter(attempts__gt=1).exists(), timeout=60)
         time.sleep(5)
-        retried = OutboundEmail.objects.filter(state="queued").exclude(last_error="").first()
-        assert retried is not None and "Connection refused" in retried.last_error
+        # The rows say what happened: queued again, with the refusal as their last error.
+        assert OutboundEmail.objects.filter(state="queued", last_error__icontains="refused").exists()
         smtp.start()
 
         assert wait_until(lambda: sent_count() == 400, timeout=300), f"only {sent_count()} sent"

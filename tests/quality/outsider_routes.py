@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.factories import EmployerFactory
+from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory
 
 # URL keyword arguments that name one object.
 OBJECT_KWARGS = frozenset({"pk", "id", "code", "slug", "token", "employer_pk", "event_pk", "candidate_pk", "user_id"})
@@ -32,7 +32,40 @@ def _employer(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": EmployerFactory(region_id="AM18").pk}
 
 
+def _import_batch(cast: dict[str, Any]) -> dict[str, Any]:
+    from crm.models import Region
+    from employers.importing import import_check
+
+    raw = b"Naam;KvK\r\nGeheim B.V.;99999999\r\n"
+    batch = import_check(by=cast["adviser_a"], region=Region.objects.get(code="AM18"), filename="x.csv", raw=raw)
+    return {"pk": batch.pk}
+
+
+def _contact_person(cast: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": ContactPersonFactory(employer=EmployerFactory(region_id="AM18")).pk}
+
+
+def _opening(cast: dict[str, Any]) -> dict[str, Any]:
+    return {"pk": OpeningFactory(employer=EmployerFactory(region_id="AM18")).pk}
+
+
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
+    # The employer network of region A (pages and API).
+    "employers:detail": (_employer, NOT_REGION_A_NETWORK),
+    "employers:edit": (_employer, NOT_REGION_A_NETWORK),
+    "employers:stage": (_employer, NOT_REGION_A_NETWORK),
+    "employers:delete": (_employer, NOT_REGION_A_NETWORK),
+    "employers:contact-person-create": (_employer, NOT_REGION_A_NETWORK),
+    "employers:contact-person-edit": (_contact_person, NOT_REGION_A_NETWORK),
+    "employers:opening-create": (_employer, NOT_REGION_A_NETWORK),
+    "employers:opening-edit": (_opening, NOT_REGION_A_NETWORK),
+    "employer-detail": (_employer, NOT_REGION_A_NETWORK),
+    "employer-stage": (_employer, NOT_REGION_A_NETWORK),
+    "employer-stage-history": (_employer, NOT_REGION_A_NETWORK),
+    "contact-person-detail": (_contact_person, NOT_REGION_A_NETWORK),
+    "opening-detail": (_opening, NOT_REGION_A_NETWORK),
+    # Imports of region A: its advisers and coordinator only (guides read the network, not imports).
+    "employers:import-preview": (_import_batch, ["guide_a", *NOT_REGION_A_NETWORK]),
     # The contact log of region A.
     "contact-detail": (_contact, NOT_REGION_A_NETWORK),
     "employers:contact-edit": (_contact, NOT_REGION_A_NETWORK),
@@ -138,3 +171,44 @@ EXEMPT: dict[str, str] = {
     "outreach:unsubscribe": "public preferences / RFC 8058 one-click link: the signed token is the key",
     "outreach:feed": "calendar feed behind a secret URL token (unknown or revoked token: 404)",
 }
+
+
+# Candidates (issue 6): only the owning guide (guide_a) and region A's coordinator (read-only).
+NOT_THE_CANDIDATES_GUIDE = ["adviser_a", "adviser_b", "guide_b", "awvn"]
+
+
+def _candidate(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.candidates.factories import CandidateFactory
+
+    return {"pk": CandidateFactory(guide=cast["guide_a"]).pk}
+
+
+def _match(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.candidates.factories import CandidateFactory, MatchFactory
+
+    return {"pk": MatchFactory(candidate=CandidateFactory(guide=cast["guide_a"]), employer=EmployerFactory()).pk}
+
+
+def _placement(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.candidates.factories import CandidateFactory, PlacementFactory
+
+    return {"pk": PlacementFactory(candidate=CandidateFactory(guide=cast["guide_a"]), employer=EmployerFactory()).pk}
+
+
+COVERAGE.update(
+    {
+        "candidate-detail": (_candidate, NOT_THE_CANDIDATES_GUIDE),
+        "candidate-matches": (_candidate, NOT_THE_CANDIDATES_GUIDE),
+        "match-detail": (_match, NOT_THE_CANDIDATES_GUIDE),
+        "match-history": (_match, NOT_THE_CANDIDATES_GUIDE),
+        "placement-detail": (_placement, NOT_THE_CANDIDATES_GUIDE),
+        "placement-durable-check": (_placement, NOT_THE_CANDIDATES_GUIDE),
+        "candidates:detail": (_candidate, NOT_THE_CANDIDATES_GUIDE),
+        "candidates:matches": (_candidate, NOT_THE_CANDIDATES_GUIDE),
+        # Pages that write: the coordinator reads the candidate but does not open these.
+        "candidates:edit": (_candidate, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        "candidates:match-state": (_candidate, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        "candidates:placement-create": (_candidate, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        "candidates:durable-check": (_placement, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+    }
+)

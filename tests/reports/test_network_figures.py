@@ -73,13 +73,17 @@ def test_national_figures_list_all_35_regions_without_personal_data(db):
     assert len(figures["regions"]) == 35
     row = next(r for r in figures["regions"] if r["code"] == "AM18")
     assert row["open_or_further"] == 1
-    assert set(row) == {"code", "name", "employers", "open_or_further", "new_open", "contacts"}
+    assert set(row) == {
+        "code", "name", "employers", "open_or_further", "new_open", "contacts",
+        "events_held", "event_attendances", "placements_this_year", "placements_in_period", "durable_6m",
+    }  # fmt: skip
 
 
 def test_region_figures_query_count_does_not_grow(django_assert_num_queries, guide_a):
     region = Region.objects.get(code="AM18")
     for _ in range(30):
         EmployerFactory(region_id="AM18")
-    # stages, quarter changes, new open per month, contacts per month, guides, their IPS counts
-    with django_assert_num_queries(6):
+    # stages, quarter changes, new open per month, contacts per month, guides, their IPS counts,
+    # sessions held, their invitations, attending employers that moved, placements
+    with django_assert_num_queries(10):
         region_figures(region, parse_period("year"))

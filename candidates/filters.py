@@ -1,0 +1,50 @@
+"""django-filter FilterSets for candidates, matches and placements; choices from scoped querysets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+
+from candidates.models import Candidate, CandidateState, Match, MatchState, Method, Placement
+
+
+def _candidates(request: Any) -> Any:
+    return Candidate.objects.visible_to(getattr(request, "user", None))
+
+
+class CandidateFilter(django_filters.FilterSet):
+    state = django_filters.MultipleChoiceFilter(choices=CandidateState.choices)
+    region = django_filters.CharFilter(field_name="region_id")
+    reference_code = django_filters.CharFilter(lookup_expr="icontains")
+    trajectory_end_before = django_filters.DateFilter(field_name="trajectory_end", lookup_expr="lte")
+    anonymised = django_filters.BooleanFilter(field_name="anonymised_at", lookup_expr="isnull", exclude=True)
+
+    class Meta:
+        model = Candidate
+        fields = ["state", "region", "reference_code"]
+
+
+class MatchFilter(django_filters.FilterSet):
+    candidate = django_filters.ModelChoiceFilter(queryset=_candidates)
+    employer = django_filters.NumberFilter(field_name="employer_id")
+    state = django_filters.MultipleChoiceFilter(choices=MatchState.choices)
+
+    class Meta:
+        model = Match
+        fields = ["candidate", "employer", "state"]
+
+
+class PlacementFilter(django_filters.FilterSet):
+    candidate = django_filters.ModelChoiceFilter(queryset=_candidates)
+    employer = django_filters.NumberFilter(field_name="employer_id")
+    method = django_filters.MultipleChoiceFilter(choices=Method.choices)
+    region = django_filters.CharFilter(field_name="candidate__region_id")
+    start_after = django_filters.DateFilter(field_name="start_date", lookup_expr="gte")
+    start_before = django_filters.DateFilter(field_name="start_date", lookup_expr="lte")
+    durable_6m = django_filters.BooleanFilter()
+    durable_12m = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Placement
+        fields = ["candidate", "employer", "method", "durable_6m", "durable_12m"]

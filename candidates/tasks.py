@@ -1,0 +1,35 @@
+"""Thin Celery wrappers: take ids (JSON only), reload, call one service."""
+
+from __future__ import annotations
+
+import smtplib
+
+from celery import shared_task
+from django.utils import timezone
+
+from candidates import intro, services
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=60,
+    retry_backoff_max=900,
+    max_retries=5,
+)
+def send_warm_intro(match_id: int, guide_id: int) -> str:
+    return intro.intro_send(match_id=match_id, guide_id=guide_id)
+
+
+@shared_task
+def prompt_durable_checks() -> int:
+    """Beat, daily: a follow-up for each placement whose 6- or 12-month check is due."""
+    prompted = 0
+    for placement_id, months in services.durable_checks_due(timezone.localdate()):
+        prompted += services.durable_check_prompt(placement_id=placement_id, months=months)
+    return prompted
+
+
+@shared_task
+def anonymise_candidates() -> int:
+    """Beat, daily: anonymise candidates CANDIDATE_RETENTION_MONTHS after their trajectory ended."""
+    return sum(services.candidate_anonymise(candidate_id=pk) for pk in services.anonymise_due())

@@ -1,0 +1,280 @@
+"""Candidate pages: my candidates, the form, the detail with its pipeline, ranked matches, placements.
+
+Reads start from ``Candidate.objects.visible_to`` (the owning guide, the region's coordinator),
+writes from ``editable_by`` (the owning guide); anyone else gets 404. Every page that shows a
+candidate writes one access entry per candidate shown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from candidates.forms import CandidateForm, DurableCheckForm, MatchQueryForm, MatchStateForm, PlacementForm
+from candidates.matching_data import candidate_matches
+from candidates.models import CANDIDATE_READ, CANDIDATE_WRITE, Candidate, CandidateState, Match, MatchState, Placement
+from candidates.services import (
+    access_record,
+    add_months,
+    candidate_create,
+    candidate_update,
+    match_set_state,
+    placement_create,
+    placement_record_durable,
+)
+from crm.mixins import RoleRequiredMixin
+from crm.scoping import region_codes
+from employers.models import Employer, Opening
+from employers.views_contacts import _apply_errors, _next_url, _render_form
+
+
+class CandidateView(RoleRequiredMixin, View):
+    read_roles = CANDIDATE_READ
+    write_roles = CANDIDATE_WRITE
+
+
+class GuideView(RoleRequiredMixin, View):
+    """Pages that only the owning guide opens, even to read (a coordinator reads the detail)."""
+
+    read_roles = CANDIDATE_WRITE
+    write_roles = CANDIDATE_WRITE
+
+
+def _visible(request: HttpRequest, pk: int) -> Candidate:
+    return get_object_or_404(Candidate.objects.visible_to(request.user).select_related("region", "guide"), pk=pk)
+
+
+def _mine(request: HttpRequest, pk: int) -> Candidate:
+    return get_object_or_404(Candidate.objects.editable_by(request.user).select_related("region"), pk=pk)
+
+
+class CandidateListView(CandidateView):
+    def get(self, request: HttpRequest) -> HttpResponse:
+        state = request.GET.get("state", "")
+        candidates = (
+            Candidate.objects.visible_to(request.user)
+            .select_related("guide")
+            .annotate(
+                open_matches=Count("matches", filter=~Q(matches__state__in=[MatchState.DECLINED, MatchState.SUGGESTED]))
+            )
+        )
+        if state in CandidateState.values:
+            candidates = candidates.filter(state=state)
+        rows = list(candidates.order_by("state", "reference_code")[:200])
+        access_record(candidates=rows, user=request.user, what="page:candidate-list")
+        context = {
+            "candidates": rows,
+            "states": CandidateState.choices,
+            "state": state,
+            "is_guide": self._is_guide(request),
+        }
+        return render(request, "candidates/list.html", context)
+
+    @staticmethod
+    def _is_guide(request: HttpRequest) -> bool:
+        return bool(region_codes(request.user, CANDIDATE_WRITE))
+
+
+class CandidateCreateView(GuideView):
+    template = "candidates/form.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return _render_form(request, self.template, CandidateForm())
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = CandidateForm(request.POST)
+        if form.is_valid():
+            try:
+                candidate = candidate_create(by=request.user, **form.service_data())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Candidate %(code)s recorded.") % {"code": candidate.reference_code})
+                return redirect("candidates:matches", candidate.pk)
+        return _render_form(request, self.template, form, status=400)
+
+
+class CandidateEditView(GuideView):
+    template = "candidates/form.html"
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = _mine(request, pk)
+        access_record(candidates=candidate, user=request.user, what="page:candidate-edit")
+        return _render_form(request, self.template, CandidateForm(instance=candidate), candidate=candidate)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = _mine(request, pk)
+        # The form writes onto its instance while validating; the service gets a clean copy.
+        form = CandidateForm(request.POST, instance=_mine(request, pk))
+        if form.is_valid():
+            try:
+                candidate_update(candidate=candidate, by=request.user, **form.service_data())
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Candidate updated."))
+                return redirect("candidates:detail", candidate.pk)
+        return _render_form(request, self.template, form, status=400, candidate=candidate)
+
+
+def _placements(candidate: Candidate) -> list[dict[str, Any]]:
+    today = timezone.localdate()
+    rows = []
+    for placement in Placement.objects.filter(candidate=candidate).select_related("employer", "opening"):
+        due = [
+            months
+            for months in (6, 12)
+            if getattr(placement, f"durable_{months}m") is None and add_months(placement.start_date, months) <= today
+        ]
+        rows.append({"placement": placement, "due": due})
+    return rows
+
+
+class CandidateDetailView(CandidateView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = _visible(request, pk)
+        access_record(candidates=candidate, user=request.user, what="page:candidate")
+        matches = (
+            Match.objects.filter(candidate=candidate)
+            .exclude(state=MatchState.SUGGESTED)
+            .select_related("employer", "opening")
+            .prefetch_related("changes")
+            .order_by("state", "-updated_at")
+        )
+        context = {
+            "candidate": candidate,
+            "is_owner": candidate.guide_id == request.user.pk,
+            "accommodations": list(candidate.accommodations_needed.all()),
+            "pipeline": [
+                (state, label, [m for m in matches if m.state == state])
+                for state, label in MatchState.choices
+                if state != MatchState.SUGGESTED
+            ],  # fmt: skip
+            "placements": _placements(candidate),
+            "states": MatchState.choices,
+        }
+        return render(request, "candidates/detail.html", context)
+
+
+class CandidateMatchesView(CandidateView):
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = _visible(request, pk)
+        access_record(candidates=candidate, user=request.user, what="page:candidate-matches")
+        form = MatchQueryForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        results = candidate_matches(
+            candidate,
+            max_km=filters.get("max_km"),
+            sector=filters.get("sector") or "",
+            only_with_openings=bool(filters.get("only_with_openings")),
+        )
+        mine = region_codes(request.user, CANDIDATE_READ)
+        context = {
+            "candidate": candidate,
+            "form": form,
+            "results": results,
+            "my_regions": mine,
+            "is_owner": candidate.guide_id == request.user.pk,
+            "states": [(s, label) for s, label in MatchState.choices if s != MatchState.PLACED],
+        }
+        return render(request, "candidates/matches.html", context)
+
+
+class MatchStateView(GuideView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = _mine(request, pk)
+        form = MatchStateForm(request.POST)
+        back = _next_url(request, reverse("candidates:detail", args=[candidate.pk]))
+        if not form.is_valid():
+            messages.error(request, _("Choose a state."))
+            return redirect(back)
+        data = form.cleaned_data
+        employer = get_object_or_404(Employer.objects.all(), pk=data["employer"])
+        opening = Opening.objects.filter(pk=data["opening"], employer=employer).first() if data["opening"] else None
+        try:
+            match_set_state(
+                candidate=candidate,
+                employer=employer,
+                state=data["state"],
+                opening=opening,
+                reason=data["reason"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        except PermissionDenied as error:
+            raise PermissionDenied(str(error)) from error
+        else:
+            label = MatchState(data["state"]).label
+            messages.success(request, _("%(employer)s: %(state)s.") % {"employer": employer, "state": label})
+        return redirect(back)
+
+
+class PlacementCreateView(GuideView):
+    template = "candidates/placement_form.html"
+
+    def _employer(self, request: HttpRequest, candidate: Candidate) -> Employer:
+        raw = request.POST.get("employer") or request.GET.get("employer", "")
+        # Only an employer this candidate has a match with: the pipeline is where placements come from.
+        employer_ids = Match.objects.filter(candidate=candidate).values("employer_id")
+        return get_object_or_404(Employer.objects.filter(pk__in=employer_ids), pk=raw if raw.isdigit() else 0)
+
+    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = _mine(request, pk)
+        employer = self._employer(request, candidate)
+        access_record(candidates=candidate, user=request.user, what="page:placement-form")
+        match = Match.objects.filter(candidate=candidate, employer=employer).first()
+        form = PlacementForm(
+            employer_id=employer.pk,
+            initial={"employer": employer.pk, "opening": match.opening_id if match else None,
+                     "start_date": timezone.localdate(), "hours_per_week": candidate.hours_max or candidate.hours_min},
+        )  # fmt: skip
+        return _render_form(request, self.template, form, candidate=candidate, employer=employer)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        candidate = _mine(request, pk)
+        employer = self._employer(request, candidate)
+        form = PlacementForm(request.POST, employer_id=employer.pk)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                placement_create(
+                    candidate=candidate,
+                    employer=employer,
+                    opening=data["opening"],
+                    start_date=data["start_date"],
+                    hours_per_week=data["hours_per_week"],
+                    method=data["method"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("Placement recorded. Congratulations!"))
+                return redirect("candidates:detail", candidate.pk)
+        return _render_form(request, self.template, form, status=400, candidate=candidate, employer=employer)
+
+
+class DurableCheckView(GuideView):
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        placement = get_object_or_404(Placement.objects.editable_by(request.user).select_related("candidate"), pk=pk)
+        form = DurableCheckForm(request.POST)
+        if form.is_valid():
+            try:
+                placement_record_durable(placement=placement, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Durable check recorded."))
+        else:
+            messages.error(request, _("Answer yes or no."))
+        return redirect("candidates:detail", placement.candidate_id)

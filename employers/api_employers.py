@@ -1,0 +1,291 @@
+"""/api/v1/employers/, /api/v1/contact-persons/, /api/v1/openings/: the network over the API.
+
+Reads start from ``visible_to`` querysets, writes go through ``employers.services``; the
+services' ``ValidationError``s come back as field-keyed JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.serializers import as_serializer_error
+
+from crm.models import Region
+from crm.permissions import ScopedPermission
+from crm.scoping import NETWORK_READ, NETWORK_WRITE
+from employers import services
+from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter
+from employers.models import Accommodation, ContactPerson, Employer, Opening, OpeningState, Stage, StageChange
+
+
+def _field_errors(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(as_serializer_error(error))
+
+
+def employer_queryset(user: Any) -> QuerySet[Employer]:
+    """The scoped employers with what the list shows, at a fixed number of queries.
+
+    The open openings are counted in a subquery, not a join: filters on accommodations (a
+    many-to-many) join rows too, and a joined count would multiply with them.
+    """
+    return (
+        Employer.objects.visible_to(user)
+        .select_related("region", "owner")
+        .prefetch_related(Prefetch("accommodations", queryset=Accommodation.objects.order_by("code")))
+        .annotate(open_openings=open_openings_count())
+    )
+
+
+def open_openings_count() -> Coalesce:
+    counted = (
+        Opening.objects.filter(employer=OuterRef("pk"), state=OpeningState.OPEN)
+        .order_by()
+        .values("employer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+class _Scoped(serializers.PrimaryKeyRelatedField):
+    """Choices are what the requesting user may see; anything else "does not exist"."""
+
+    def __init__(self, scope: Any, **kwargs: Any) -> None:
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        return self.scope(self.context["request"].user)
+
+
+class OwnerField(_Scoped):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(services.owners_for, **kwargs)
+
+
+class RegionField(serializers.SlugRelatedField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return Region.objects.all()
+
+
+class EmployerSerializer(serializers.ModelSerializer):
+    # Plain text here: the services normalise and give the exact messages.
+    kvk_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    region = RegionField(required=False, allow_null=True)
+    owner = OwnerField(required=False, allow_null=True)
+    accommodations = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Accommodation.objects.all(), required=False
+    )
+    stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    open_openings = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Employer
+        fields = [
+            "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
+            "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
+            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list = []
+
+
+class StageSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageChange
+        fields = ["id", "from_stage", "to_stage", "by", "at"]
+
+
+def _writable_employers(user: Any) -> QuerySet[Employer]:
+    # Contact persons and openings may be added by everyone who reads the network (guides too).
+    return Employer.objects.visible_to(user)
+
+
+class ContactPersonSerializer(serializers.ModelSerializer):
+    employer = _Scoped(_writable_employers)
+    opted_out = serializers.BooleanField(required=False, write_only=True)
+
+    class Meta:
+        model = ContactPerson
+        fields = [
+            "id", "employer", "name", "function", "email", "phone", "language", "opted_out", "opted_out_at",
+            "opt_out_source", "lawful_basis", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["opted_out_at", "created_at", "updated_at"]
+        extra_kwargs = {"email": {"validators": []}}
+
+
+class ContactPersonUpdateSerializer(ContactPersonSerializer):
+    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class OpeningSerializer(serializers.ModelSerializer):
+    employer = _Scoped(_writable_employers)
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    accommodations = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Accommodation.objects.all(), required=False
+    )
+
+    class Meta:
+        model = Opening
+        fields = [
+            "id", "employer", "title", "hours_min", "hours_max", "postcode", "start_date", "requirements",
+            "accommodations", "trial_possible", "state", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+        validators: list = []
+
+
+class OpeningUpdateSerializer(OpeningSerializer):
+    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+
+
+class EmployerViewSet(viewsets.ModelViewSet):
+    """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
+    PATCH ``stage`` or POST ``…/stage/``; both keep the stage history."""
+
+    permission_classes = [ScopedPermission]
+    read_roles = NETWORK_READ
+    # Every network role passes the role gate on writes, so that someone of another region gets
+    # the object's 404; the object check (editable_by) then gives a guide of the region 403.
+    write_roles = NETWORK_READ
+    action_roles = {"create": NETWORK_WRITE}
+    serializer_class = EmployerSerializer
+    filterset_class = EmployerFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+
+    def get_queryset(self) -> QuerySet[Employer]:
+        return employer_queryset(self.request.user)
+
+    def _reload(self, employer: Employer) -> Employer:
+        return employer_queryset(self.request.user).get(pk=employer.pk)
+
+    def perform_create(self, serializer: EmployerSerializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            employer = services.employer_create(by=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+        serializer.instance = self._reload(employer)
+
+    def perform_update(self, serializer: EmployerSerializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            employer = services.employer_update(employer=serializer.instance, by=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+        serializer.instance = self._reload(employer)
+
+    def perform_destroy(self, instance: Employer) -> None:
+        services.employer_delete(employer=instance, by=self.request.user)
+
+    @extend_schema(request=StageSerializer, responses=EmployerSerializer)
+    @action(detail=True, methods=["post"], serializer_class=StageSerializer)
+    def stage(self, request: Request, pk: str | None = None) -> Response:
+        employer = self.get_object()
+        serializer = StageSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            employer = services.employer_change_stage(
+                employer=employer, by=request.user, stage=serializer.validated_data["stage"]
+            )
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+        return Response(EmployerSerializer(self._reload(employer), context=self.get_serializer_context()).data)
+
+    @extend_schema(responses=StageChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="stage-history", serializer_class=StageChangeSerializer)
+    def stage_history(self, request: Request, pk: str | None = None) -> Response:
+        employer = self.get_object()
+        return Response(StageChangeSerializer(employer.stage_changes.all(), many=True).data)
+
+
+class _NetworkPartViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    permission_classes = [ScopedPermission]
+    read_roles = NETWORK_READ
+    write_roles = NETWORK_READ  # guides may add contact persons and openings
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+
+class ContactPersonViewSet(_NetworkPartViewSet):
+    """Contact persons at employers of my regions."""
+
+    filterset_class = ContactPersonFilter
+
+    def get_queryset(self) -> QuerySet[ContactPerson]:
+        return ContactPerson.objects.visible_to(self.request.user)
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return ContactPersonUpdateSerializer if self.action == "partial_update" else ContactPersonSerializer
+
+    def perform_create(self, serializer: ContactPersonSerializer) -> None:
+        try:
+            serializer.instance = services.contact_person_create(by=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+
+    def perform_update(self, serializer: ContactPersonSerializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.contact_person_update(
+                contact_person=serializer.instance, by=self.request.user, **data
+            )
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+
+
+class OpeningViewSet(_NetworkPartViewSet):
+    """Openings (vacancies, or work an employer can offer) at employers of my regions."""
+
+    filterset_class = OpeningFilter
+
+    def get_queryset(self) -> QuerySet[Opening]:
+        return Opening.objects.visible_to(self.request.user).prefetch_related(
+            Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
+        )
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return OpeningUpdateSerializer if self.action == "partial_update" else OpeningSerializer
+
+    def perform_create(self, serializer: OpeningSerializer) -> None:
+        try:
+            serializer.instance = services.opening_create(by=self.request.user, **serializer.validated_data)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+
+    def perform_update(self, serializer: OpeningSerializer) -> None:
+        data = dict(serializer.validated_data)
+        try:
+            serializer.instance = services.opening_update(opening=serializer.instance, by=self.request.user, **data)
+        except DjangoValidationError as error:
+            raise _field_errors(error) from error
+
+
+def register(router: DefaultRouter) -> None:
+    router.register("employers", EmployerViewSet, basename="employer")
+    router.register("contact-persons", ContactPersonViewSet, basename="contact-person")
+    router.register("openings", OpeningViewSet, basename="opening")

@@ -1,0 +1,165 @@
+"""The one FilterSet for the employer list, the API and the export: same filters, same scope.
+
+The queryset handed in is already scoped (``Employer.objects.visible_to(user)``); the filter
+choices (regions, owners) are scoped the same way, so no choice names someone else's data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField
+
+from crm.models import Membership, Region
+from crm.scoping import NETWORK_READ, NETWORK_WRITE, region_codes
+from employers.models import (
+    Accommodation,
+    ContactPerson,
+    Employer,
+    Language,
+    Opening,
+    OpeningState,
+    SbiSection,
+    SizeClass,
+    Stage,
+)
+
+
+def _user(request: Any) -> Any:
+    return getattr(request, "user", None)
+
+
+def _regions(request: Any) -> QuerySet[Region]:
+    return Region.objects.filter(code__in=region_codes(_user(request), NETWORK_READ))
+
+
+def _owners(request: Any) -> QuerySet:
+    codes = region_codes(_user(request), NETWORK_READ)
+    members = Membership.objects.filter(region_id__in=codes, role__in=NETWORK_WRITE).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name", "username")
+
+
+def _employers(request: Any) -> QuerySet[Employer]:
+    return Employer.objects.visible_to(_user(request))
+
+
+class _UserField(ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = _UserField
+
+
+def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employer]:
+    """Name, trade name, KvK number or place; on PostgreSQL tolerant of typos (pg_trgm)."""
+    text = text.strip()
+    if not text:
+        return queryset
+    plain = Q(legal_name__icontains=text) | Q(trade_name__icontains=text) | Q(place__icontains=text)
+    digits = text.replace(" ", "")
+    if digits.isdigit():
+        plain |= Q(kvk_number__startswith=digits)
+    if connections[queryset.db].vendor != "postgresql":
+        return queryset.filter(plain)
+    from django.contrib.postgres.search import TrigramWordSimilarity
+    from django.db.models.functions import Greatest
+
+    fuzzy = (
+        Q(legal_name__trigram_word_similar=text)
+        | Q(trade_name__trigram_word_similar=text)
+        | Q(place__trigram_word_similar=text)
+    )
+    rank = Greatest(
+        TrigramWordSimilarity(text, "legal_name"),
+        TrigramWordSimilarity(text, "trade_name"),
+        TrigramWordSimilarity(text, "place"),
+    )
+    return queryset.filter(plain | fuzzy).annotate(search_rank=rank).order_by("-search_rank", "legal_name", "id")
+
+
+class EmployerFilter(django_filters.FilterSet):
+    search = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    # distinct=False: a foreign key or a plain column cannot repeat rows, and DISTINCT over every
+    # column (plus the search rank) doubles the cost of the page and of its count.
+    region = django_filters.ModelMultipleChoiceFilter(label=_("Region"), queryset=_regions, distinct=False)
+    stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices, distinct=False)
+    sbi_section = django_filters.MultipleChoiceFilter(
+        label=_("SBI section"), choices=SbiSection.choices, distinct=False
+    )
+    size_class = django_filters.MultipleChoiceFilter(label=_("Size"), choices=SizeClass.choices, distinct=False)
+    accommodation = django_filters.ModelMultipleChoiceFilter(
+        label=_("Offers"),
+        field_name="accommodations",
+        queryset=Accommodation.objects.all(),
+        conjoined=True,
+        distinct=False,  # conjoined: one join per chosen accommodation, each matches at most once
+        help_text=_("Employers that offer all the chosen accommodations."),
+    )
+    has_open_openings = django_filters.BooleanFilter(label=_("Has open openings"), method="filter_open_openings")
+    do_not_contact = django_filters.BooleanFilter(label=_("Do not contact"))
+    owner = OwnerChoiceFilter(label=_("Owner"), queryset=_owners)
+    updated_since = django_filters.IsoDateTimeFilter(
+        label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Order by"),
+        fields=(
+            ("legal_name", "name"),
+            ("place", "place"),
+            ("stage", "stage"),
+            ("updated_at", "updated"),
+            ("created_at", "created"),
+        ),
+        field_labels={
+            "legal_name": _("Name"),
+            "place": _("Place"),
+            "stage": _("Stage"),
+            "updated_at": _("Last updated"),
+            "created_at": _("Added"),
+        },
+    )
+
+    class Meta:
+        model = Employer
+        fields = ["search", "region", "stage", "sbi_section", "size_class", "accommodation", "owner"]
+
+    def filter_search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
+        return search_employers(queryset, value)
+
+    def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
+        if value is None:
+            return queryset
+        open_ones = Opening.objects.filter(employer=OuterRef("pk"), state=OpeningState.OPEN)
+        return queryset.filter(Exists(open_ones)) if value else queryset.exclude(Exists(open_ones))
+
+
+class ContactPersonFilter(django_filters.FilterSet):
+    employer = django_filters.ModelChoiceFilter(queryset=_employers)
+    language = django_filters.ChoiceFilter(choices=Language.choices)
+    opted_out = django_filters.BooleanFilter(field_name="opted_out_at", lookup_expr="isnull", exclude=True)
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = ContactPerson
+        fields = ["employer", "language"]
+
+
+class OpeningFilter(django_filters.FilterSet):
+    employer = django_filters.ModelChoiceFilter(queryset=_employers)
+    state = django_filters.MultipleChoiceFilter(choices=OpeningState.choices)
+    accommodation = django_filters.ModelMultipleChoiceFilter(
+        field_name="accommodations", queryset=Accommodation.objects.all(), conjoined=True
+    )
+    trial_possible = django_filters.BooleanFilter()
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Opening
+        fields = ["employer", "state", "trial_possible"]

@@ -1,0 +1,210 @@
+"""Benchmark data: 100,000 employers with 3 contact persons each, spread over the 35 regions.
+
+Employers get real PC4 postcodes of their region (so distances and region filters behave as in
+production), a believable name from a word list, stages, SBI sections, accommodations, and one
+in five an open opening. Rows go in with ``bulk_create`` in large batches; the command is
+idempotent per prefix (``--force`` adds another batch).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from crm.models import PostcodeArea
+from employers.models import Accommodation, ContactPerson, Employer, Opening, SbiSection, SizeClass, Stage
+
+KVK_BASE = 60_000_000  # bench KvK numbers 60000000..; demo and tests use lower ones
+BATCH = 5_000
+
+WORDS = (
+    "Bakkerij",
+    "Zorggroep",
+    "Techniek",
+    "Logistiek",
+    "Installatie",
+    "Schoonmaak",
+    "Groen",
+    "Hovenier",
+    "Drukkerij",
+    "Metaal",
+    "Transport",
+    "Catering",
+    "Horeca",
+    "Kinderopvang",
+    "Thuiszorg",
+    "Bouw",
+    "Schilders",
+    "Garage",
+    "Tuincentrum",
+    "Boekhandel",
+    "Apotheek",
+    "Fietsen",
+    "Supermarkt",
+    "Hotel",
+    "Restaurant",
+    "Koffie",
+    "Verhuur",
+    "Kantoor",
+    "Advies",
+    "ICT",
+    "Software",
+    "Energie",
+    "Recycling",
+    "Zuivel",
+    "Kwekerij",
+    "Vervoer",
+    "Fysiotherapie",
+    "Dierenkliniek",
+    "Wasserij",
+    "Timmerwerk",
+)
+FAMILY = (
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "Kok",
+    "Jacobs",
+)
+FIRST = (
+    "Anna",
+    "Bram",
+    "Carla",
+    "Daan",
+    "Eva",
+    "Femke",
+    "Gert",
+    "Hanna",
+    "Ilse",
+    "Joost",
+    "Kim",
+    "Lars",
+    "Marit",
+    "Noor",
+    "Olaf",
+    "Pim",
+    "Roos",
+    "Sem",
+    "Tess",
+    "Vera",
+)
+STAGE_WEIGHTS = [
+    (Stage.PROSPECT, 40),
+    (Stage.INTERESTED, 20),
+    (Stage.OPEN, 20),
+    (Stage.ACTIVE, 12),
+    (Stage.AMBASSADOR, 4),
+    (Stage.PAUSED, 4),
+]
+
+
+class Command(BaseCommand):
+    help = "Generate benchmark data: 100,000 employers with 3 contact persons each (bulk inserts)."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--employers", type=int, default=100_000)
+        parser.add_argument("--persons", type=int, default=3, help="contact persons per employer")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--force", action="store_true", help="add data even if bench employers exist")
+
+    def handle(self, *args: Any, employers: int, persons: int, seed: int, force: bool, **options: Any) -> None:
+        existing = Employer.objects.filter(kvk_number__gte=f"{KVK_BASE:08d}").count()
+        if existing >= employers and not force:
+            self.stdout.write(f"Bench data is already there ({existing} employers).")
+            return
+        started = time.monotonic()
+        rng = random.Random(seed + existing)  # noqa: S311 - reproducible data, not secrets
+        by_region: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for pc4, place, region in PostcodeArea.objects.values_list("pc4", "place", "region_id"):
+            by_region[region].append((pc4, place))
+        regions = sorted(by_region)
+        accommodations = list(Accommodation.objects.values_list("code", flat=True))
+        stages, weights = zip(*STAGE_WEIGHTS, strict=True)
+        sections = [s.value for s in SbiSection]
+        sizes = [s.value for s in SizeClass]
+        through = Employer.accommodations.through
+        made = 0
+        for start in range(existing, existing + employers, BATCH):
+            count = min(BATCH, existing + employers - start)
+            rows = []
+            for n in range(start, start + count):
+                region = regions[n % len(regions)]
+                pc4, place = rng.choice(by_region[region])
+                letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTVWXZ") for _ in range(2))
+                name = f"{rng.choice(WORDS)} {rng.choice(FAMILY)} {n}"
+                rows.append(
+                    Employer(
+                        legal_name=f"{name} B.V.",
+                        trade_name=name if n % 3 == 0 else "",
+                        kvk_number=f"{KVK_BASE + n:08d}",
+                        sbi_section=rng.choice(sections),
+                        size_class=rng.choice(sizes),
+                        postcode=f"{pc4} {letters}",
+                        place=place,
+                        region_id=region,
+                        stage=rng.choices(stages, weights)[0],
+                        source="import",
+                    )
+                )
+            with transaction.atomic():
+                created = Employer.objects.bulk_create(rows, batch_size=BATCH)
+                links, people, openings = [], [], []
+                for employer in created:
+                    for code in rng.sample(accommodations, rng.randint(0, 4)):
+                        links.append(through(employer_id=employer.pk, accommodation_id=code))
+                    for p in range(persons):
+                        first, family = rng.choice(FIRST), rng.choice(FAMILY)
+                        people.append(
+                            ContactPerson(
+                                employer_id=employer.pk,
+                                name=f"{first} {family}",
+                                function=("HR-adviseur", "Directeur", "Teamleider")[p % 3],
+                                email=f"{first.lower()}.{employer.kvk_number}.{p}@bench.example",
+                                language="nl" if p % 5 else "en",
+                            )
+                        )
+                    if employer.pk % 5 == 0:
+                        low = rng.choice((8, 12, 16, 20, 24))
+                        openings.append(
+                            Opening(
+                                employer_id=employer.pk,
+                                title=f"Medewerker {rng.choice(WORDS).lower()}",
+                                hours_min=low,
+                                hours_max=low + rng.choice((4, 8, 12, 16)),
+                                postcode=employer.postcode,
+                            )
+                        )
+                through.objects.bulk_create(links, batch_size=BATCH)
+                ContactPerson.objects.bulk_create(people, batch_size=BATCH)
+                Opening.objects.bulk_create(openings, batch_size=BATCH)
+            made += count
+            self.stdout.write(f"  {made} employers", ending="\r")
+            self.stdout.flush()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {made} employers with {persons} contact persons each in {time.monotonic() - started:.0f} s."
+            )
+        )

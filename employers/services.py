@@ -1,0 +1,364 @@
+"""Writes for the employer network: employers, stage changes, contact persons and openings.
+
+Each service validates, saves in one transaction and writes its audit entry. Validation errors
+are field-keyed ``ValidationError``s, so forms and the API show them beside the right field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crm.models import AuditEntry, Membership, PostcodeArea, Region
+from crm.scoping import NETWORK_WRITE, region_codes
+from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+
+EMPLOYER_FIELDS = (
+    "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website", "address",
+    "postcode", "place", "region", "stage", "source", "owner", "do_not_contact", "do_not_contact_reason", "notes",
+)  # fmt: skip
+CONTACT_PERSON_FIELDS = ("name", "function", "email", "phone", "language", "lawful_basis", "opt_out_source")
+OPENING_FIELDS = (
+    "title",
+    "hours_min",
+    "hours_max",
+    "postcode",
+    "start_date",
+    "requirements",
+    "trial_possible",
+    "state",
+)
+
+_POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
+_KVK = re.compile(r"^[0-9]{8}$")
+MAX_HOURS = 60
+
+
+# --- Field rules -----------------------------------------------------------------------
+
+
+def normalise_postcode(value: str, field: str = "postcode") -> str:
+    """``1234ab`` → ``1234 AB``; blank stays blank; anything else is refused."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    match = _POSTCODE.match(value)
+    if not match:
+        raise ValidationError({field: _("Give a Dutch postcode as 1234 AB.")})
+    return f"{match.group(1)} {match.group(2).upper()}"
+
+
+def normalise_kvk(value: str) -> str:
+    value = (value or "").strip()
+    if value and not _KVK.match(value):
+        raise ValidationError({"kvk_number": _("A KvK number has exactly 8 digits.")})
+    return value
+
+
+def suggest_region(postcode: str) -> Region | None:
+    """The region a postcode's PC4 area most likely lies in (None when unknown)."""
+    pc4 = (postcode or "").strip()[:4]
+    if len(pc4) != 4 or not pc4.isdigit():
+        return None
+    area = PostcodeArea.objects.select_related("region").filter(pc4=pc4).first()
+    return area.region if area else None
+
+
+def _owner_name(employer: Employer) -> str:
+    if employer.owner is None:
+        return _("nobody yet")
+    return employer.owner.get_full_name() or employer.owner.username
+
+
+def _check_duplicates(employer: Employer) -> None:
+    """KvK number, or legal name + postcode, must not exist yet.
+
+    In another region the user learns only where it is and who owns it (not its data); in the
+    same region the error points to the existing employer.
+    """
+    others = Employer.objects.exclude(pk=employer.pk).select_related("region", "owner")
+    checks = []
+    if employer.kvk_number:
+        checks.append(("kvk_number", others.filter(kvk_number=employer.kvk_number).first()))
+    if employer.postcode and employer.legal_name:
+        same = others.filter(legal_name__iexact=employer.legal_name.strip(), postcode=employer.postcode).first()
+        checks.append(("legal_name", same))
+    for field, existing in checks:
+        if existing is None:
+            continue
+        if existing.region_id != employer.region_id:
+            message = _(
+                "This employer already exists in region %(region)s, owned by %(owner)s. Ask them to share it."
+            ) % {"region": existing.region.name, "owner": _owner_name(existing)}
+        else:
+            url = reverse("employers:detail", args=[existing.pk])
+            message = _("This employer already exists in this region: %(name)s, see %(url)s") % {
+                "name": existing.display_name,
+                "url": url,
+            }
+        error = ValidationError({field: message})
+        error.existing = existing if existing.region_id == employer.region_id else None  # type: ignore[attr-defined]
+        raise error
+
+
+def _check_region(employer: Employer, by: Any) -> None:
+    if employer.region_id is None:
+        raise ValidationError({"region": _("Choose a region: the postcode does not suggest one.")})
+    if employer.region_id not in region_codes(by, NETWORK_WRITE):
+        raise ValidationError({"region": _("You can only add employers to your own regions.")})
+
+
+def _check_owner(employer: Employer) -> None:
+    if employer.owner_id is None:
+        return
+    in_region = Membership.objects.filter(
+        user_id=employer.owner_id, region_id=employer.region_id, role__in=NETWORK_WRITE
+    ).exists()
+    if not in_region:
+        raise ValidationError({"owner": _("Choose an adviser or coordinator of this employer's region.")})
+
+
+def _clean_employer(employer: Employer, by: Any) -> None:
+    employer.legal_name = (employer.legal_name or "").strip()
+    if not employer.legal_name:
+        raise ValidationError({"legal_name": _("Give the legal name.")})
+    employer.kvk_number = normalise_kvk(employer.kvk_number)
+    employer.postcode = normalise_postcode(employer.postcode)
+    if employer.region_id is None:
+        suggested = suggest_region(employer.postcode)
+        mine = region_codes(by, NETWORK_WRITE)
+        if suggested is not None and suggested.code in mine:
+            employer.region = suggested
+        elif len(mine) == 1:
+            employer.region_id = next(iter(mine))
+    _check_region(employer, by)
+    _check_owner(employer)
+    if employer.do_not_contact and not employer.do_not_contact_reason.strip():
+        raise ValidationError({"do_not_contact_reason": _("Say why this employer must not be contacted.")})
+    if not employer.do_not_contact:
+        employer.do_not_contact_reason = ""
+    employer.full_clean(exclude=["accommodations"], validate_constraints=False)
+    _check_duplicates(employer)
+
+
+def _snapshot(employer: Employer) -> dict[str, Any]:
+    data = {name: getattr(employer, name) for name in EMPLOYER_FIELDS if name not in ("region", "owner")}
+    data["region"] = employer.region_id
+    data["owner"] = employer.owner_id
+    return data
+
+
+def _accommodation_codes(accommodations: Iterable[Any]) -> list[str]:
+    return sorted(a.code if isinstance(a, Accommodation) else str(a) for a in accommodations)
+
+
+# --- Employers -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def employer_create(
+    *, by: Any, legal_name: str, accommodations: Iterable[Any] = (), stage: str = Stage.PROSPECT, **fields: Any
+) -> Employer:
+    """Create an employer; without a region, the postcode's PC4 suggests one."""
+    unknown = set(fields) - set(EMPLOYER_FIELDS)
+    if unknown:
+        raise TypeError(f"employer_create does not take {sorted(unknown)}")
+    employer = Employer(legal_name=legal_name, stage=stage, **fields)
+    _clean_employer(employer, by)
+    employer.save()
+    employer.accommodations.set(_accommodation_codes(accommodations))
+    StageChange.objects.create(employer=employer, from_stage="", to_stage=employer.stage, by=by)
+    AuditEntry.record(
+        "employers.employer.created",
+        target=employer,
+        actor=by,
+        data={"region": employer.region_id, "kvk": employer.kvk_number},
+    )
+    return employer
+
+
+@transaction.atomic
+def employer_update(
+    *, employer: Employer, by: Any, accommodations: Iterable[Any] | None = None, **changes: Any
+) -> Employer:
+    """Change fields; a changed ``stage`` is recorded as a stage change, a region only to one's own."""
+    unknown = set(changes) - set(EMPLOYER_FIELDS)
+    if unknown:
+        raise TypeError(f"employer_update does not change {sorted(unknown)}")
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    before = _snapshot(employer)
+    before_acc = _accommodation_codes(employer.accommodations.all())
+    new_stage = changes.pop("stage", employer.stage)
+    for name, value in changes.items():
+        setattr(employer, name, value)
+    if "region" in changes and changes["region"] is None:
+        employer.region_id = None  # type: ignore[assignment]
+    _clean_employer(employer, by)
+    employer.save()
+    changed = {k: [before[k], v] for k, v in _snapshot(employer).items() if before[k] != v}
+    if accommodations is not None:
+        codes = _accommodation_codes(accommodations)
+        employer.accommodations.set(codes)
+        if codes != before_acc:
+            changed["accommodations"] = [before_acc, codes]
+    if changed:
+        AuditEntry.record("employers.employer.updated", target=employer, actor=by, data={"changed": changed})
+    if new_stage != employer.stage:
+        employer = employer_change_stage(employer=employer, by=by, stage=new_stage)
+    return employer
+
+
+@transaction.atomic
+def employer_change_stage(*, employer: Employer, by: Any, stage: str) -> Employer:
+    """Move the employer to ``stage``, kept as history (who, when, from, to); same stage: nothing."""
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Choose one of the network stages.")})
+    employer = Employer.objects.select_for_update().get(pk=employer.pk)
+    if employer.stage == stage:
+        return employer
+    before = employer.stage
+    employer.stage = stage
+    employer.save(update_fields=["stage", "updated_at"])
+    StageChange.objects.create(employer=employer, from_stage=before, to_stage=stage, by=by)
+    AuditEntry.record("employers.employer.stage_changed", target=employer, actor=by, data={"from": before, "to": stage})
+    return employer
+
+
+@transaction.atomic
+def employer_delete(*, employer: Employer, by: Any) -> None:
+    """Deleting takes the employer's people, openings and contacts with it; the audit log keeps its fields."""
+    data = _snapshot(employer)
+    data["contact_persons"] = employer.contact_persons.count()
+    data["openings"] = employer.openings.count()
+    AuditEntry.record("employers.employer.deleted", target=employer, actor=by, data=data)
+    employer.delete()
+
+
+# --- Contact persons -------------------------------------------------------------------
+
+
+def _apply_opt_out(person: ContactPerson, opted_out: bool | None, source: str) -> None:
+    if opted_out is None:
+        return
+    if opted_out and person.opted_out_at is None:
+        person.opted_out_at = timezone.now()
+        person.opt_out_source = source or _("recorded in the CRM")
+    elif not opted_out:
+        person.opted_out_at = None
+        person.opt_out_source = ""
+
+
+def _clean_person(person: ContactPerson) -> None:
+    person.name = (person.name or "").strip()
+    if not person.name:
+        raise ValidationError({"name": _("Give the contact person's name.")})
+    person.email = (person.email or "").strip().lower()
+    person.full_clean()
+
+
+@transaction.atomic
+def contact_person_create(*, employer: Employer, by: Any, opted_out: bool = False, **fields: Any) -> ContactPerson:
+    unknown = set(fields) - set(CONTACT_PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"contact_person_create does not take {sorted(unknown)}")
+    source = fields.pop("opt_out_source", "")
+    person = ContactPerson(employer=employer, **fields)
+    _apply_opt_out(person, opted_out, source)
+    _clean_person(person)
+    person.save()
+    AuditEntry.record("employers.contact_person.created", target=person, actor=by, data={"employer": employer.pk})
+    return person
+
+
+@transaction.atomic
+def contact_person_update(
+    *, contact_person: ContactPerson, by: Any, opted_out: bool | None = None, **changes: Any
+) -> ContactPerson:
+    unknown = set(changes) - set(CONTACT_PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"contact_person_update does not change {sorted(unknown)}")
+    person = ContactPerson.objects.select_for_update().get(pk=contact_person.pk)
+    names = [*CONTACT_PERSON_FIELDS, "opted_out_at"]
+    before = {n: str(getattr(person, n) or "") for n in names}
+    source = changes.pop("opt_out_source", "")
+    for name, value in changes.items():
+        setattr(person, name, value)
+    _apply_opt_out(person, opted_out, source)
+    _clean_person(person)
+    person.save()
+    changed = {
+        n: [before[n], str(getattr(person, n) or "")] for n in names if before[n] != str(getattr(person, n) or "")
+    }
+    if changed:
+        AuditEntry.record("employers.contact_person.updated", target=person, actor=by, data={"changed": changed})
+    return person
+
+
+# --- Openings --------------------------------------------------------------------------
+
+
+def _clean_opening(opening: Opening) -> None:
+    opening.title = (opening.title or "").strip()
+    if not opening.title:
+        raise ValidationError({"title": _("Give the opening a title.")})
+    opening.postcode = normalise_postcode(opening.postcode)
+    for name in ("hours_min", "hours_max"):
+        hours = getattr(opening, name)
+        if hours is not None and not 1 <= hours <= MAX_HOURS:
+            raise ValidationError({name: _("Hours per week are between 1 and %(max)s.") % {"max": MAX_HOURS}})
+    if opening.hours_min is not None and opening.hours_max is not None and opening.hours_min > opening.hours_max:
+        raise ValidationError({"hours_max": _("The maximum hours cannot be fewer than the minimum.")})
+    opening.full_clean(exclude=["accommodations"], validate_constraints=False)
+
+
+@transaction.atomic
+def opening_create(*, employer: Employer, by: Any, accommodations: Iterable[Any] = (), **fields: Any) -> Opening:
+    unknown = set(fields) - set(OPENING_FIELDS)
+    if unknown:
+        raise TypeError(f"opening_create does not take {sorted(unknown)}")
+    opening = Opening(employer=employer, **fields)
+    if not opening.postcode:
+        opening.postcode = employer.postcode
+    _clean_opening(opening)
+    opening.save()
+    opening.accommodations.set(_accommodation_codes(accommodations))
+    AuditEntry.record("employers.opening.created", target=opening, actor=by, data={"employer": employer.pk})
+    return opening
+
+
+@transaction.atomic
+def opening_update(
+    *, opening: Opening, by: Any, accommodations: Iterable[Any] | None = None, **changes: Any
+) -> Opening:
+    unknown = set(changes) - set(OPENING_FIELDS)
+    if unknown:
+        raise TypeError(f"opening_update does not change {sorted(unknown)}")
+    opening = Opening.objects.select_for_update().get(pk=opening.pk)
+    before = {n: str(getattr(opening, n)) for n in OPENING_FIELDS}
+    for name, value in changes.items():
+        setattr(opening, name, value)
+    _clean_opening(opening)
+    opening.save()
+    changed = {
+        n: [before[n], str(getattr(opening, n))] for n in OPENING_FIELDS if before[n] != str(getattr(opening, n))
+    }
+    if accommodations is not None:
+        opening.accommodations.set(_accommodation_codes(accommodations))
+    if changed:
+        AuditEntry.record("employers.opening.updated", target=opening, actor=by, data={"changed": changed})
+    return opening
+
+
+def owners_for(user: Any) -> Any:
+    """Who can own employers in ``user``'s regions: advisers and coordinators there."""
+    codes = region_codes(user, {*NETWORK_WRITE, "guide"})
+    members = Membership.objects.filter(region_id__in=codes, role__in=NETWORK_WRITE).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name", "username")

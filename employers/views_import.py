@@ -1,0 +1,117 @@
+"""Pages of the employer import: upload (dry run), preview with a choice per row, confirm."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+
+from crm.mixins import RoleRequiredMixin
+from crm.models import Region
+from crm.scoping import NETWORK_WRITE, region_codes
+from employers.importing import (
+    CREATE,
+    MAX_ROWS,
+    SKIP,
+    UPDATE,
+    ImportFileError,
+    import_check,
+    import_confirm,
+    import_discard,
+    rows_summary,
+)
+from employers.models import ImportBatch, ImportState
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "CSV (semicolon or comma, as Excel saves it) or XLSX, with a header row: Naam, KvK, Postcode, "
+            "Plaats, SBI, Grootte, Fase, Contactpersoon, E-mail, Telefoon."
+        ),
+    )
+    region = forms.ModelChoiceField(queryset=Region.objects.none(), label=gettext_lazy("Region"), empty_label=None)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.filter(code__in=region_codes(user, NETWORK_WRITE))
+        self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
+        for name, field in self.fields.items():
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"id_{name}-help"
+
+
+class ImportView(RoleRequiredMixin, View):
+    read_roles = NETWORK_WRITE
+    write_roles = NETWORK_WRITE
+    template_name = "employers/import/upload.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        batches = ImportBatch.objects.visible_to(request.user).select_related("created_by")[:10]
+        return render(request, self.template_name, {"form": ImportForm(user=request.user), "batches": batches})
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        form = ImportForm(request.POST, request.FILES, user=request.user)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                batch = import_check(
+                    by=request.user, region=form.cleaned_data["region"], filename=upload.name, raw=upload.read()
+                )
+            except ImportFileError as error:
+                form.add_error("file", str(error))
+            else:
+                return redirect("employers:import-preview", batch.pk)
+        batches = ImportBatch.objects.visible_to(request.user).select_related("created_by")[:10]
+        return render(request, self.template_name, {"form": form, "batches": batches}, status=400)
+
+
+class ImportPreviewView(RoleRequiredMixin, View):
+    read_roles = NETWORK_WRITE
+    write_roles = NETWORK_WRITE
+    template_name = "employers/import/preview.html"
+
+    def _batch(self, request: HttpRequest, pk: int) -> ImportBatch:
+        return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("region"), pk=pk)
+
+    def get(self, request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
+        batch = self._batch(request, pk)
+        labels = {CREATE: _("Create"), UPDATE: _("Update the existing employer"), SKIP: _("Skip")}
+        rows = [{**row, "options": [(choice, labels[choice]) for choice in row["choices"]]} for row in batch.rows]
+        context = {
+            "batch": batch,
+            "rows": rows,
+            "summary": rows_summary(batch.rows),
+            "error": error,
+            "is_preview": batch.state == ImportState.PREVIEW,
+            "max_rows": MAX_ROWS,
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        batch = self._batch(request, pk)
+        if "discard" in request.POST:
+            import_discard(batch=batch, by=request.user)
+            messages.success(request, _("The import was discarded; nothing was written."))
+            return redirect("employers:import")
+        actions = {}
+        for row in batch.rows:
+            choice = request.POST.get(f"action-{row['line']}", row["choices"][0])
+            actions[row["line"]] = choice
+        try:
+            counts = import_confirm(batch=batch, by=request.user, actions=actions)
+        except ValidationError as error:
+            return self.get(request, pk, error=" ".join(error.messages), status=400)
+        messages.success(
+            request,
+            _("Import done: %(created)s created, %(updated)s updated, %(skipped)s skipped.") % counts,
+        )
+        return redirect("employers:import-preview", batch.pk)

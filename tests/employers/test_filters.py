@@ -1,0 +1,56 @@
+"""The one EmployerFilter: scoped choices, the SQLite fallback of the search, ordering."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from employers.api_employers import employer_queryset
+from employers.filters import EmployerFilter, search_employers
+from employers.models import Employer
+from tests.factories import EmployerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _filter(user: Any, **data: Any) -> EmployerFilter:
+    return EmployerFilter(data, queryset=employer_queryset(user), request=SimpleNamespace(user=user))
+
+
+def test_choices_name_only_my_regions_and_their_advisers(cast: dict[str, Any]) -> None:
+    form = _filter(cast["guide_a"]).form
+
+    assert [r.code for r in form.fields["region"].queryset] == ["AM18"]
+    owners = set(form.fields["owner"].queryset.values_list("username", flat=True))
+    assert owners == {"adviser_a", "coordinator_a"}  # not the guide, not region B's adviser
+
+
+def test_search_falls_back_to_icontains_without_postgresql(adviser_a: Any, monkeypatch: Any) -> None:
+    target = EmployerFactory(legal_name="Bakkerij Vermeulen B.V.", place="Zaandam", kvk_number="12345678")
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    employers = Employer.objects.visible_to(adviser_a)
+
+    assert list(search_employers(employers, "vermeulen")) == [target]
+    assert list(search_employers(employers, "ZAANDAM")) == [target]
+    assert list(search_employers(employers, "1234")) == [target]
+    assert list(search_employers(employers, "Vermeuleen")) == []  # no typo tolerance without pg_trgm
+    assert "search_rank" not in str(search_employers(employers, "x").query)
+
+
+def test_search_ranks_the_closest_name_first(adviser_a: Any) -> None:
+    EmployerFactory(legal_name="Jansen Transport B.V.")
+    exact = EmployerFactory(legal_name="Bakkerij Jansen")
+
+    rows = list(_filter(adviser_a, search="bakkerij jansen").qs)
+
+    assert rows[0] == exact
+
+
+def test_ordering_by_name_descending(adviser_a: Any) -> None:
+    a = EmployerFactory(legal_name="Aa B.V.")
+    z = EmployerFactory(legal_name="Zz B.V.")
+
+    assert list(_filter(adviser_a, ordering="-name").qs) == [z, a]
