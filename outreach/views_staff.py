@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -322,8 +321,7 @@ class EventInviteView(StaffView):
             messages.warning(request, _("The list changed since the preview. Check it again before sending."))
             return self._render(request, event, form, status=409)
         try:
-            with transaction.atomic():
-                created = invite(event=event, by=request.user, persons=ids)
+            created = invite(event=event, by=request.user, persons=ids)
         except ValidationError as error:
             _apply_errors(form, error)
             return self._render(request, event, form, status=400)
