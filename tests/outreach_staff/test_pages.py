@@ -460,3 +460,14 @@ def test_the_pages_speak_dutch_by_default(cast, web, event_a, network):
     assert "Nieuwe sessie" in client.get(reverse("outreach:event-list")).content.decode()
     body = _preview(client, event_a, "stages=open").content.decode()
     assert "1 uitnodiging versturen" in body and "Afgemeld voor mail" in body
+
+
+def test_the_list_costs_the_same_for_many_sessions(cast, web, network, django_assert_max_num_queries):
+    for n in range(12):
+        event = EventFactory(region_id="AM18", title=f"Sessie {n}")
+        InvitationFactory(event=event, contact_person=network.reachable, rsvp="yes")
+    client = web(cast["adviser_a"])
+    # session, user, membership, count, page of sessions with their counts, language preference
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("outreach:event-list"))
+    assert len(response.context["page"].object_list) == 12
