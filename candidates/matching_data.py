@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from candidates.matching import (
@@ -257,17 +257,15 @@ def _with_facts(employers: Any, wishes: Wishes) -> Any:
     fitting = Opening.objects.filter(overlap, employer_id=OuterRef("pk"), state=OpeningState.OPEN)
     since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
     last = Contact.objects.filter(employer_id=OuterRef("pk"), when__gte=since).order_by("-when")
-    placed = Placement.objects.filter(employer_id=OuterRef("pk")).order_by().values("employer_id")
-    attended = (
-        Invitation.objects.filter(contact_person__employer_id=OuterRef("pk"), attended=True)
-        .order_by()
-        .values("contact_person__employer_id")
-    )
+    placed = Placement.objects.filter(employer_id=OuterRef("pk"))
+    attended = Invitation.objects.filter(contact_person__employer_id=OuterRef("pk"), attended=True)
+    # Ranking needs only whether there is a fitting opening, a placement or an attended session
+    # (the score counts each once): EXISTS stops at the first row, no sort or count per employer.
     facts = {
-        "fit": Subquery(fitting.order_by("hours_min", "id").values("id")[:1]),
+        "fit": Exists(fitting),
         "last_days": DaysAgo(Subquery(last.values("when")[:1])),
-        "placed": Subquery(placed.annotate(n=Count("id")).values("n")[:1]),
-        "events": Subquery(attended.annotate(n=Count("event_id", distinct=True)).values("n")[:1]),
+        "placed": Exists(placed),
+        "events": Exists(attended),
     }
     if wishes.accommodations:
         through = Employer.accommodations.through.objects.filter(
@@ -290,17 +288,17 @@ def shortlist(
     scored = []
     for row in rows:
         km = reach.get(row[4][:4])
-        if km is None or (only_with_openings and row[7] is None):
+        if km is None or (only_with_openings and not row[7]):
             continue
         total = points_from_facts(
             wishes,
             distance_km=km,
             sbi_section=row[3],
-            fitting_opening=row[7] is not None,
+            fitting_opening=row[7],
             offered=row[10] or 0,
             last_contact_days=row[8],
-            events=row[11] or 0,
-            placements=row[9] or 0,
+            events=int(row[11]),
+            placements=int(row[9]),
         )
         scored.append((rank_key(total, row[0], row[2] or row[1], km), row))
     scored.sort(key=lambda item: item[0])
