@@ -5,7 +5,11 @@ own transaction, which marks it sent; the message is sent while that transaction
 and an SMTP error rolls the mark back. A worker that dies mid-send rolls the transaction
 back (the row is queued again and nobody else could have taken it meanwhile); a second task
 for the same row skips it (locked) or finds it sent. The one window left is between the
-server's "250 OK" and our COMMIT, a few hundred microseconds.
+server's "250 OK" and our COMMIT, well under a millisecond: a worker killed exactly there
+would send that one message again. (The fault tests kill the worker mid-SMTP-transaction,
+before the server has accepted the message; no test can aim at that sub-millisecond window.)
+With ``OUTREACH_DURABLE_SENT_MARKS`` off (the default) a crash of the database server itself
+may also lose the last fraction of a second of "sent" marks; see ``_relax_commit_durability``.
 
 One SMTP connection serves all rows of a task. Temporary failures (4xx, connection refused,
 timeouts) put the row back with a backoff; permanent ones (5xx) mark it failed with the reason.
