@@ -24,7 +24,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from candidates.matching import (
@@ -42,6 +42,24 @@ from candidates.models import Candidate, Match, Placement
 from crm.models import PostcodeArea
 from employers.models import Contact, Employer, Opening, OpeningState
 from outreach.models import Invitation
+
+
+class DaysAgo(Func):
+    """Whole calendar days (Europe/Amsterdam) from a timestamp to today, computed in the database,
+    so the shortlist reads an integer per employer instead of parsing thousands of timestamps."""
+
+    output_field = IntegerField()
+    template = "(timezone('Europe/Amsterdam', now())::date - timezone('Europe/Amsterdam', %(expressions)s)::date)"
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        # The demo database: UTC calendar days are close enough there.
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(date('now')) - julianday(date(%(expressions)s)) AS INTEGER)",
+            **extra,
+        )
+
 
 EARTH_KM = 6371.0
 KM_PER_DEGREE_LAT = 111.2
@@ -239,11 +257,15 @@ def _with_facts(employers: Any, wishes: Wishes) -> Any:
     fitting = Opening.objects.filter(overlap, employer_id=OuterRef("pk"), state=OpeningState.OPEN)
     since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
     last = Contact.objects.filter(employer_id=OuterRef("pk"), when__gte=since).order_by("-when")
-    placed = Placement.objects.filter(employer_id=OuterRef("pk")).order_by().values("employer_id")
+    placed = Placement.objects.filter(employer_id=OuterRef("pk"))
+    attended = Invitation.objects.filter(contact_person__employer_id=OuterRef("pk"), attended=True)
+    # Ranking needs only whether there is a fitting opening, a placement or an attended session
+    # (the score counts each once): EXISTS stops at the first row, no sort or count per employer.
     facts = {
-        "fit": Subquery(fitting.order_by("hours_min", "id").values("id")[:1]),
-        "last_when": Subquery(last.values("when")[:1]),
-        "placed": Subquery(placed.annotate(n=Count("id")).values("n")[:1]),
+        "fit": Exists(fitting),
+        "last_days": DaysAgo(Subquery(last.values("when")[:1])),
+        "placed": Exists(placed),
+        "events": Exists(attended),
     }
     if wishes.accommodations:
         through = Employer.accommodations.through.objects.filter(
@@ -252,7 +274,7 @@ def _with_facts(employers: Any, wishes: Wishes) -> Any:
         facts["offered"] = Subquery(through.order_by().values("employer_id").annotate(n=Count("id")).values("n")[:1])
     else:
         facts["offered"] = Value(0)
-    return employers.annotate(**facts).values_list(*EMPLOYER_COLUMNS, "fit", "last_when", "placed", "offered")
+    return employers.annotate(**facts).values_list(*EMPLOYER_COLUMNS, "fit", "last_days", "placed", "offered", "events")
 
 
 def shortlist(
@@ -262,23 +284,21 @@ def shortlist(
     reach, employers = _reach(candidate, wishes, sector)
     if not reach:
         return [], reach
-    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     rows = list(_with_facts(employers, wishes))
-    events = events_attended([row[0] for row in rows])
     scored = []
     for row in rows:
         km = reach.get(row[4][:4])
-        if km is None or (only_with_openings and row[7] is None):
+        if km is None or (only_with_openings and not row[7]):
             continue
         total = points_from_facts(
             wishes,
             distance_km=km,
             sbi_section=row[3],
-            fitting_opening=row[7] is not None,
+            fitting_opening=row[7],
             offered=row[10] or 0,
-            last_contact_days=_days_ago(row[8], midnight) if row[8] else None,
-            events=events.get(row[0], 0),
-            placements=row[9] or 0,
+            last_contact_days=row[8],
+            events=int(row[11]),
+            placements=int(row[9]),
         )
         scored.append((rank_key(total, row[0], row[2] or row[1], km), row))
     scored.sort(key=lambda item: item[0])

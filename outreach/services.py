@@ -445,6 +445,22 @@ def _invite(event: Event, by: Any, ids: list[int]) -> list[Invitation]:
     return created
 
 
+def invite_in_background(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> None:
+    """``invite`` in a Celery task after commit, for audiences too large for one request
+    (rendering each personal message takes a few milliseconds). Checks what it can now."""
+    _check_writer(event.region_id, by)
+    if event.state != EventState.PUBLISHED or event.has_started():
+        raise ValidationError(_("Invitations go out for a published session that has not started."))
+    ids = [getattr(p, "pk", p) for p in persons]
+
+    def enqueue() -> None:
+        from outreach.tasks import invite_persons
+
+        invite_persons.delay(event.pk, by.pk, ids)
+
+    transaction.on_commit(enqueue)
+
+
 def invite_audience(*, event: Event, by: Any, filters: AudienceFilters) -> list[Invitation]:
     """``invite`` the ``included`` part of ``audience_preview``."""
     preview = audience_preview(event=event, by=by, filters=filters)

@@ -44,3 +44,18 @@ def tick() -> dict[str, int]:
         cache.delete("outreach:tick-lock")
     planned["swept"] = sweep_outbox()
     return planned
+
+
+@shared_task
+def invite_persons(event_id: int, user_id: int, person_ids: list[int]) -> int:
+    """A large fan-out off the request: same service, same keys (a rerun invites nobody twice)."""
+    from django.contrib.auth import get_user_model
+
+    from outreach import services
+    from outreach.models import Event
+
+    event = Event.objects.filter(pk=event_id).first()
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if event is None or user is None:
+        return 0
+    return len(services.invite(event=event, by=user, persons=person_ids))

@@ -34,8 +34,10 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], *, tar
     height = row * len(labels) + 16
     top = max([*values, target or 0, 1])
     parts = [
+        # Drawn at its own size (CSS shrinks it on narrow screens): a long list of bars stays
+        # at reading size instead of being scaled up to the page width.
         f'<svg class="chart" role="img" viewBox="0 0 {left + width + 60} {height}" '
-        f'width="100%" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
+        f'width="{left + width + 60}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>'
     ]
     for i, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 8 + i * row

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list[Any]] = field(default_factory=list)
+    summary: str = ""  # one sentence above the table, for the figure people act on
 
 
 def _month_label(key: str) -> str:
@@ -69,7 +71,17 @@ def _placements_table(figures: dict[str, Any]) -> Table:
         "placements",
         _("Placements this year against the target of %(target)s") % {"target": p["target"]},
         [_("Figure"), _("Number")],
-        [
+        summary=_(
+            "%(n)s placed this year; on pace it would be %(expected)s by today. "
+            "Still %(remaining)s to go: %(per_month)s a month for the rest of the year."
+        )
+        % {
+            "n": p["this_year"],
+            "expected": p["expected_by_now"],
+            "remaining": p["remaining"],
+            "per_month": number_format(p["needed_per_month"], 1),
+        },
+        rows=[
             [_("Placed this year"), p["this_year"]],
             [_("On pace, expected by today"), p["expected_by_now"]],
             [_("Still to place this year"), p["remaining"]],

@@ -158,10 +158,10 @@ def test_the_loader_runs_a_fixed_number_of_queries(guide_a, django_assert_num_qu
     for n in range(5):
         OpeningFactory(employer=EmployerFactory(postcode=f"101{n + 1} AB"))
 
-    # accommodations needed, origin, box, shortlist (employers with their facts), sessions attended,
-    # then for the results shown: openings, contacts, placements, sessions attended, matches (no
-    # accommodations needed: no query)
-    with django_assert_num_queries(10):
+    # accommodations needed, origin, box, shortlist (employers with all their facts), then for the
+    # results shown: openings, contacts, placements, sessions attended, matches (no accommodations
+    # needed: no query)
+    with django_assert_num_queries(9):
         assert len(candidate_matches(candidate)) == 5
 
 

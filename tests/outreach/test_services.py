@@ -380,3 +380,14 @@ def test_a_temporary_refusal_is_retried_later_with_backoff(adviser_a, monkeypatc
     monkeypatch.undo()
     assert deliver_all()["sent"] == 1  # the untried one; the retry waits for its time
     assert delivery.due_ids() == []
+
+
+def test_a_large_fan_out_can_run_in_a_task_with_the_same_result(adviser_a):
+    from outreach.tasks import invite_persons
+
+    event = EventFactory()
+    people = ContactPersonFactory.create_batch(3)
+
+    assert invite_persons(event.pk, adviser_a.pk, [p.pk for p in people]) == 3
+    assert invite_persons(event.pk, adviser_a.pk, [p.pk for p in people]) == 0
+    assert OutboundEmail.objects.filter(kind="invite").count() == 3
