@@ -48,6 +48,7 @@ from outreach.services import (
     event_register_awvn,
     event_update,
     invite,
+    invite_in_background,
 )
 
 AWVN = frozenset({Role.AWVN})
@@ -169,15 +170,25 @@ class EventViewSet(
         found = selectors.audience(event=event, by=request.user, **data)
         ids = list(found.included.values_list("pk", flat=True))
         invited: list[Any] = []
+        background = not dry_run and len(ids) > selectors.INVITE_IN_REQUEST_MAX
         if not dry_run:
             try:
-                invited = invite(event=event, by=request.user, persons=ids)
+                if background:
+                    invite_in_background(event=event, by=request.user, persons=ids)
+                else:
+                    invited = invite(event=event, by=request.user, persons=ids)
             except DjangoValidationError as error:
                 raise _field_errors(error) from error
         excluded: dict[str, int] = {}
         for _person, reason in found.preview.excluded:
             excluded[reason] = excluded.get(reason, 0) + 1
-        result = {"dry_run": dry_run, "included": len(ids), "invited": len(invited), "excluded": excluded}
+        result = {
+            "dry_run": dry_run,
+            "background": background,
+            "included": len(ids),
+            "invited": len(invited),
+            "excluded": excluded,
+        }
         return Response(AudienceResultSerializer(result).data)
 
 

@@ -15,6 +15,10 @@ from employers.models import ContactPerson
 from outreach.models import EmailKind, EmailState, Event, Invitation, OutboundEmail, Rsvp
 from outreach.services import AudienceFilters, AudiencePreview, audience_preview
 
+# Above this many people, invitations are created in a Celery task (each personal message
+# takes a few milliseconds to render): the page or API answers at once.
+INVITE_IN_REQUEST_MAX = 200
+
 # Ids never used by a row: "attended one of these" with no earlier sessions matches nobody.
 _NO_EVENT = 0
 

@@ -115,8 +115,9 @@ class AudienceSerializer(serializers.Serializer):
 
 class AudienceResultSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField()
+    background = serializers.BooleanField(help_text="Large audiences are invited by a background task.")
     included = serializers.IntegerField(help_text="People who match and can be invited.")
-    invited = serializers.IntegerField(help_text="Invitations created now (0 for a dry run).")
+    invited = serializers.IntegerField(help_text="Invitations created now (0 for a dry run or in the background).")
     excluded = serializers.DictField(child=serializers.IntegerField(), help_text="Left out, per reason.")
 
 

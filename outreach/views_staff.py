@@ -44,6 +44,7 @@ from outreach.services import (
     event_register_awvn,
     event_update,
     invite,
+    invite_in_background,
     walk_in_add,
 )
 
@@ -320,16 +321,20 @@ class EventInviteView(StaffView):
         if str(len(ids)) != request.POST.get("expected", ""):
             messages.warning(request, _("The list changed since the preview. Check it again before sending."))
             return self._render(request, event, form, status=409)
+        background = len(ids) > selectors.INVITE_IN_REQUEST_MAX
         try:
-            created = invite(event=event, by=request.user, persons=ids)
+            if background:
+                invite_in_background(event=event, by=request.user, persons=ids)
+            else:
+                ids = [inv.pk for inv in invite(event=event, by=request.user, persons=ids)]
         except ValidationError as error:
             _apply_errors(form, error)
             return self._render(request, event, form, status=400)
-        messages.success(
-            request,
-            ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", len(created))
-            % {"count": len(created)},
-        )
+        if background:
+            text = _("%(count)d invitations are being prepared; they appear on this page within a few minutes.")
+        else:
+            text = ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", len(ids))
+        messages.success(request, text % {"count": len(ids)})
         return redirect("outreach:event-detail", event.pk)
 
 

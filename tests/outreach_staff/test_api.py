@@ -237,6 +237,7 @@ def test_invite_dry_run_counts_and_explains(cast, api, event_a, network):
     assert response.status_code == 200, response.json()
     assert response.json() == {
         "dry_run": True,
+        "background": False,
         "included": 1,
         "invited": 0,
         "excluded": {"opted_out": 1, "no_email": 1, "do_not_contact": 1},
@@ -311,3 +312,14 @@ def test_outbound_emails_are_read_only_with_the_failure_reason(cast, api, world,
 def test_a_held_session_in_the_past_still_lists(cast, api):
     EventFactory(region_id="AM18", state="held", starts_at=timezone.now() - timedelta(days=3))
     assert api(cast["adviser_a"]).get("/api/v1/events/?state=held").json()["count"] == 1
+
+
+def test_a_large_audience_is_invited_in_the_background(cast, api, event_a, network, monkeypatch):
+    from outreach import selectors_staff
+
+    monkeypatch.setattr(selectors_staff, "INVITE_IN_REQUEST_MAX", 1)
+    calls = []
+    monkeypatch.setattr("outreach.api.invite_in_background", lambda **kw: calls.append(kw))
+    body = api(cast["adviser_a"]).post(f"/api/v1/events/{event_a.pk}/invite/", {"regions": ["AM18"]}, format="json")
+    assert body.json()["background"] is True and body.json()["included"] == 2 and body.json()["invited"] == 0
+    assert sorted(calls[0]["persons"]) == sorted([network.reachable.pk, network.prospect.pk])

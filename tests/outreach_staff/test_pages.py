@@ -471,3 +471,19 @@ def test_the_list_costs_the_same_for_many_sessions(cast, web, network, django_as
     with django_assert_max_num_queries(8):
         response = client.get(reverse("outreach:event-list"))
     assert len(response.context["page"].object_list) == 12
+
+
+def test_a_large_audience_is_invited_in_the_background(cast, web, event_a, network, monkeypatch):
+    from outreach import selectors_staff
+
+    monkeypatch.setattr(selectors_staff, "INVITE_IN_REQUEST_MAX", 1)
+    calls = []
+    monkeypatch.setattr("outreach.views_staff.invite_in_background", lambda **kw: calls.append(kw))
+    response = web(cast["adviser_a"]).post(
+        reverse("outreach:event-invite", args=[event_a.pk]),
+        {"stages": ["open", "prospect"], "expected": "2"},
+        follow=True,
+    )
+    assert "being prepared" in response.content.decode()
+    assert sorted(calls[0]["persons"]) == sorted([network.reachable.pk, network.prospect.pk])
+    assert not Invitation.objects.exists()  # the task creates them
