@@ -408,8 +408,6 @@ def invite(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> 
     (persons already invited, opted out, do-not-contact or without e-mail are skipped), then
     deliver after commit. Only for a published session. Running it twice sends nothing new."""
     _check_writer(event.region_id, by)
-    if event.state != EventState.PUBLISHED or event.has_started():
-        raise ValidationError(_("Invitations go out for a published session that has not started."))
     ids = [getattr(p, "pk", p) for p in persons]
     allowed = ContactPerson.objects.filter(
         pk__in=ids, employer__region__in=sorted(region_codes(by, NETWORK_WRITE))
@@ -421,7 +419,10 @@ def invite(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> 
 
 @transaction.atomic
 def _invite(event: Event, by: Any, ids: list[int]) -> list[Invitation]:
+    # The state is checked on the row as it is now (under its lock), not on the caller's copy.
     event = Event.objects.select_for_update().get(pk=event.pk)
+    if event.state != EventState.PUBLISHED or event.has_started():
+        raise ValidationError(_("Invitations go out for a published session that has not started."))
     reachable = (
         ContactPerson.objects.filter(pk__in=ids, opted_out_at__isnull=True, employer__do_not_contact=False)
         .exclude(email="")
@@ -449,8 +450,6 @@ def invite_in_background(*, event: Event, by: Any, persons: Iterable[ContactPers
     """``invite`` in a Celery task after commit, for audiences too large for one request
     (rendering each personal message takes a few milliseconds). Checks what it can now."""
     _check_writer(event.region_id, by)
-    if event.state != EventState.PUBLISHED or event.has_started():
-        raise ValidationError(_("Invitations go out for a published session that has not started."))
     ids = [getattr(p, "pk", p) for p in persons]
 
     def enqueue() -> None:
