@@ -7,14 +7,16 @@ import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 from rest_framework.authtoken.models import Token
 from schemathesis.checks import content_type_conformance, not_a_server_error, response_schema_conformance
 
 from crm.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
-ROLES = ["adviser_a", "guide_a", "coordinator_a", "adviser_b", "awvn"]
+# The owner side (adviser of region A), a read-mostly role (guide), an outsider of the same kind
+# (adviser of region B) and the national role; the coordinator's scope equals the adviser's here.
+ROLES = ["adviser_a", "guide_a", "adviser_b", "awvn"]
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 
 
@@ -36,7 +38,11 @@ def tokens(cast):
 
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=6,
+    # Generated cases only: the "explicit" phase replays every enum/example combination the
+    # schema lists (thousands of requests for the filter-heavy list endpoints) and made this
+    # test most of the suite's time without finding more.
+    phases=[Phase.generate],
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
