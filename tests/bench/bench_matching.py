@@ -63,7 +63,7 @@ def ensure_data() -> list[int]:
                 INSERT INTO employers_contact (employer_id, by_id, "when", channel, purpose, in_person,
                                                summary, outcome, created_at, updated_at)
                 WITH ids AS (SELECT array_agg(id ORDER BY id) AS a FROM employers_employer)
-                SELECT ids.a[1 + (g * 7919) %% array_length(ids.a, 1)], %s,
+                SELECT ids.a[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int], %s,
                        now() - (g %% 120) * interval '1 day', (ARRAY['visit','phone','email'])[1 + g %% 3],
                        'relationship', (g %% 3) = 0, 'bench-warm', '', now(), now()
                 FROM generate_series(1, %s) AS g, ids

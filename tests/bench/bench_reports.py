@@ -30,7 +30,7 @@ def ensure_data() -> None:
                 INSERT INTO employers_contact (employer_id, by_id, "when", channel, purpose, in_person,
                                                summary, outcome, created_at, updated_at)
                 WITH ids AS (SELECT array_agg(id ORDER BY id) AS a FROM employers_employer)
-                SELECT ids.a[1 + (g * 7919) %% array_length(ids.a, 1)], %s,
+                SELECT ids.a[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int], %s,
                        now() - (g %% 400) * interval '1 day' - (g %% 24) * interval '1 hour',
                        (ARRAY['visit','phone','video','email','event','other'])[1 + g %% 6],
                        'relationship', (g %% 6) IN (0, 4), 'bench', '', now(), now()
