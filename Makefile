@@ -46,7 +46,7 @@ bench: $(STAMP)
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wsp_crm_bench} \
 	REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 SECRET_KEY=bench-only-not-secret-but-long-enough SECURE_SSL_REDIRECT=0 \
 	ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
-	$(BIN)/python tests/bench/run_all.py
+	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && $(BIN)/python tests/bench/run_all.py'
 
 messages: $(STAMP)
 	.ci/makemessages
