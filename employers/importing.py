@@ -170,9 +170,9 @@ def read_table(filename: str, raw: bytes) -> tuple[dict[int, str], list[tuple[in
 
 
 def _size(value: str) -> str:
-    key = _key(value).replace("ofmeer", "+") if value else ""
+    key = _key(value)
     for size, words in SIZE_WORDS.items():
-        if value.lower() in words or key in {_key(w) for w in words}:
+        if key in {_key(word) for word in words}:
             return size.value
     raise ValidationError(_("Unknown size: use micro, klein, middel or groot."))
 

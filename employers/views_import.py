@@ -16,6 +16,7 @@ from django.views import View
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE, region_codes
+from employers.forms_contacts import DescribedFieldsMixin
 from employers.importing import (
     CREATE,
     MAX_ROWS,
@@ -30,7 +31,7 @@ from employers.importing import (
 from employers.models import ImportBatch, ImportState
 
 
-class ImportForm(forms.Form):
+class ImportForm(DescribedFieldsMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy(
@@ -44,9 +45,6 @@ class ImportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.filter(code__in=region_codes(user, NETWORK_WRITE))
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
-        for name, field in self.fields.items():
-            if field.help_text:
-                field.widget.attrs["aria-describedby"] = f"id_{name}-help"
 
 
 class ImportView(RoleRequiredMixin, View):
@@ -54,9 +52,13 @@ class ImportView(RoleRequiredMixin, View):
     write_roles = NETWORK_WRITE
     template_name = "employers/import/upload.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def _render(self, request: HttpRequest, form: ImportForm, status: int = 200) -> HttpResponse:
+        form.describe_fields()
         batches = ImportBatch.objects.visible_to(request.user).select_related("created_by")[:10]
-        return render(request, self.template_name, {"form": ImportForm(user=request.user), "batches": batches})
+        return render(request, self.template_name, {"form": form, "batches": batches}, status=status)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self._render(request, ImportForm(user=request.user))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES, user=request.user)
@@ -70,8 +72,7 @@ class ImportView(RoleRequiredMixin, View):
                 form.add_error("file", str(error))
             else:
                 return redirect("employers:import-preview", batch.pk)
-        batches = ImportBatch.objects.visible_to(request.user).select_related("created_by")[:10]
-        return render(request, self.template_name, {"form": form, "batches": batches}, status=400)
+        return self._render(request, form, status=400)
 
 
 class ImportPreviewView(RoleRequiredMixin, View):

@@ -17,6 +17,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from candidates.models import Placement
+from candidates.services import add_months
 from crm.models import Membership, Region, Role
 from crm.reports.periods import AMSTERDAM, Period, current_quarter_start
 from employers.models import Channel, Contact, Employer, Stage, StageChange
@@ -173,14 +174,6 @@ def event_figures(region_codes: list[str], period: Period) -> dict[str, dict[str
     return out
 
 
-def _add_months_to(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1)).day
-    return date(year, month, min(day.day, last))
-
-
 def placement_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
     """Per region: placements this calendar year against the yearly target and the pace still
     needed; placements that started in the period; durability of placements whose 6- and
@@ -192,8 +185,8 @@ def placement_figures(region_codes: list[str], period: Period) -> dict[str, dict
     placements = Placement.objects.filter(candidate__region_id__in=region_codes)
     # A mark counts once it has been reached: the window ends today at the latest.
     mark_end = min(end, today + timedelta(days=1))
-    six = Q(start_date__gte=_add_months_to(start, -6), start_date__lt=_add_months_to(mark_end, -6))
-    twelve = Q(start_date__gte=_add_months_to(start, -12), start_date__lt=_add_months_to(mark_end, -12))
+    six = Q(start_date__gte=add_months(start, -6), start_date__lt=add_months(mark_end, -6))
+    twelve = Q(start_date__gte=add_months(start, -12), start_date__lt=add_months(mark_end, -12))
     rows = (
         placements.values(region=F("candidate__region_id"))
         .annotate(

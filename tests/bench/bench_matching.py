@@ -9,31 +9,18 @@ seconds per candidate: PostgreSQL cannot use an index for that join.)
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import statistics
-import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+from common import ensure_bench_employers, p50_p95, write_results
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from candidates.matching_data import areas_in_reach, pc4_runs, reach_q  # noqa: E402
-from candidates.models import Candidate  # noqa: E402
-from crm.models import Membership, PostcodeArea, Role  # noqa: E402
-from employers.models import Contact, Employer, SbiSection  # noqa: E402
+from candidates.matching_data import areas_in_reach, pc4_runs, reach_q
+from candidates.models import Candidate
+from crm.models import Membership, PostcodeArea, Role
+from employers.models import Contact, Employer, SbiSection
 
 EMPLOYERS = 100_000
 CANDIDATES = 100
@@ -50,9 +37,7 @@ def _bench_guide() -> object:
 
 
 def ensure_data() -> list[int]:
-    call_command("migrate", verbosity=0)
-    if Employer.objects.count() < EMPLOYERS:
-        call_command("seed_bench")
+    ensure_bench_employers(EMPLOYERS)
     guide = _bench_guide()
     missing = WARM_CONTACTS - Contact.objects.filter(summary="bench-warm").count()
     if missing > 0:
@@ -94,11 +79,6 @@ def ensure_data() -> list[int]:
         candidate.accommodations_needed.set(rng.sample(ACCOMMODATIONS, 2))
         existing.append(candidate.pk)
     return existing
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
 def bare_sql_ms(candidate: Candidate) -> tuple[float, int]:
@@ -148,16 +128,16 @@ def main() -> None:
         floor_ms.append(floor)
         in_reach.append(count)
         facts_ms.append(facts_sql_ms(candidate))
-    print(f"shortlist query alone (employers with their facts, raw SQL): p50 {statistics.median(facts_ms):.1f} ms, "
-          f"p95 {percentile(facts_ms, 0.95):.1f} ms")  # fmt: skip
+    facts50, facts95 = p50_p95(facts_ms)
+    print(f"shortlist query alone (employers with their facts, raw SQL): p50 {facts50:.1f} ms, p95 {facts95:.1f} ms")
     with CaptureQueriesContext(connection) as queries:
         client.get(f"/api/v1/candidates/{ids[0]}/matches/")
-    p50, p95 = statistics.median(endpoint_ms), percentile(endpoint_ms, 0.95)
-    floor50, floor95 = statistics.median(floor_ms), percentile(floor_ms, 0.95)
+    p50, p95 = p50_p95(endpoint_ms)
+    floor50, floor95 = p50_p95(floor_ms)
     employers = Employer.objects.count()
     print(f"{employers:,} employers; {len(candidates)} candidates; employers in reach per candidate: "
-          f"median {statistics.median(in_reach):.0f}, max {max(in_reach)}; results returned: "
-          f"median {statistics.median(returned):.0f}")  # fmt: skip
+          f"median {p50_p95(in_reach)[0]:.0f}, max {max(in_reach)}; results returned: "
+          f"median {p50_p95(returned)[0]:.0f}")  # fmt: skip
     print(f"matches endpoint: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {len(queries)} queries")
     print(f"floor (bare SQL of the pre-filtered employers): p50 {floor50:.1f} ms, p95 {floor95:.1f} ms; "
           f"ratio p95 {p95 / floor95:.2f}")  # fmt: skip
@@ -174,9 +154,7 @@ def main() -> None:
             "command": "make bench (python tests/bench/run_all.py matching)",
         }
     ]
-    out = ROOT / "var" / "bench"
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "matching.json").write_text(json.dumps(results, indent=2))
+    write_results("matching", results)
 
 
 if __name__ == "__main__":
