@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from employers.models import AccommodationCode, SbiSection, Stage
 
@@ -118,12 +118,18 @@ def _join(items: list[str]) -> str:
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
+STAGE_TEXTS = {
+    Stage.OPEN: gettext_noop("open to our candidates"),
+    Stage.ACTIVE: gettext_noop("has hosted a placement or trial"),
+    Stage.AMBASSADOR: gettext_noop("ambassador for inclusive work"),
+}
+# The accommodations in the order of the choices, labels once (translated per result).
+ACCOMMODATION_LABELS = dict(AccommodationCode.choices)
+
+
 def _stage_text(stage: str) -> str:
-    return {
-        Stage.OPEN: _("open to our candidates"),
-        Stage.ACTIVE: _("has hosted a placement or trial"),
-        Stage.AMBASSADOR: _("ambassador for inclusive work"),
-    }.get(stage, "")
+    text = STAGE_TEXTS.get(stage)
+    return _(text) if text else ""
 
 
 def _distance_text(km: float) -> str:
@@ -165,11 +171,12 @@ def _opening_part(employer: EmployerData, wishes: Wishes) -> tuple[Part | None, 
 
 
 def _accommodations_part(employer: EmployerData, wishes: Wishes) -> Part | None:
-    offered = [code for code in AccommodationCode.values if code in wishes.accommodations & employer.accommodations]
-    if not offered:
+    both = wishes.accommodations & employer.accommodations
+    if not both:
         return None
+    offered = [code for code in ACCOMMODATION_LABELS if code in both]
     points = WEIGHTS["accommodations"] * len(offered) / len(wishes.accommodations)
-    labels = [str(AccommodationCode(code).label).lower() for code in offered]
+    labels = [str(ACCOMMODATION_LABELS[code]).lower() for code in offered]
     return Part("accommodations", points, _("offers %(what)s") % {"what": _join(labels)}, {"offered": offered})
 
 

@@ -1,35 +1,39 @@
-"""Load the plain data that ``candidates.matching`` scores, in a handful of indexed queries.
-
-How it stays fast over 100,000 employers (tests/bench/bench_matching.py):
+"""Load the plain data that ``candidates.matching`` scores: a shortlist in one query, over 100,000
+employers well within the benchmark's budget (tests/bench/bench_matching.py).
 
 1. The PC4 areas in the candidate's reach: a lat/lon bounding box in SQL over ``PostcodeArea``
    (4,000 rows), then the exact great-circle distance in Python. That gives ``{pc4: km}``.
-2. Employers in those PC4 areas: the PC4 codes are merged into runs of consecutive codes and
-   each run becomes ``postcode BETWEEN '1012' AND '1015~'`` on the existing ``employer_postcode``
-   index (Dutch postcodes are ordered geographically, so a circle is a few dozen runs). Only the
-   columns we need, with ``values_list``; stage and do-not-contact are filtered in the same query.
-3. For the employers in reach: open openings, the accommodations the candidate needs, the last
-   contact, earlier placements, and this candidate's matches, one query each by employer id
-   (``employer_id IN (...)`` on the foreign-key indexes; the contacts on ``contact_employer_when``).
+2. ``_facts_sql``: the employers in those areas (the PC4 codes merged into runs of consecutive
+   codes, each ``postcode BETWEEN '1012' AND '1015~'`` on the ``employer_postcode`` index; Dutch
+   postcodes are ordered geographically, so a circle is a few dozen runs), joined to their
+   distance, with the score's facts and the score itself. The facts that would cost a look-up per
+   employer are kept on the employer row (``last_contact_at``, ``accommodation_codes``); the rest
+   are sets the database hashes once. The database sorts on the score and returns twice the page.
+3. ``_fetch``: for those rows only, what the reasons say (last contact's author and channel,
+   counts, this candidate's match); ``shortlist`` ranks them with ``points_from_facts``, exactly
+   as ``rank`` would, and ``candidate_matches`` writes the reasons for the page shown.
 
-``'~'`` sorts after every character a postcode holds (digits, space, letters) in the byte order
-of the C collation our databases use, and in SQLite's binary order.
+``load_employers`` reads the same data table by table, the plain way; the tests rank both and
+compare. ``'~'`` sorts after every character a postcode holds (digits, space, letters) in the byte
+order of the C collation our databases use, and in SQLite's binary order.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Exists, Func, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from candidates.matching import (
     MATCHABLE_STAGES,
     WARM_CONTACT_DAYS,
+    WEIGHTS,
     EmployerData,
     OpeningData,
     Result,
@@ -40,26 +44,8 @@ from candidates.matching import (
 )
 from candidates.models import Candidate, Match, Placement
 from crm.models import PostcodeArea
-from employers.models import Contact, Employer, Opening, OpeningState
+from employers.models import Contact, ContactPerson, Employer, Opening, OpeningState
 from outreach.models import Invitation
-
-
-class DaysAgo(Func):
-    """Whole calendar days (Europe/Amsterdam) from a timestamp to today, computed in the database,
-    so the shortlist reads an integer per employer instead of parsing thousands of timestamps."""
-
-    output_field = IntegerField()
-    template = "(timezone('Europe/Amsterdam', now())::date - timezone('Europe/Amsterdam', %(expressions)s)::date)"
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # The demo database: UTC calendar days are close enough there.
-        return super().as_sql(
-            compiler,
-            connection,
-            template="CAST(julianday(date('now')) - julianday(date(%(expressions)s)) AS INTEGER)",
-            **extra,
-        )
-
 
 EARTH_KM = 6371.0
 KM_PER_DEGREE_LAT = 111.2
@@ -126,6 +112,8 @@ def events_attended(employer_ids: list[int]) -> dict[int, int]:
 
 
 def _openings(ids: list[int]) -> dict[int, list[OpeningData]]:
+    if not ids:
+        return {}
     rows = (
         Opening.objects.filter(employer_id__in=ids, state=OpeningState.OPEN)
         .order_by("employer_id", "hours_min", "id")
@@ -137,18 +125,9 @@ def _openings(ids: list[int]) -> dict[int, list[OpeningData]]:
     return found
 
 
-def _accommodations(ids: list[int], needed: frozenset[str]) -> dict[int, set[str]]:
-    if not needed:
-        return {}
-    through = Employer.accommodations.through
-    rows = through.objects.filter(employer_id__in=ids, accommodation_id__in=sorted(needed))
-    found: dict[int, set[str]] = {}
-    for employer_id, code in rows.values_list("employer_id", "accommodation_id"):
-        found.setdefault(employer_id, set()).add(code)
-    return found
-
-
 def _last_contacts(ids: list[int]) -> dict[int, tuple[Any, str, str]]:
+    if not ids:
+        return {}
     since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
     rows = (
         Contact.objects.filter(employer_id__in=ids, when__gte=since)
@@ -164,6 +143,8 @@ def _last_contacts(ids: list[int]) -> dict[int, tuple[Any, str, str]]:
 
 
 def _placements(ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
     rows = Placement.objects.filter(employer_id__in=ids).values("employer_id").annotate(n=Count("id"))
     return {row["employer_id"]: row["n"] for row in rows}
 
@@ -172,6 +153,15 @@ def _days_ago(when: Any, midnight: Any) -> int:
     """Calendar days in Europe/Amsterdam between ``when`` and today (0 = today), without a time
     zone conversion per row."""
     return 0 if when >= midnight else (midnight - when).days + 1
+
+
+def _midnight() -> datetime:
+    """Today's start in the local time zone (Europe/Amsterdam), as an aware datetime."""
+    return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _sqlite_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def candidate_wishes(candidate: Candidate, max_km: float | None = None) -> Wishes:
@@ -196,14 +186,16 @@ def _reach(candidate: Candidate, wishes: Wishes, sector: str) -> tuple[dict[str,
     return reach, employers
 
 
-EMPLOYER_COLUMNS = ("id", "legal_name", "trade_name", "sbi_section", "postcode", "stage", "region")
+EMPLOYER_COLUMNS = (
+    "id", "legal_name", "trade_name", "sbi_section", "postcode", "stage", "region", "accommodation_codes",
+)  # fmt: skip
 
 
 def _details(candidate: Candidate, wishes: Wishes, rows: list[tuple], reach: dict[str, float]) -> list[EmployerData]:
-    """Full plain data (openings, accommodations, last contact, ...) for the given employer rows."""
+    """Full plain data (openings, accommodations, last contact, ...) for the given employer rows,
+    read from the tables one query each (``load_employers``; the shortlist has its own)."""
     ids = [row[0] for row in rows]
     openings = _openings(ids)
-    offered = _accommodations(ids, wishes.accommodations)
     contacts = _last_contacts(ids)
     placements = _placements(ids)
     events = events_attended(ids)
@@ -213,9 +205,9 @@ def _details(candidate: Candidate, wishes: Wishes, rows: list[tuple], reach: dic
             "employer_id", "state", "declined_reason"
         )
     }
-    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = _midnight()
     result = []
-    for pk, legal, trade, sbi, postcode, stage, region in (row[:7] for row in rows):
+    for pk, legal, trade, sbi, postcode, stage, region, codes in (row[: len(EMPLOYER_COLUMNS)] for row in rows):
         contact = contacts.get(pk)
         match = matches.get(pk, {})
         result.append(
@@ -226,7 +218,7 @@ def _details(candidate: Candidate, wishes: Wishes, rows: list[tuple], reach: dic
                 stage=stage,
                 sbi_section=sbi,
                 region_id=region,
-                accommodations=frozenset(offered.get(pk, ())),
+                accommodations=frozenset(codes.split()),
                 openings=tuple(openings.get(pk, ())),
                 last_contact_days=_days_ago(contact[0], midnight) if contact else None,
                 last_contact_by=contact[2] if contact else "",
@@ -247,61 +239,205 @@ def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") ->
     return _details(candidate, wishes, rows, reach) if rows else []
 
 
-def _with_facts(employers: Any, wishes: Wishes) -> Any:
-    """The facts the score needs, as correlated subqueries on indexed foreign keys, so the
-    shortlist is one query: first fitting open opening, accommodations offered of those needed,
-    last contact within the warm window, earlier placements."""
-    overlap = (Q(hours_min__isnull=True) | Q(hours_min__lte=wishes.hours_max or 99)) & (
-        Q(hours_max__isnull=True) | Q(hours_max__gte=wishes.hours_min or 0)
-    )
-    fitting = Opening.objects.filter(overlap, employer_id=OuterRef("pk"), state=OpeningState.OPEN)
-    since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
-    last = Contact.objects.filter(employer_id=OuterRef("pk"), when__gte=since).order_by("-when")
-    placed = Placement.objects.filter(employer_id=OuterRef("pk"))
-    attended = Invitation.objects.filter(contact_person__employer_id=OuterRef("pk"), attended=True)
-    # Ranking needs only whether there is a fitting opening, a placement or an attended session
-    # (the score counts each once): EXISTS stops at the first row, no sort or count per employer.
-    facts = {
-        "fit": Exists(fitting),
-        "last_days": DaysAgo(Subquery(last.values("when")[:1])),
-        "placed": Exists(placed),
-        "events": Exists(attended),
-    }
-    if wishes.accommodations:
-        through = Employer.accommodations.through.objects.filter(
-            employer_id=OuterRef("pk"), accommodation_id__in=sorted(wishes.accommodations)
-        )
-        facts["offered"] = Subquery(through.order_by().values("employer_id").annotate(n=Count("id")).values("n")[:1])
+def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_openings: bool) -> tuple[str, list]:
+    """Every employer in reach with the score's facts and the score itself, as SQL for both our
+    databases (PostgreSQL, and SQLite for the demo).
+
+    Written as SQL rather than the ORM because the distance comes from the PC4 reach computed in
+    Python: a ``VALUES`` list joined on the postcode's first four characters (a hash join). The
+    facts cost no index probe per employer: the last contact is a column of the employer row,
+    and openings, placements, sessions attended and each accommodation needed are uncorrelated
+    sets that PostgreSQL hashes once per query (``hashed SubPlan`` in the plan).
+    """
+    employer, opening = Employer._meta.db_table, Opening._meta.db_table
+    placement, invitation = Placement._meta.db_table, Invitation._meta.db_table
+    person = ContactPerson._meta.db_table
+    postgres = connection.vendor == "postgresql"
+    # The postcode ranges as literals, not parameters: pc4_runs formats them from integers.
+    postcodes = " OR ".join(f"(e.postcode >= '{low}' AND e.postcode <= '{high}~')" for low, high in pc4_runs(reach))
+    stages = sorted(MATCHABLE_STAGES)
+    needed = sorted(wishes.accommodations)
+    # ``_days_ago`` in SQL: 0 from today's midnight on, else whole days before it plus one.
+    midnight = _midnight()
+    if postgres:
+        seconds = "EXTRACT(EPOCH FROM (%s - e.last_contact_at))"
+    else:  # SQLite stores UTC text; julianday() reads it
+        seconds, midnight = "(julianday(%s) - julianday(e.last_contact_at)) * 86400", _sqlite_utc(midnight)
+    days = (f"CASE WHEN e.last_contact_at >= %s THEN 0 "
+            f"ELSE CAST(FLOOR({seconds} / 86400) AS INTEGER) + 1 END")  # fmt: skip
+    found = "strpos(e.accommodation_codes, %s) > 0" if postgres else "instr(e.accommodation_codes, %s) > 0"
+    offered = " + ".join([f"(CASE WHEN {found} THEN 1 ELSE 0 END)"] * len(needed)) or "0"
+    score, score_params = _score_sql(wishes)
+    # The parameters in the order their placeholders appear in the text below.
+    if postgres:  # two arrays: a few hundred placeholders cost psycopg milliseconds to parse
+        areas = "SELECT * FROM unnest(%s::text[], %s::double precision[])"
+        params: list[Any] = [list(reach), list(reach.values())]
     else:
-        facts["offered"] = Value(0)
-    return employers.annotate(**facts).values_list(*EMPLOYER_COLUMNS, "fit", "last_days", "placed", "offered", "events")
+        areas = f"VALUES {', '.join(['(%s, CAST(%s AS double precision))'] * len(reach))}"
+        params = [value for code, km in reach.items() for value in (code, km)]
+    params += score_params
+    params += [
+        wishes.hours_max if wishes.hours_max is not None else 99,
+        wishes.hours_min if wishes.hours_min is not None else 0,
+        midnight,
+        midnight,
+        *(f" {code} " for code in needed),
+        *stages,
+        *([sector] if sector else []),
+    ]
+    # Only table names, our own constants and integer-formatted postcodes are put into the text;
+    # every value from a user or a row is a parameter.
+    sql = f"""
+        WITH reach (pc4, km) AS ({areas})
+        SELECT f.*, {score} AS score FROM (
+            SELECT e.id, e.legal_name, e.trade_name, e.sbi_section, e.postcode, e.stage, e.region_id,
+                e.accommodation_codes, r.km,
+                EXISTS (SELECT 1 FROM {opening} o WHERE o.employer_id = e.id AND o.state = '{OpeningState.OPEN}'
+                        AND (o.hours_min IS NULL OR o.hours_min <= %s)
+                        AND (o.hours_max IS NULL OR o.hours_max >= %s)) AS fit,
+                {days} AS last_days,
+                EXISTS (SELECT 1 FROM {placement} p WHERE p.employer_id = e.id) AS placed,
+                {offered} AS offered,
+                EXISTS (SELECT 1 FROM {invitation} i JOIN {person} cp ON cp.id = i.contact_person_id
+                        WHERE cp.employer_id = e.id AND i.attended) AS events
+            FROM {employer} e JOIN reach r ON r.pc4 = substr(e.postcode, 1, 4)
+            WHERE ({postcodes})
+                AND e.stage IN ({", ".join(["%s"] * len(stages))}) AND NOT e.do_not_contact
+                {"AND e.sbi_section = %s" if sector else ""}
+            {"OFFSET 0" if postgres else ""}
+        ) f{" WHERE f.fit" if only_with_openings else ""}
+        ORDER BY score DESC"""  # noqa: S608
+    return sql, params
+
+
+def _score_sql(wishes: Wishes) -> tuple[str, list[Any]]:
+    """``points_from_facts`` in SQL, from ``WEIGHTS``, with its parameters. The database only
+    pre-sorts with it: the rows it returns are ranked by ``points_from_facts`` itself."""
+
+    # Double precision throughout (PostgreSQL reads a literal like 1.0 as numeric, which is slower).
+    def w(code: str) -> str:
+        return f"CAST({WEIGHTS[code]} AS double precision)"
+
+    terms = [f"{w('distance')} * (CASE WHEN f.km >= %s THEN 0 ELSE 1 - f.km / %s END)"]
+    params: list[Any] = [wishes.max_km, wishes.max_km]
+    if wishes.sbi_sections:
+        terms.append(f"(CASE WHEN f.sbi_section IN ({', '.join(['%s'] * len(wishes.sbi_sections))}) "
+                     f"THEN {w('sector')} ELSE 0 END)")  # fmt: skip
+        params += sorted(wishes.sbi_sections)
+    terms.append(f"(CASE WHEN f.fit THEN {w('opening')} ELSE 0 END)")
+    if wishes.accommodations:
+        terms.append(f"{w('accommodations')} * CAST(f.offered AS double precision) / {len(wishes.accommodations)}")
+    terms.append(f"(CASE WHEN f.last_days <= {WARM_CONTACT_DAYS} "
+                 f"THEN {w('warm_contact')} * (1 - CAST(f.last_days AS double precision) / {WARM_CONTACT_DAYS}) "
+                 "ELSE 0 END)")  # fmt: skip
+    terms.append(f"(CASE WHEN f.events THEN {w('events')} ELSE 0 END)")
+    terms.append(f"(CASE WHEN f.placed THEN {w('placements')} ELSE 0 END)")
+    return " + ".join(terms), params
+
+
+# Row layout of ``_facts_sql``: the EMPLOYER_COLUMNS, then these.
+KM, FIT, LAST_DAYS, PLACED, OFFERED, EVENTS, SQL_SCORE = range(len(EMPLOYER_COLUMNS), len(EMPLOYER_COLUMNS) + 7)
+
+
+def _points(wishes: Wishes, row: tuple) -> float:
+    return points_from_facts(
+        wishes,
+        distance_km=row[KM],
+        sbi_section=row[3],
+        fitting_opening=bool(row[FIT]),
+        offered=row[OFFERED] or 0,
+        last_contact_days=row[LAST_DAYS],
+        events=int(row[EVENTS]),
+        placements=int(row[PLACED]),
+    )
+
+
+# The database's pre-sort and Python's ranking agree up to float rounding; Python's ranking rounds
+# scores to 0.1 (ties: nearer first), so an employer can overtake another only within this margin.
+ROUNDING_MARGIN = 0.1 + 1e-6
+
+
+# Row layout after the facts: what the reasons say about the rows fetched (``_fetch``).
+CONTACT_CHANNEL, CONTACT_BY, PLACEMENTS, EVENTS_ATTENDED, MATCH_STATE, DECLINED_REASON = range(
+    SQL_SCORE + 1, SQL_SCORE + 7
+)
+
+
+def _fetch(sql: str, params: list[Any], candidate: Candidate, limit: int | None) -> list[tuple]:
+    """The best ``limit`` rows of the facts query, each with what its reasons need: the last
+    contact's channel and author (within the warm window), placement and session counts, and
+    this candidate's match. Scalar subqueries on the foreign-key indexes, run only for the rows
+    fetched (and only where the facts say there is something to find)."""
+    contact, user = Contact._meta.db_table, get_user_model()._meta.db_table
+    placement, invitation = Placement._meta.db_table, Invitation._meta.db_table
+    person, match = ContactPerson._meta.db_table, Match._meta.db_table
+    latest = f'FROM {contact} c WHERE c.employer_id = t.id ORDER BY c."when" DESC, c.id DESC LIMIT 1'
+    warm = f"t.last_days <= {WARM_CONTACT_DAYS}"
+    sql = f"""
+        SELECT t.*,
+            CASE WHEN {warm} THEN (SELECT c.channel {latest}) ELSE '' END,
+            CASE WHEN {warm} THEN (SELECT COALESCE(NULLIF(u.first_name, ''), u.username)
+                                   FROM {user} u WHERE u.id = (SELECT c.by_id {latest})) ELSE '' END,
+            CASE WHEN t.placed THEN (SELECT COUNT(*) FROM {placement} p WHERE p.employer_id = t.id) ELSE 0 END,
+            CASE WHEN t.events THEN (SELECT COUNT(DISTINCT i.event_id) FROM {invitation} i
+                                     JOIN {person} cp ON cp.id = i.contact_person_id
+                                     WHERE cp.employer_id = t.id AND i.attended) ELSE 0 END,
+            (SELECT m.state FROM {match} m WHERE m.candidate_id = %s AND m.employer_id = t.id),
+            (SELECT m.declined_reason FROM {match} m WHERE m.candidate_id = %s AND m.employer_id = t.id)
+        FROM ({sql}{" LIMIT %s" if limit is not None else ""}) t"""  # noqa: S608 - see _facts_sql
+    params = [candidate.pk, candidate.pk, *params, *([limit] if limit is not None else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _from_rows(rows: list[tuple]) -> list[EmployerData]:
+    """EmployerData for shortlist rows: all from the rows, but the fitting employers' openings."""
+    openings = _openings([row[0] for row in rows if row[FIT]])
+    result = []
+    for row in rows:
+        pk, legal, trade, sbi, _postcode, stage, region, codes = row[: len(EMPLOYER_COLUMNS)]
+        result.append(
+            EmployerData(
+                id=pk,
+                name=trade or legal,
+                distance_km=row[KM],
+                stage=stage,
+                sbi_section=sbi,
+                region_id=region,
+                accommodations=frozenset(codes.split()),
+                openings=tuple(openings.get(pk, ())),
+                last_contact_days=row[LAST_DAYS],
+                last_contact_by=row[CONTACT_BY] or "",
+                last_contact_channel=row[CONTACT_CHANNEL] or "",
+                events_attended=row[EVENTS_ATTENDED],
+                placements=row[PLACEMENTS],
+                match_state=row[MATCH_STATE] or "",
+                declined_reason=row[DECLINED_REASON] or "",
+            )
+        )
+    return result
 
 
 def shortlist(
     candidate: Candidate, wishes: Wishes, *, sector: str = "", only_with_openings: bool = False, limit: int | None
 ) -> tuple[list[tuple], dict[str, float]]:
-    """The best ``limit`` employer rows in reach, ranked on facts from one query."""
-    reach, employers = _reach(candidate, wishes, sector)
+    """The best ``limit`` employer rows in reach, ranked exactly as ``rank`` ranks them.
+
+    The database scores and sorts every employer in reach and returns twice ``limit`` rows; those
+    are ranked in Python. That is exact when the row after the shown ones scores clearly lower
+    (``ROUNDING_MARGIN``) than the last shown; otherwise (a tie across the cut) every row is read.
+    """
+    reach = areas_in_reach(candidate.pc4, wishes.max_km)
     if not reach:
         return [], reach
-    rows = list(_with_facts(employers, wishes))
-    scored = []
-    for row in rows:
-        km = reach.get(row[4][:4])
-        if km is None or (only_with_openings and not row[7]):
-            continue
-        total = points_from_facts(
-            wishes,
-            distance_km=km,
-            sbi_section=row[3],
-            fitting_opening=row[7],
-            offered=row[10] or 0,
-            last_contact_days=row[8],
-            events=int(row[11]),
-            placements=int(row[9]),
-        )
-        scored.append((rank_key(total, row[0], row[2] or row[1], km), row))
-    scored.sort(key=lambda item: item[0])
+    sql, params = _facts_sql(wishes, reach, sector, only_with_openings)
+    fetch = None if limit is None else 2 * limit
+    rows = _fetch(sql, params, candidate, fetch)
+    if fetch is not None and len(rows) == fetch and rows[limit - 1][SQL_SCORE] - rows[-1][SQL_SCORE] <= ROUNDING_MARGIN:
+        rows = _fetch(sql, params, candidate, None)
+    scored = sorted(((rank_key(_points(wishes, row), row[0], row[2] or row[1], row[KM]), row) for row in rows),
+                    key=lambda item: item[0])  # fmt: skip
     shown = scored[:limit] if limit is not None else scored
     return [row for _key, row in shown], reach
 
@@ -324,5 +460,5 @@ def candidate_matches(
     rows, reach = shortlist(candidate, wishes, sector=sector, only_with_openings=only_with_openings, limit=limit)
     if not rows:
         return []
-    employers = _details(candidate, wishes, rows, reach)
+    employers = _from_rows(rows)
     return rank(wishes, employers, only_with_openings=only_with_openings, sector=sector, limit=limit)

@@ -174,7 +174,7 @@ def employer_create(
     employer = Employer(legal_name=legal_name, stage=stage, **fields)
     _clean_employer(employer, by)
     employer.save()
-    employer.accommodations.set(_accommodation_codes(accommodations))
+    employer.set_accommodations(_accommodation_codes(accommodations))
     StageChange.objects.create(employer=employer, from_stage="", to_stage=employer.stage, by=by)
     AuditEntry.record(
         "employers.employer.created",
@@ -206,7 +206,7 @@ def employer_update(
     changed = {k: [before[k], v] for k, v in _snapshot(employer).items() if before[k] != v}
     if accommodations is not None:
         codes = _accommodation_codes(accommodations)
-        employer.accommodations.set(codes)
+        employer.set_accommodations(codes)
         if codes != before_acc:
             changed["accommodations"] = [before_acc, codes]
     if changed:

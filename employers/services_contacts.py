@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +37,20 @@ def _check_owner(employer: Employer, owner: Any, field: str = "owner") -> None:
     in_region = Membership.objects.filter(user=owner, region_id=employer.region_id, role__in=NETWORK_READ).exists()
     if not in_region:
         raise ValidationError({field: _("Choose someone who works in this employer's region.")})
+
+
+def refresh_last_contact(*, employer_ids: list[int] | None = None) -> int:
+    """Set ``Employer.last_contact_at`` from the contacts (of the given employers, or of all:
+    the migration and the benchmarks' bulk inserts). Returns the number of employers updated."""
+    latest = Contact.objects.filter(employer_id=OuterRef("pk")).order_by("-when").values("when")[:1]
+    if employer_ids is None:
+        return Employer.objects.update(last_contact_at=Subquery(latest))
+    employers = Employer.objects.filter(pk__in=employer_ids)
+    # Lock the rows first: the update's own statement then reads the contacts after a concurrent
+    # contact of the same employer has committed (READ COMMITTED takes a snapshot per statement),
+    # so two people logging at once cannot leave the older moment behind.
+    list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
+    return employers.update(last_contact_at=Subquery(latest))
 
 
 def _snapshot(contact: Contact) -> dict[str, Any]:
@@ -87,6 +102,7 @@ def contact_log(
     )
     contact.full_clean()
     contact.save()
+    refresh_last_contact(employer_ids=[employer.pk])
     AuditEntry.record("employers.contact.logged", target=contact, actor=by, data={"employer": employer.pk})
     if follow_up_on is not None:
         followup_create(
@@ -118,6 +134,7 @@ def contact_update(*, contact: Contact, by: Any, event_in_person: bool | None = 
     contact.in_person = Contact.derive_in_person(contact.channel, event_in_person)
     contact.full_clean()
     contact.save()
+    refresh_last_contact(employer_ids=[contact.employer_id])
     after = _snapshot(contact)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     AuditEntry.record("employers.contact.updated", target=contact, actor=by, data={"changed": changed})
@@ -131,6 +148,7 @@ def contact_delete(*, contact: Contact, by: Any) -> None:
         raise PermissionDenied(_("Only the author can delete a contact, and only within the edit window."))
     AuditEntry.record("employers.contact.deleted", target=contact, actor=by, data=_snapshot(contact))
     contact.delete()
+    refresh_last_contact(employer_ids=[contact.employer_id])
 
 
 @transaction.atomic

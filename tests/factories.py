@@ -52,7 +52,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def accommodations(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
         if create and extracted:
-            obj.accommodations.set(extracted)
+            obj.set_accommodations(extracted)
 
 
 class ContactPersonFactory(factory.django.DjangoModelFactory):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -99,6 +101,12 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
+def accommodation_codes_text(codes: Iterable[str]) -> str:
+    """``" buddy quiet_workplace "``: each code between spaces, so " buddy " is found as a whole."""
+    chosen = sorted(set(codes))
+    return f" {' '.join(chosen)} " if chosen else ""
+
+
 class EmployerQuerySet(RegionScopedQuerySet):
     region_path = "region"
 
@@ -131,6 +139,15 @@ class Employer(models.Model):
     do_not_contact = models.BooleanField(_("do not contact"), default=False)
     do_not_contact_reason = models.CharField(_("reason for do not contact"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    # The latest contact's moment, kept by the contact services (contact_log, contact_update,
+    # contact_delete: ``refresh_last_contact``). Stored on the row because matching reads the
+    # warmth of thousands of employers per request: a column beside the postcode it already
+    # reads instead of one index probe into the contacts per employer.
+    last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True, editable=False)
+    # The accommodations' codes again, as " buddy quiet_workplace ", kept by set_accommodations:
+    # matching tests thousands of employers per request for the accommodations a candidate needs,
+    # and a substring test on the row costs less than a look-up in the link table per employer.
+    accommodation_codes = models.CharField(max_length=400, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
@@ -161,6 +178,13 @@ class Employer(models.Model):
     @property
     def pc4(self) -> str:
         return self.postcode[:4]
+
+    def set_accommodations(self, codes: Iterable[str]) -> None:
+        """Set the accommodations offered, and their codes on the row (``accommodation_codes``)."""
+        chosen = sorted(set(codes))
+        self.accommodations.set(chosen)
+        self.accommodation_codes = accommodation_codes_text(chosen)
+        Employer.objects.filter(pk=self.pk).update(accommodation_codes=self.accommodation_codes)
 
 
 class StageChange(models.Model):

@@ -112,7 +112,7 @@ def test_the_loader_reaches_by_pc4_distance_over_regions(guide_a, adviser_a):
     candidate = CandidateFactory(guide=guide_a, pc4="1012", max_travel_km=20)
     candidate.accommodations_needed.set(["flexible_hours"])
     near = EmployerFactory(legal_name="Zorg Dichtbij", postcode="1017 AB", sbi_section="Q")  # ~1 km
-    near.accommodations.set(["flexible_hours", "buddy"])
+    near.set_accommodations(["flexible_hours", "buddy"])
     OpeningFactory(employer=near, hours_min=16, hours_max=24)
     OpeningFactory(employer=near, hours_min=16, hours_max=24, state="filled")
     haarlem = EmployerFactory(legal_name="Haarlem Werkt", postcode="2011 AA", region_id="AM15", sbi_section="C")
@@ -152,17 +152,89 @@ def test_an_unknown_pc4_reaches_nobody(guide_a):
     assert candidate_matches(CandidateFactory(guide=guide_a, pc4="0001")) == []
 
 
+def _warm_employers(count: int, by) -> None:
+    """Employers with every fact the details are asked for: a fitting opening, an accommodation
+    needed, a contact, a placement and a session attended."""
+    from tests.factories import ContactPersonFactory
+    from tests.outreach.factories import EventFactory, InvitationFactory
+
+    session = EventFactory(state="held")
+    for n in range(count):
+        employer = EmployerFactory(postcode=f"101{n % 8 + 1} AB")
+        employer.set_accommodations(["buddy"])
+        OpeningFactory(employer=employer)
+        ContactFactory(employer=employer, by=by, when=timezone.now() - timedelta(days=n))
+        PlacementFactory(employer=employer)
+        InvitationFactory(event=session, contact_person=ContactPersonFactory(employer=employer), attended=True)
+
+
 @pytest.mark.django_db
-def test_the_loader_runs_a_fixed_number_of_queries(guide_a, django_assert_num_queries):
+@pytest.mark.parametrize("employers", [3, 12])
+def test_the_loader_runs_a_fixed_number_of_queries(guide_a, adviser_a, employers, django_assert_num_queries):
+    candidate = CandidateFactory(guide=guide_a, pc4="1012")
+    candidate.accommodations_needed.set(["buddy"])
+    _warm_employers(employers, adviser_a)
+
+    # accommodations needed, origin, box, shortlist (employers in reach with the score's facts,
+    # and for the best: last contact, counts, this candidate's match), the fitting openings
+    with django_assert_num_queries(5):
+        assert len(candidate_matches(candidate)) == employers
+
+
+@pytest.mark.django_db
+def test_openings_are_read_only_when_one_fits(guide_a, django_assert_num_queries):
     candidate = CandidateFactory(guide=guide_a, pc4="1012")
     for n in range(5):
-        OpeningFactory(employer=EmployerFactory(postcode=f"101{n + 1} AB"))
+        EmployerFactory(postcode=f"101{n + 1} AB")
 
-    # accommodations needed, origin, box, shortlist (employers with all their facts), then for the
-    # results shown: openings, contacts, placements, sessions attended, matches (no accommodations
-    # needed: no query)
-    with django_assert_num_queries(9):
+    # accommodations needed, origin, box, shortlist
+    with django_assert_num_queries(4):
         assert len(candidate_matches(candidate)) == 5
+
+
+@pytest.mark.django_db
+def test_the_shortlist_ranks_as_the_pure_function_across_its_cut(guide_a, adviser_a, django_assert_num_queries):
+    """The database pre-sorts and returns twice the page; Python ranks. Random employers, a page
+    of 10, and a cluster of equal scores across the cut (which makes the loader read every row)."""
+    import random
+
+    rng = random.Random(6)
+    candidate = CandidateFactory(guide=guide_a, pc4="1012", max_travel_km=10, sbi_sections=["Q", "C"],
+                                 hours_min=16, hours_max=24)  # fmt: skip
+    candidate.accommodations_needed.set(["buddy", "quiet_workplace", "flexible_hours"])
+    areas = ["1011", "1012", "1013", "1015", "1017", "1018", "1052", "1071", "1091", "1102"]
+    for n in range(120):
+        employer = EmployerFactory(legal_name=f"Werkgever {n:03d}", postcode=f"{rng.choice(areas)} AB",
+                                   sbi_section=rng.choice("QCGI"))  # fmt: skip
+        employer.set_accommodations(rng.sample(["buddy", "quiet_workplace", "flexible_hours", "home_working"], 2))
+        if rng.random() < 0.4:
+            low = rng.choice([8, 16, 30])
+            OpeningFactory(employer=employer, hours_min=low, hours_max=low + rng.choice([4, 8]))
+        if rng.random() < 0.5:
+            ContactFactory(employer=employer, by=adviser_a, when=timezone.now() - timedelta(days=rng.randint(0, 120)))
+        if rng.random() < 0.1:
+            PlacementFactory(employer=employer)
+    for n in range(25):  # the same score, same distance: only the name tells them apart
+        EmployerFactory(legal_name=f"Gelijk {n:02d}", postcode="1012 AB", sbi_section="Q")
+        EmployerFactory(legal_name=f"Groningen {24 - n:02d}", postcode="9711 AB", region_id="AM01")
+    wishes = candidate_wishes(candidate)
+    everything = rank(wishes, load_employers(candidate, wishes))
+
+    for kwargs in ({}, {"sector": "Q"}, {"only_with_openings": True}):
+        expected = rank(wishes, load_employers(candidate, wishes, sector=kwargs.get("sector", "")), limit=10,
+                        **kwargs)  # fmt: skip
+        got = candidate_matches(candidate, limit=10, **kwargs)
+        assert [(r.employer.id, r.score, r.reasons) for r in got] == [
+            (r.employer.id, r.score, r.reasons) for r in expected
+        ]
+    got = candidate_matches(candidate, limit=None)
+    assert [(r.employer.id, r.score) for r in got] == [(r.employer.id, r.score) for r in everything]
+    assert [r.employer.name for r in everything].count("Gelijk 00") == 1
+    # All 25 alike in Groningen, stored in reverse: the page of 5 is read past the cut.
+    far = CandidateFactory(guide=guide_a, pc4="9711", max_travel_km=3)
+    # accommodations needed, origin, box, shortlist of 10, shortlist of all 25
+    with django_assert_num_queries(5):
+        assert [r.employer.name for r in candidate_matches(far, limit=5)] == [f"Groningen {n:02d}" for n in range(5)]
 
 
 @pytest.mark.django_db

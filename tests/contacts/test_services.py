@@ -145,3 +145,27 @@ def test_a_contact_in_the_future_is_refused(adviser_a):
             when=timezone.now() + timedelta(days=2),
         )
     assert "when" in error.value.message_dict
+
+
+def test_the_employer_row_keeps_its_latest_contact_through_log_edit_and_delete(adviser_a):
+    employer = EmployerFactory()
+    now = timezone.now()
+
+    def last():
+        employer.refresh_from_db()
+        return employer.last_contact_at
+
+    older = contact_log(employer=employer, by=adviser_a, channel="phone", purpose="relationship", summary="Belletje",
+                        when=now - timedelta(days=30))  # fmt: skip
+    newer = contact_log(employer=employer, by=adviser_a, channel="visit", purpose="relationship", summary="Bezoek",
+                        when=now - timedelta(days=2))  # fmt: skip
+    assert last() == newer.when
+    contact_log(employer=employer, by=adviser_a, channel="email", purpose="relationship", summary="Na-mail",
+                when=now - timedelta(days=40))  # fmt: skip
+    assert last() == newer.when  # an older contact logged late changes nothing
+
+    contact_update(contact=newer, by=adviser_a, when=now - timedelta(days=5))
+    assert last() == now - timedelta(days=5)
+    contact_delete(contact=newer, by=adviser_a)
+    assert last() == older.when
+    assert EmployerFactory().last_contact_at is None

@@ -18,6 +18,7 @@ from django.db import transaction
 
 from crm.models import PostcodeArea
 from employers.models import Accommodation, ContactPerson, Employer, Opening, SbiSection, SizeClass, Stage
+from employers.models.network import accommodation_codes_text
 
 KVK_BASE = 60_000_000  # bench KvK numbers 60000000..; demo and tests use lower ones
 BATCH = 5_000
@@ -149,12 +150,13 @@ class Command(BaseCommand):
         made = 0
         for start in range(existing, existing + employers, BATCH):
             count = min(BATCH, existing + employers - start)
-            rows = []
+            rows, offered = [], []
             for n in range(start, start + count):
                 region = regions[n % len(regions)]
                 pc4, place = rng.choice(by_region[region])
                 letters = "".join(rng.choice("ABCDEFGHJKLMNPRSTVWXZ") for _ in range(2))
                 name = f"{rng.choice(WORDS)} {rng.choice(FAMILY)} {n}"
+                offered.append(rng.sample(accommodations, rng.randint(0, 4)))
                 rows.append(
                     Employer(
                         legal_name=f"{name} B.V.",
@@ -167,13 +169,14 @@ class Command(BaseCommand):
                         region_id=region,
                         stage=rng.choices(stages, weights)[0],
                         source="import",
+                        accommodation_codes=accommodation_codes_text(offered[-1]),
                     )
                 )
             with transaction.atomic():
                 created = Employer.objects.bulk_create(rows, batch_size=BATCH)
                 links, people, openings = [], [], []
-                for employer in created:
-                    for code in rng.sample(accommodations, rng.randint(0, 4)):
+                for employer, codes in zip(created, offered, strict=True):
+                    for code in codes:
                         links.append(through(employer_id=employer.pk, accommodation_id=code))
                     for p in range(persons):
                         first, family = rng.choice(FIRST), rng.choice(FAMILY)
