@@ -33,6 +33,10 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    # Production hashes passwords with PBKDF2 at a million iterations (0.4 s here); the cast alone
+    # would spend minutes of the suite on it. Django's documentation suggests a fast hasher for
+    # tests; the login tests still check the password.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
