@@ -260,7 +260,7 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
     # ``_days_ago`` in SQL: 0 from today's midnight on, else whole days before it plus one.
     midnight = _midnight()
     if postgres:
-        seconds = "EXTRACT(EPOCH FROM (%s - e.last_contact_at))"
+        seconds = "date_part('epoch', %s - e.last_contact_at)"  # double precision; EXTRACT gives numeric
     else:  # SQLite stores UTC text; julianday() reads it
         seconds, midnight = "(julianday(%s) - julianday(e.last_contact_at)) * 86400", _sqlite_utc(midnight)
     days = (f"CASE WHEN e.last_contact_at >= %s THEN 0 "
