@@ -244,10 +244,12 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
     databases (PostgreSQL, and SQLite for the demo).
 
     Written as SQL rather than the ORM because the distance comes from the PC4 reach computed in
-    Python: a ``VALUES`` list joined on the postcode's first four characters (a hash join). The
-    facts cost no index probe per employer: the last contact is a column of the employer row,
-    and openings, placements, sessions attended and each accommodation needed are uncorrelated
-    sets that PostgreSQL hashes once per query (``hashed SubPlan`` in the plan).
+    Python: an array (or ``VALUES`` list) joined on the postcode's first four characters (a hash
+    join). The facts cost little per employer: the last contact and the accommodations are
+    columns of the employer row; placements and sessions attended are small sets PostgreSQL
+    hashes once per query; a fitting opening is looked up only at the employers that have an
+    open one (``open_openings``). The outer reference inside that EXISTS is deliberate: without
+    it PostgreSQL hashes every open opening in the country, which costs more than the look-ups.
     """
     employer, opening = Employer._meta.db_table, Opening._meta.db_table
     placement, invitation = Placement._meta.db_table, Invitation._meta.db_table
@@ -292,9 +294,11 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
         SELECT f.*, {score} AS score FROM (
             SELECT e.id, e.legal_name, e.trade_name, e.sbi_section, e.postcode, e.stage, e.region_id,
                 e.accommodation_codes, r.km,
-                EXISTS (SELECT 1 FROM {opening} o WHERE o.employer_id = e.id AND o.state = '{OpeningState.OPEN}'
-                        AND (o.hours_min IS NULL OR o.hours_min <= %s)
-                        AND (o.hours_max IS NULL OR o.hours_max >= %s)) AS fit,
+                CASE WHEN e.open_openings > 0 THEN EXISTS (
+                    SELECT 1 FROM {opening} o WHERE o.employer_id = e.id AND e.open_openings > 0
+                    AND o.state = '{OpeningState.OPEN}'
+                    AND (o.hours_min IS NULL OR o.hours_min <= %s) AND (o.hours_max IS NULL OR o.hours_max >= %s)
+                ) ELSE FALSE END AS fit,
                 {days} AS last_days,
                 EXISTS (SELECT 1 FROM {placement} p WHERE p.employer_id = e.id) AS placed,
                 {offered} AS offered,

@@ -11,7 +11,7 @@ from typing import Any
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
@@ -136,8 +136,7 @@ class EmployerFilter(django_filters.FilterSet):
     def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
         if value is None:
             return queryset
-        open_ones = Opening.objects.filter(employer=OuterRef("pk"), state=OpeningState.OPEN)
-        return queryset.filter(Exists(open_ones)) if value else queryset.exclude(Exists(open_ones))
+        return queryset.filter(open_openings__gt=0) if value else queryset.filter(open_openings=0)
 
 
 class ContactPersonFilter(django_filters.FilterSet):

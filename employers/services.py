@@ -13,13 +13,15 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, region_codes
-from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+from employers.models import Accommodation, ContactPerson, Employer, Opening, OpeningState, Stage, StageChange
 
 EMPLOYER_FIELDS = (
     "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website", "address",
@@ -319,6 +321,21 @@ def _clean_opening(opening: Opening) -> None:
     opening.full_clean(exclude=["accommodations"], validate_constraints=False)
 
 
+def refresh_open_openings(*, employer_ids: list[int]) -> None:
+    """Set ``Employer.open_openings`` from the openings (rows locked first, as in
+    ``refresh_last_contact``, so concurrent changes of one employer's openings count right)."""
+    employers = Employer.objects.filter(pk__in=employer_ids)
+    list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
+    open_ones = (
+        Opening.objects.filter(employer_id=OuterRef("pk"), state=OpeningState.OPEN)
+        .order_by()
+        .values("employer_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    employers.update(open_openings=Coalesce(Subquery(open_ones), 0))
+
+
 @transaction.atomic
 def opening_create(*, employer: Employer, by: Any, accommodations: Iterable[Any] = (), **fields: Any) -> Opening:
     unknown = set(fields) - set(OPENING_FIELDS)
@@ -330,6 +347,7 @@ def opening_create(*, employer: Employer, by: Any, accommodations: Iterable[Any]
     _clean_opening(opening)
     opening.save()
     opening.accommodations.set(_accommodation_codes(accommodations))
+    refresh_open_openings(employer_ids=[employer.pk])
     AuditEntry.record("employers.opening.created", target=opening, actor=by, data={"employer": employer.pk})
     return opening
 
@@ -347,6 +365,7 @@ def opening_update(
         setattr(opening, name, value)
     _clean_opening(opening)
     opening.save()
+    refresh_open_openings(employer_ids=[opening.employer_id])
     changed = {
         n: [before[n], str(getattr(opening, n))] for n in OPENING_FIELDS if before[n] != str(getattr(opening, n))
     }

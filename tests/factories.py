@@ -75,3 +75,11 @@ class OpeningFactory(factory.django.DjangoModelFactory):
     hours_min = 16
     hours_max = 24
     state = "open"
+
+    @factory.post_generation
+    def open_openings(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+        # What opening_create and opening_update do: the employer row counts its open openings.
+        if create:
+            from employers.services import refresh_open_openings
+
+            refresh_open_openings(employer_ids=[obj.employer_id])

@@ -148,6 +148,9 @@ class Employer(models.Model):
     # matching tests thousands of employers per request for the accommodations a candidate needs,
     # and a substring test on the row costs less than a look-up in the link table per employer.
     accommodation_codes = models.CharField(max_length=400, blank=True, editable=False)
+    # How many of its openings are open, kept by the opening services (``refresh_open_openings``):
+    # matching looks for a fitting opening only at the employers that have one.
+    open_openings = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 

@@ -283,3 +283,13 @@ def test_the_employer_row_keeps_its_accommodation_codes(adviser_a: Any, region_a
     assert Employer.objects.get(pk=employer.pk).accommodation_codes == " flexible_hours quiet_workplace "
     employer_update(employer=employer, by=adviser_a, accommodations=[])
     assert Employer.objects.get(pk=employer.pk).accommodation_codes == ""
+
+
+def test_the_employer_row_counts_its_open_openings(adviser_a: Any) -> None:
+    employer = EmployerFactory()
+    first = opening_create(employer=employer, by=adviser_a, title="Magazijn", hours_min=16, hours_max=24)
+    opening_create(employer=employer, by=adviser_a, title="Kantine")
+    assert Employer.objects.get(pk=employer.pk).open_openings == 2
+
+    opening_update(opening=first, by=adviser_a, state="filled")
+    assert Employer.objects.get(pk=employer.pk).open_openings == 1

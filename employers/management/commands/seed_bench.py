@@ -203,6 +203,8 @@ class Command(BaseCommand):
                 through.objects.bulk_create(links, batch_size=BATCH)
                 ContactPerson.objects.bulk_create(people, batch_size=BATCH)
                 Opening.objects.bulk_create(openings, batch_size=BATCH)
+                # What the opening services keep: one open opening each.
+                Employer.objects.filter(pk__in=[o.employer_id for o in openings]).update(open_openings=1)
             made += count
             self.stdout.write(f"  {made} employers", ending="\r")
             self.stdout.flush()
