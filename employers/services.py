@@ -325,7 +325,6 @@ def refresh_open_openings(*, employer_ids: list[int]) -> None:
     """Set ``Employer.open_openings`` from the openings (rows locked first, as in
     ``refresh_last_contact``, so concurrent changes of one employer's openings count right)."""
     employers = Employer.objects.filter(pk__in=employer_ids)
-    list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
     open_ones = (
         Opening.objects.filter(employer_id=OuterRef("pk"), state=OpeningState.OPEN)
         .order_by()
@@ -333,7 +332,9 @@ def refresh_open_openings(*, employer_ids: list[int]) -> None:
         .annotate(n=Count("id"))
         .values("n")
     )
-    employers.update(open_openings=Coalesce(Subquery(open_ones), 0))
+    with transaction.atomic(savepoint=False):  # part of the caller's transaction, if any
+        list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
+        employers.update(open_openings=Coalesce(Subquery(open_ones), 0))
 
 
 @transaction.atomic

@@ -49,8 +49,9 @@ def refresh_last_contact(*, employer_ids: list[int] | None = None) -> int:
     # Lock the rows first: the update's own statement then reads the contacts after a concurrent
     # contact of the same employer has committed (READ COMMITTED takes a snapshot per statement),
     # so two people logging at once cannot leave the older moment behind.
-    list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
-    return employers.update(last_contact_at=Subquery(latest))
+    with transaction.atomic(savepoint=False):  # part of the caller's transaction, if any
+        list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
+        return employers.update(last_contact_at=Subquery(latest))
 
 
 def _snapshot(contact: Contact) -> dict[str, Any]:

@@ -64,6 +64,17 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
+def eager() -> Any:
+    """Celery runs tasks in the calling process. On the app's configuration, not the Django
+    setting: the app reads its settings once, so a changed setting is not seen after that."""
+    from crm.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
 def region_a(db: Any) -> Region:
     return Region.objects.get(code=REGION_A)
 

@@ -69,6 +69,7 @@ class ContactPersonFactory(factory.django.DjangoModelFactory):
 class OpeningFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "employers.Opening"
+        skip_postgeneration_save = True
 
     employer = factory.SubFactory(EmployerFactory)
     title = factory.Sequence(lambda n: f"Medewerker {n}")

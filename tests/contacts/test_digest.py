@@ -17,15 +17,6 @@ AMS = ZoneInfo("Europe/Amsterdam")
 MORNING = datetime(2026, 11, 23, 7, 0, tzinfo=AMS)
 
 
-@pytest.fixture
-def eager(settings):
-    from crm.celery import app
-
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = False
-
-
 def test_the_digest_job_run_twice_sends_each_person_one_mail(
     adviser_a, guide_a, coordinator_a, eager, django_capture_on_commit_callbacks
 ):
