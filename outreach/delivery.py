@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import smtplib
 from collections.abc import Iterable
 from datetime import timedelta
 from email.mime.text import MIMEText
+from email.utils import quote
 from typing import Any
 
 from django.conf import settings
@@ -56,8 +58,20 @@ class StoredEmail(EmailMultiAlternatives):
         return _StoredMime(self.stored) if self.stored else super().message(*args, **kwargs)
 
 
+# RFC 5322 "specials": a display name with one of them must be a quoted string.
+SPECIALS = re.compile(r'[][\\()<>@,:;".]')
+
+
+def mailbox(name: str, address: str) -> str:
+    """``Name <address>``, the name quoted when it holds a special: "Vries, de" is one person,
+    not two addresses. (Not ``email.utils.formataddr``: Django encodes non-ASCII names itself.)"""
+    if not name:
+        return address
+    return f'"{quote(name)}" <{address}>' if SPECIALS.search(name) else f"{name} <{address}>"
+
+
 def build_message(row: OutboundEmail, connection: Any = None) -> StoredEmail:
-    to = f"{row.to_name} <{row.to_email}>" if row.to_name else row.to_email
+    to = mailbox(row.to_name, row.to_email)
     message = StoredEmail(
         subject=row.subject,
         body=row.body_text,

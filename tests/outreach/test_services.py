@@ -150,6 +150,19 @@ def test_inviting_twice_creates_one_invitation_and_one_message_per_person(advise
     assert len(set(OutboundEmail.objects.values_list("message_id", flat=True))) == 3
 
 
+@pytest.mark.parametrize("name", ["Jacquot-West-Francië, van", 'Anna "Ans" de Vries', "J. Çelik", "Piet Jansen"])
+def test_a_name_with_a_comma_quote_or_accent_is_one_recipient(adviser_a, name):
+    import email
+    from email.policy import default
+
+    person = ContactPersonFactory(name=name)
+    services.invite(event=EventFactory(), by=adviser_a, persons=[person])
+
+    wire = email.message_from_bytes(OutboundEmail.objects.get().mime, policy=default)
+    (mailbox,) = wire["To"].addresses
+    assert (mailbox.display_name, mailbox.addr_spec) == (name, person.email)
+
+
 def test_an_invitation_is_in_the_persons_language_with_one_click_unsubscribe(adviser_a):
     event = EventFactory(title="Inclusive hiring")
     english = ContactPersonFactory(language="en")
