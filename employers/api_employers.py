@@ -75,16 +75,16 @@ class EmployerSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Accommodation.objects.all(), required=False
     )
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
-    open_openings = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Employer
         fields = [
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
-            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "created_at", "updated_at",
+            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "created_at",
+            "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["open_openings", "last_contact_at", "created_at", "updated_at"]
         validators: list = []
 
 

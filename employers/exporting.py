@@ -43,7 +43,8 @@ COLUMNS: list[tuple[str, Any]] = [
     ("source", lambda e: e.source),
     ("owner", lambda e: (e.owner.get_full_name() or e.owner.username) if e.owner else ""),
     ("do_not_contact", lambda e: "1" if e.do_not_contact else "0"),
-    ("open_openings", lambda e: getattr(e, "open_openings", "")),
+    ("open_openings", lambda e: e.open_openings),
+    ("last_contact", lambda e: timezone.localtime(e.last_contact_at).strftime("%Y-%m-%d") if e.last_contact_at else ""),
     ("updated_at", lambda e: timezone.localtime(e.updated_at).strftime("%Y-%m-%d %H:%M")),
 ]
 

@@ -11,7 +11,7 @@ from typing import Any
 import django_filters
 from django.contrib.auth import get_user_model
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
@@ -84,6 +84,17 @@ def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employ
     return queryset.filter(plain | fuzzy).annotate(search_rank=rank).order_by("-search_rank", "legal_name", "id")
 
 
+class EmployerOrdering(django_filters.OrderingFilter):
+    """Ordering by last contact puts the never-contacted first (longest ago first) or last
+    (most recent first): whom to call next is the question the ordering answers."""
+
+    def get_ordering_value(self, param: str) -> Any:
+        if param.lstrip("-") == "last_contact":
+            field = F("last_contact_at")
+            return field.desc(nulls_last=True) if param.startswith("-") else field.asc(nulls_first=True)
+        return super().get_ordering_value(param)
+
+
 class EmployerFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     # distinct=False: a foreign key or a plain column cannot repeat rows, and DISTINCT over every
@@ -108,7 +119,7 @@ class EmployerFilter(django_filters.FilterSet):
     updated_since = django_filters.IsoDateTimeFilter(
         label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = EmployerOrdering(
         label=_("Order by"),
         fields=(
             ("legal_name", "name"),
@@ -116,6 +127,7 @@ class EmployerFilter(django_filters.FilterSet):
             ("stage", "stage"),
             ("updated_at", "updated"),
             ("created_at", "created"),
+            ("last_contact_at", "last_contact"),
         ),
         field_labels={
             "legal_name": _("Name"),
@@ -123,6 +135,7 @@ class EmployerFilter(django_filters.FilterSet):
             "stage": _("Stage"),
             "updated_at": _("Last updated"),
             "created_at": _("Added"),
+            "last_contact_at": _("Last contact"),
         },
     )
 

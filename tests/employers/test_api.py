@@ -86,7 +86,7 @@ def test_adviser_creates_with_field_keyed_errors(adviser_a: Any, api: Callable) 
         "prospect",
         ["buddy"],
     )
-    assert body["open_openings"] == 0
+    assert body["open_openings"] == 0 and body["last_contact_at"] is None
 
 
 def test_duplicate_in_another_region_over_the_api(adviser_a: Any, adviser_b: Any, api: Callable) -> None:

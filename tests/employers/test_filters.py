@@ -54,3 +54,19 @@ def test_ordering_by_name_descending(adviser_a: Any) -> None:
     z = EmployerFactory(legal_name="Zz B.V.")
 
     assert list(_filter(adviser_a, ordering="-name").qs) == [z, a]
+
+
+def test_ordering_by_last_contact_puts_the_never_contacted_first_and_the_most_recent_last(adviser_a: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.contacts.factories import ContactFactory
+
+    never = EmployerFactory(legal_name="Nooit B.V.")
+    long_ago, lately = EmployerFactory(legal_name="Lang B.V."), EmployerFactory(legal_name="Net B.V.")
+    ContactFactory(employer=long_ago, by=adviser_a, when=timezone.now() - timedelta(days=200))
+    ContactFactory(employer=lately, by=adviser_a, when=timezone.now() - timedelta(days=2))
+
+    assert list(_filter(adviser_a, ordering="last_contact").qs) == [never, long_ago, lately]
+    assert list(_filter(adviser_a, ordering="-last_contact").qs) == [lately, long_ago, never]
