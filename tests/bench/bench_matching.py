@@ -1,6 +1,6 @@
 """Matching over 100,000 employers: p50/p95 of GET /api/v1/candidates/{id}/matches/ for 100
 different candidates, beside the bare SQL that fetches a candidate's pre-filtered employers.
-Each candidate's figure, on both sides, is the median of three runs.
+Each candidate's figure, on both sides, is the median of five runs.
 
 The floor is the employers query the loader itself issues (postcode runs on the postcode index,
 stage and do-not-contact), run as raw SQL through a cursor: the least any implementation must do.
@@ -29,7 +29,7 @@ EMPLOYERS = 100_000
 CANDIDATES = 100
 WARM_CONTACTS = 200_000
 TARGET_MS = 150
-REPEATS = 3
+REPEATS = 5
 ACCOMMODATIONS = ["quiet_workplace", "flexible_hours", "part_time_start", "job_coach_welcome", "buddy"]
 
 
