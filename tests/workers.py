@@ -20,8 +20,12 @@ def test_database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{host}/{db['NAME']}"
 
 
-def start_worker(*, queue: str | None = None, env: Mapping[str, str] | None = None) -> subprocess.Popen:
-    """``celery -A crm worker`` (solo pool) on the test database and the test broker."""
+def start_worker(
+    *, queue: str | None = None, env: Mapping[str, str] | None = None, name: str | None = None
+) -> subprocess.Popen:
+    """``celery -A crm worker`` (solo pool) on the database Django is connected to (in a test,
+    pytest-django's test database) and the configured broker. ``name`` tells apart several
+    workers on one host."""
     environment = {**os.environ, "DATABASE_URL": test_database_url(), **(env or {})}
     # The browser tests' async flag must not reach a process that is not in a browser test.
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
@@ -39,6 +43,8 @@ def start_worker(*, queue: str | None = None, env: Mapping[str, str] | None = No
     ]
     if queue:
         command += ["-Q", queue]
+    if name:
+        command += ["-n", name]
     return subprocess.Popen(command, cwd=ROOT, env=environment)
 
 

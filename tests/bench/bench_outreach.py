@@ -9,7 +9,6 @@ real fan-out service (rendered per person); each run puts them back to ``queued`
 from __future__ import annotations
 
 import os
-import signal
 import smtplib
 import socket
 import subprocess
@@ -29,7 +28,7 @@ os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SINK_PORT}"
 
 # common sets up Django, so it is imported after EMAIL_URL is set.
 import django  # noqa: E402
-from common import ROOT, write_results  # noqa: E402
+from common import write_results  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
@@ -140,31 +139,10 @@ def with_workers(ids: list[int], event_id: int) -> float:
     from outreach.mail import ENQUEUE_CHUNK
     from outreach.models import OutboundEmail
     from outreach.tasks import deliver_emails
+    from tests.workers import start_worker, stop_worker
 
-    env = {**os.environ, "EMAIL_URL": f"smtp://127.0.0.1:{SINK_PORT}"}
-    workers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "crm",
-                "worker",
-                "--pool=solo",
-                "--without-gossip",
-                "--without-mingle",
-                "--loglevel=WARNING",
-                "-Q",
-                QUEUE,
-                "-n",
-                f"bench{i}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
-        for i in range(2)
-    ]
+    # EMAIL_URL (the sink) is in the environment the workers inherit: set at the top of this file.
+    workers = [start_worker(queue=QUEUE, name=f"bench{i}@%h") for i in range(2)]
     try:
         time.sleep(1)
         replies = []
@@ -185,9 +163,7 @@ def with_workers(ids: list[int], event_id: int) -> float:
         return elapsed
     finally:
         for worker in workers:
-            worker.send_signal(signal.SIGTERM)
-        for worker in workers:
-            worker.wait(timeout=30)
+            stop_worker(worker)
 
 
 def main() -> None:
