@@ -233,48 +233,25 @@ def score(employer: EmployerData, wishes: Wishes) -> Result:
     return Result(employer, total, parts, ", ".join(p for p in phrases if p), opening)
 
 
-def points_from_facts(
-    wishes: Wishes,
-    *,
-    distance_km: float,
-    sbi_section: str,
-    fitting_opening: bool,
-    offered: int,
-    last_contact_days: int | None,
-    events: int,
-    placements: int,
-) -> float:
-    """The score from bare facts: the one formula behind ``score``, ``rank`` and the loader's
-    shortlist (which gets the facts from one SQL query)."""
-    total = WEIGHTS["distance"] * max(0.0, 1 - distance_km / wishes.max_km)
-    if sbi_section and sbi_section in wishes.sbi_sections:
-        total += WEIGHTS["sector"]
-    if fitting_opening:
-        total += WEIGHTS["opening"]
-    if wishes.accommodations and offered:
-        total += WEIGHTS["accommodations"] * offered / len(wishes.accommodations)
-    if last_contact_days is not None and last_contact_days <= WARM_CONTACT_DAYS:
-        total += WEIGHTS["warm_contact"] * (1 - last_contact_days / WARM_CONTACT_DAYS)
-    if events:
-        total += WEIGHTS["events"]
-    if placements:
-        total += WEIGHTS["placements"]
-    return total
-
-
 def points(employer: EmployerData, wishes: Wishes) -> tuple[float, OpeningData | None]:
-    """The total score without building the sentence (the same sum as ``score``), for ranking."""
+    """The total score without building the sentence (the same sum as ``score``), for ranking.
+    ``candidates.matching_data._score_sql`` is this sum in SQL, for the database's pre-sort."""
     opening = next((o for o in employer.openings if hours_overlap(wishes, o)), None)
-    total = points_from_facts(
-        wishes,
-        distance_km=employer.distance_km,
-        sbi_section=employer.sbi_section,
-        fitting_opening=opening is not None,
-        offered=len(wishes.accommodations & employer.accommodations),
-        last_contact_days=employer.last_contact_days,
-        events=employer.events_attended,
-        placements=employer.placements,
-    )
+    total = WEIGHTS["distance"] * max(0.0, 1 - employer.distance_km / wishes.max_km)
+    if employer.sbi_section and employer.sbi_section in wishes.sbi_sections:
+        total += WEIGHTS["sector"]
+    if opening is not None:
+        total += WEIGHTS["opening"]
+    offered = len(wishes.accommodations & employer.accommodations)
+    if offered:
+        total += WEIGHTS["accommodations"] * offered / len(wishes.accommodations)
+    days = employer.last_contact_days
+    if days is not None and days <= WARM_CONTACT_DAYS:
+        total += WEIGHTS["warm_contact"] * (1 - days / WARM_CONTACT_DAYS)
+    if employer.events_attended:
+        total += WEIGHTS["events"]
+    if employer.placements:
+        total += WEIGHTS["placements"]
     return total, opening
 
 

@@ -10,8 +10,8 @@ employers well within the benchmark's budget (tests/bench/bench_matching.py).
    employer are kept on the employer row (``last_contact_at``, ``accommodation_codes``); the rest
    are sets the database hashes once. The database sorts on the score and returns twice the page.
 3. ``_fetch``: for those rows only, what the reasons say (last contact's author and channel,
-   counts, this candidate's match); ``shortlist`` ranks them with ``points_from_facts``, exactly
-   as ``rank`` would, and ``candidate_matches`` writes the reasons for the page shown.
+   counts, this candidate's match); ``candidate_matches`` ranks them with ``rank``, which writes
+   the reasons for the page shown.
 
 ``load_employers`` reads the same data table by table, the plain way; the tests rank both and
 compare. ``'~'`` sorts after every character a postcode holds (digits, space, letters) in the byte
@@ -38,9 +38,7 @@ from candidates.matching import (
     OpeningData,
     Result,
     Wishes,
-    points_from_facts,
     rank,
-    rank_key,
 )
 from candidates.models import Candidate, Match, Placement
 from crm.models import PostcodeArea
@@ -191,7 +189,7 @@ EMPLOYER_COLUMNS = (
 )  # fmt: skip
 
 
-def _details(candidate: Candidate, wishes: Wishes, rows: list[tuple], reach: dict[str, float]) -> list[EmployerData]:
+def _details(candidate: Candidate, rows: list[tuple], reach: dict[str, float]) -> list[EmployerData]:
     """Full plain data (openings, accommodations, last contact, ...) for the given employer rows,
     read from the tables one query each (``load_employers``; the shortlist has its own)."""
     ids = [row[0] for row in rows]
@@ -236,7 +234,7 @@ def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") ->
     """Everything ``rank`` needs about every employer in the candidate's reach."""
     reach, employers = _reach(candidate, wishes, sector)
     rows = [row for row in employers.values_list(*EMPLOYER_COLUMNS) if row[4][:4] in reach]
-    return _details(candidate, wishes, rows, reach) if rows else []
+    return _details(candidate, rows, reach) if rows else []
 
 
 def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_openings: bool) -> tuple[str, list]:
@@ -315,8 +313,8 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
 
 
 def _score_sql(wishes: Wishes) -> tuple[str, list[Any]]:
-    """``points_from_facts`` in SQL, from ``WEIGHTS``, with its parameters. The database only
-    pre-sorts with it: the rows it returns are ranked by ``points_from_facts`` itself."""
+    """``matching.points`` in SQL, from ``WEIGHTS``, with its parameters. The database only
+    pre-sorts with it: the rows it returns are ranked by ``rank`` itself."""
 
     # Double precision throughout (PostgreSQL reads a literal like 1.0 as numeric, which is slower).
     def w(code: str) -> str:
@@ -341,19 +339,6 @@ def _score_sql(wishes: Wishes) -> tuple[str, list[Any]]:
 
 # Row layout of ``_facts_sql``: the EMPLOYER_COLUMNS, then these.
 KM, FIT, LAST_DAYS, PLACED, OFFERED, EVENTS, SQL_SCORE = range(len(EMPLOYER_COLUMNS), len(EMPLOYER_COLUMNS) + 7)
-
-
-def _points(wishes: Wishes, row: tuple) -> float:
-    return points_from_facts(
-        wishes,
-        distance_km=row[KM],
-        sbi_section=row[3],
-        fitting_opening=bool(row[FIT]),
-        offered=row[OFFERED] or 0,
-        last_contact_days=row[LAST_DAYS],
-        events=int(row[EVENTS]),
-        placements=int(row[PLACED]),
-    )
 
 
 # The database's pre-sort and Python's ranking agree up to float rounding; Python's ranking rounds
@@ -425,25 +410,22 @@ def _from_rows(rows: list[tuple]) -> list[EmployerData]:
 
 def shortlist(
     candidate: Candidate, wishes: Wishes, *, sector: str = "", only_with_openings: bool = False, limit: int | None
-) -> tuple[list[tuple], dict[str, float]]:
-    """The best ``limit`` employer rows in reach, ranked exactly as ``rank`` ranks them.
+) -> list[tuple]:
+    """Employer rows in reach that hold the best ``limit`` (all of them when ``limit`` is None).
 
-    The database scores and sorts every employer in reach and returns twice ``limit`` rows; those
-    are ranked in Python. That is exact when the row after the shown ones scores clearly lower
-    (``ROUNDING_MARGIN``) than the last shown; otherwise (a tie across the cut) every row is read.
+    The database scores and sorts every employer in reach and returns twice ``limit`` rows. They
+    hold the best ``limit`` by ``rank``'s order when the last row scores clearly lower
+    (``ROUNDING_MARGIN``) than the ``limit``-th; otherwise (a tie across the cut) every row is read.
     """
     reach = areas_in_reach(candidate.pc4, wishes.max_km)
     if not reach:
-        return [], reach
+        return []
     sql, params = _facts_sql(wishes, reach, sector, only_with_openings)
     fetch = None if limit is None else 2 * limit
     rows = _fetch(sql, params, candidate, fetch)
     if fetch is not None and len(rows) == fetch and rows[limit - 1][SQL_SCORE] - rows[-1][SQL_SCORE] <= ROUNDING_MARGIN:
         rows = _fetch(sql, params, candidate, None)
-    scored = sorted(((rank_key(_points(wishes, row), row[0], row[2] or row[1], row[KM]), row) for row in rows),
-                    key=lambda item: item[0])  # fmt: skip
-    shown = scored[:limit] if limit is not None else scored
-    return [row for _key, row in shown], reach
+    return rows
 
 
 def candidate_matches(
@@ -456,13 +438,10 @@ def candidate_matches(
 ) -> list[Result]:
     """The ranked matches of one candidate (the caller has checked that the user may see it).
 
-    One query ranks every employer in reach on the score's facts; the reasons are then written
-    for the ``limit`` shown only, from their full data (``rank`` over ``_details``), which gives
-    the same scores and order as ranking everything with ``rank``.
+    One query picks the rows that hold the best ``limit`` from every employer in reach; ``rank``
+    orders them and writes the reasons for the ``limit`` shown, which gives the same scores and
+    order as ranking everything with ``rank``.
     """
     wishes = candidate_wishes(candidate, max_km)
-    rows, reach = shortlist(candidate, wishes, sector=sector, only_with_openings=only_with_openings, limit=limit)
-    if not rows:
-        return []
-    employers = _from_rows(rows)
-    return rank(wishes, employers, only_with_openings=only_with_openings, sector=sector, limit=limit)
+    rows = shortlist(candidate, wishes, sector=sector, only_with_openings=only_with_openings, limit=limit)
+    return rank(wishes, _from_rows(rows), only_with_openings=only_with_openings, sector=sector, limit=limit)

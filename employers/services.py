@@ -322,9 +322,7 @@ def _clean_opening(opening: Opening) -> None:
 
 
 def refresh_open_openings(*, employer_ids: list[int]) -> None:
-    """Set ``Employer.open_openings`` from the openings (rows locked first, as in
-    ``refresh_last_contact``, so concurrent changes of one employer's openings count right)."""
-    employers = Employer.objects.filter(pk__in=employer_ids)
+    """Set ``Employer.open_openings`` from the openings."""
     open_ones = (
         Opening.objects.filter(employer_id=OuterRef("pk"), state=OpeningState.OPEN)
         .order_by()
@@ -332,9 +330,7 @@ def refresh_open_openings(*, employer_ids: list[int]) -> None:
         .annotate(n=Count("id"))
         .values("n")
     )
-    with transaction.atomic(savepoint=False):  # part of the caller's transaction, if any
-        list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
-        employers.update(open_openings=Coalesce(Subquery(open_ones), 0))
+    Employer.objects.filter(pk__in=employer_ids).update_locked(open_openings=Coalesce(Subquery(open_ones), 0))
 
 
 @transaction.atomic

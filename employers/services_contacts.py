@@ -41,17 +41,11 @@ def _check_owner(employer: Employer, owner: Any, field: str = "owner") -> None:
 
 def refresh_last_contact(*, employer_ids: list[int] | None = None) -> int:
     """Set ``Employer.last_contact_at`` from the contacts (of the given employers, or of all:
-    the migration and the benchmarks' bulk inserts). Returns the number of employers updated."""
+    after the benchmarks' bulk inserts). Returns the number of employers updated."""
     latest = Contact.objects.filter(employer_id=OuterRef("pk")).order_by("-when").values("when")[:1]
     if employer_ids is None:
         return Employer.objects.update(last_contact_at=Subquery(latest))
-    employers = Employer.objects.filter(pk__in=employer_ids)
-    # Lock the rows first: the update's own statement then reads the contacts after a concurrent
-    # contact of the same employer has committed (READ COMMITTED takes a snapshot per statement),
-    # so two people logging at once cannot leave the older moment behind.
-    with transaction.atomic(savepoint=False):  # part of the caller's transaction, if any
-        list(employers.select_for_update().order_by("pk").values_list("pk", flat=True))
-        return employers.update(last_contact_at=Subquery(latest))
+    return Employer.objects.filter(pk__in=employer_ids).update_locked(last_contact_at=Subquery(latest))
 
 
 def _snapshot(contact: Contact) -> dict[str, Any]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -109,6 +110,15 @@ def accommodation_codes_text(codes: Iterable[str]) -> str:
 
 class EmployerQuerySet(RegionScopedQuerySet):
     region_path = "region"
+
+    def update_locked(self, **values: Any) -> int:
+        """Lock the rows first (in id order), then update them. Under READ COMMITTED each
+        statement reads with its own snapshot, so an update computed from other tables (the
+        latest contact, the open openings) then sees what a concurrent writer of the same
+        employer committed, instead of leaving the older value behind."""
+        with transaction.atomic(savepoint=False):  # part of the caller's transaction, if any
+            list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
+            return self.update(**values)
 
 
 class Employer(models.Model):
