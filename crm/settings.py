@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "employers",
     "outreach",
     "candidates",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -7,8 +7,8 @@ import pytest
 import time_machine
 
 from crm.models import Region
-from crm.reports.figures import region_figures
-from crm.reports.periods import parse_period
+from reports.figures import region_figures
+from reports.periods import parse_period
 from tests.contacts.factories import ContactFactory
 from tests.factories import EmployerFactory
 

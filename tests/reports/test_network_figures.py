@@ -7,9 +7,9 @@ import pytest
 import time_machine
 
 from crm.models import Region
-from crm.reports.figures import national_figures, region_figures
-from crm.reports.periods import parse_period
 from employers.models import StageChange
+from reports.figures import national_figures, region_figures
+from reports.periods import parse_period
 from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,12 +17,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from candidates.models import Placement
-from candidates.services import add_months
+from crm.dates import add_months
 from crm.models import Membership, Region, Role
-from crm.reports.periods import AMSTERDAM, Period, current_quarter_start
 from employers.models import Channel, Contact, Employer, Stage, StageChange
 from employers.selectors_contacts import ips_figures, ips_weeks
 from outreach.models import Event, EventState, Invitation, Rsvp
+from reports.periods import AMSTERDAM, Period, current_quarter_start
 
 STAGES = [s.value for s in Stage]
 

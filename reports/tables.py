@@ -9,8 +9,8 @@ from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from crm.reports.charts import Series, bar_chart, column_chart, progress_bar
 from employers.models import Channel, Stage
+from reports.charts import Series, bar_chart, column_chart, progress_bar
 
 
 @dataclass

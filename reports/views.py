@@ -17,10 +17,10 @@ from rest_framework.views import APIView
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region, Role
 from crm.permissions import ScopedPermission
-from crm.reports import tables
-from crm.reports.figures import national_figures, region_figures
-from crm.reports.periods import parse_period, period_choices
 from crm.scoping import region_codes
+from reports import tables
+from reports.figures import national_figures, region_figures
+from reports.periods import parse_period, period_choices
 
 PERIOD_PARAMETER = OpenApiParameter(
     "period", str, description="year (default), 12m, or a quarter such as 2026Q3", required=False
