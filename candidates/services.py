@@ -6,7 +6,6 @@ people than the candidate's guide.
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, datetime
 from typing import Any
 
@@ -26,6 +25,7 @@ from candidates.models import (
     Placement,
     new_reference_code,
 )
+from crm.dates import add_months
 from crm.models import AuditEntry, Role
 from crm.scoping import region_codes
 from employers.models import Employer, Opening, Stage
@@ -196,12 +196,6 @@ def warm_intro_request(*, match: Match, by: Any) -> None:
     from candidates.tasks import send_warm_intro
 
     send_warm_intro.delay_on_commit(match.pk, by.pk)
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @transaction.atomic

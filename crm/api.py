@@ -5,6 +5,8 @@ from __future__ import annotations
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
 
+from crm.discovery import app_modules
+
 
 class Pagination(PageNumberPagination):
     page_size = 50
@@ -20,12 +22,12 @@ router = Router()
 
 
 def build_router() -> Router:
-    """Each app registers its viewsets in its own ``api.py`` (``register(router)``)."""
-    from candidates.api import register as register_candidates
+    """crm's viewsets, then each local app's: an app registers its viewsets in its own ``api.py``
+    (``register(router)``), found through ``settings.LOCAL_APPS`` (crm imports no app)."""
     from crm.api_views import register as register_crm
-    from employers.api import register as register_employers
-    from outreach.api import register as register_outreach
 
-    for register in (register_crm, register_employers, register_outreach, register_candidates):
-        register(router)
+    register_crm(router)
+    for module in app_modules("api"):
+        if hasattr(module, "register"):
+            module.register(router)
     return router

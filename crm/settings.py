@@ -26,6 +26,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 SITE_URL = env.url("SITE_URL", "http://localhost:8000", schemes={"http", "https"})
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
+# The project's own apps beside crm, lowest layer first (cookiecutter-django's LOCAL_APPS). crm
+# finds their api.py and demo modules through this list instead of importing them by name.
+LOCAL_APPS = ["employers", "outreach", "candidates", "reports"]
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -44,9 +47,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "crm",
-    "employers",
-    "outreach",
-    "candidates",
+    *LOCAL_APPS,
 ]
 
 MIDDLEWARE = [

@@ -8,7 +8,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from crm import views
 from crm.api import build_router
 from crm.api_views import TokenView
-from crm.reports.views import NationalStatsAPIView, RegionStatsAPIView
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,9 +20,8 @@ urlpatterns = [
     path("employers/", include("employers.urls")),
     path("events/", include("outreach.urls")),
     path("candidates/", include("candidates.urls")),
-    path("reports/", include("crm.reports.urls")),
-    path("api/v1/stats/regions/<str:code>/", RegionStatsAPIView.as_view(), name="api-stats-region"),
-    path("api/v1/stats/national/", NationalStatsAPIView.as_view(), name="api-stats-national"),
+    path("reports/", include("reports.urls")),
+    path("api/v1/stats/", include("reports.api_urls")),
     path("api/v1/auth/token/", TokenView.as_view(), name="api-token"),
     path("api/v1/", include(build_router().urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

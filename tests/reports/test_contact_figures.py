@@ -7,8 +7,8 @@ import pytest
 import time_machine
 
 from crm.models import Region
-from crm.reports.figures import region_figures
-from crm.reports.periods import parse_period
+from reports.figures import region_figures
+from reports.periods import parse_period
 from tests.contacts.factories import ContactFactory
 from tests.factories import EmployerFactory
 
@@ -30,13 +30,13 @@ def test_contacts_per_month_by_channel_count_only_the_region_and_period(guide_a,
     )
     ContactFactory(employer=theirs, by=adviser_b, channel="visit", when=datetime(2026, 11, 2, tzinfo=AMS))
 
-    contacts = region_figures(Region.objects.get(code="AM18"), parse_period("year"))["contacts"]
+    contacts = region_figures(Region.objects.get(code="AM18"), parse_period("year")).contacts
 
-    months = {m["month"]: m for m in contacts["per_month"]}
-    assert months["2026-10"]["visit"] == 1
-    assert months["2026-11"]["phone"] == 1
-    assert months["2026-11"]["visit"] == 0
-    assert contacts["total"] == 2
+    months = {m.month: m for m in contacts.per_month}
+    assert months["2026-10"].per_channel["visit"] == 1
+    assert months["2026-11"].per_channel["phone"] == 1
+    assert months["2026-11"].per_channel["visit"] == 0
+    assert contacts.total == 2
 
 
 @time_machine.travel(NOW, tick=False)
@@ -49,11 +49,11 @@ def test_ips_counts_face_to_face_per_guide_per_week_against_six(guide_a):
     # Sunday 23:30 belongs to the week before.
     ContactFactory(employer=employer, by=guide_a, channel="visit", when=datetime(2026, 11, 22, 23, 30, tzinfo=AMS))
 
-    ips = region_figures(Region.objects.get(code="AM18"), parse_period("year"))["ips"]
+    ips = region_figures(Region.objects.get(code="AM18"), parse_period("year")).ips
 
-    assert ips["target"] == 6
-    assert ips["weeks"][-1] == "2026-11-23"
-    (guide,) = ips["guides"]
-    assert guide["per_week"][-1] == 6
-    assert guide["per_week"][-2] == 1
-    assert guide["weeks_on_target"] == 1
+    assert ips.target == 6
+    assert ips.weeks[-1] == "2026-11-23"
+    (guide,) = ips.guides
+    assert guide.per_week[-1] == 6
+    assert guide.per_week[-2] == 1
+    assert guide.weeks_on_target == 1

@@ -9,9 +9,10 @@ import pytest
 import time_machine
 
 from crm.models import Region
-from crm.reports.figures import national_figures, region_figures
-from crm.reports.periods import parse_period
 from employers.models import StageChange
+from reports.figures import national_figures, region_figures
+from reports.periods import parse_period
+from reports.records import EventFigures
 from tests.candidates.factories import CandidateFactory, PlacementFactory
 from tests.factories import ContactPersonFactory, EmployerFactory
 from tests.outreach.factories import EventFactory, InvitationFactory
@@ -56,16 +57,9 @@ def test_sessions_count_held_invited_yes_attended_and_employers_that_moved_withi
     change = StageChange.objects.create(employer=late, from_stage="interested", to_stage="open")
     StageChange.objects.filter(pk=change.pk).update(at=inside.starts_at + timedelta(days=91))
 
-    events = region_figures(region(), parse_period("2026Q3"))["events"]
+    events = region_figures(region(), parse_period("2026Q3")).events
 
-    assert events == {
-        "held": 1,
-        "invited": 7,
-        "yes": 5,
-        "attended": 4,
-        "employers_attended": 3,
-        "moved_within_90_days": 1,
-    }
+    assert events == EventFigures(held=1, invited=7, yes=5, attended=4, employers_attended=3, moved_within_90_days=1)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -80,18 +74,18 @@ def test_placements_this_year_pace_and_durability():
     PlacementFactory(candidate=guide_candidate, start_date=date(2025, 10, 1))
     PlacementFactory(candidate=CandidateFactory(region_id="AM13"), start_date=date(2026, 5, 1))
 
-    placements = region_figures(region(), parse_period("year"))["placements"]
+    placements = region_figures(region(), parse_period("year")).placements
 
-    assert placements["target"] == 100
-    assert placements["this_year"] == 3
-    assert placements["in_period"] == 3
+    assert placements.target == 100
+    assert placements.this_year == 3
+    assert placements.in_period == 3
     # 329 of 365 days gone on 25 November: 90 expected on pace; 97 to go in 2 months.
-    assert placements["expected_by_now"] == 90
-    assert placements["remaining"] == 97
-    assert placements["needed_per_month"] == 48.5
-    assert (placements["due_6m"], placements["checked_6m"], placements["durable_6m"]) == (6, 3, 2)
+    assert placements.expected_by_now == 90
+    assert placements.remaining == 97
+    assert placements.needed_per_month == 48.5
+    assert (placements.due_6m, placements.checked_6m, placements.durable_6m) == (6, 3, 2)
     # The 12-month mark reached in 2026: started 1 January .. 25 November 2025.
-    assert (placements["due_12m"], placements["checked_12m"], placements["durable_12m"]) == (3, 1, 1)
+    assert (placements.due_12m, placements.checked_12m, placements.durable_12m) == (3, 1, 1)
 
 
 @time_machine.travel(NOW, tick=False)
@@ -101,10 +95,10 @@ def test_the_national_table_has_events_and_placements_per_region_and_no_personal
 
     figures = national_figures(parse_period("year"))
 
-    row = next(r for r in figures["regions"] if r["code"] == "AM13")
-    assert (row["events_held"], row["placements_this_year"]) == (1, 1)
+    row = next(r for r in figures.regions if r.code == "AM13")
+    assert (row.events_held, row.placements_this_year) == (1, 1)
     assert "Jan Geheim" not in str(figures)
-    assert figures["placements_target"] == 100
+    assert figures.placements_target == 100
 
 
 @time_machine.travel(NOW, tick=False)

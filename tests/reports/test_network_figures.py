@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -7,9 +8,9 @@ import pytest
 import time_machine
 
 from crm.models import Region
-from crm.reports.figures import national_figures, region_figures
-from crm.reports.periods import parse_period
 from employers.models import StageChange
+from reports.figures import national_figures, region_figures
+from reports.periods import parse_period
 from tests.factories import EmployerFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,15 +30,15 @@ def test_stage_counts_and_quarter_change_for_one_region():
     change(a[1], "open", datetime(2026, 10, 5, tzinfo=AMS), from_stage="interested")
     change(a[2], "open", datetime(2026, 9, 30, 23, 30, tzinfo=AMS), from_stage="prospect")  # last quarter
 
-    network = region_figures(Region.objects.get(code="AM18"), parse_period("year"))["network"]
+    network = region_figures(Region.objects.get(code="AM18"), parse_period("year")).network
 
-    assert network["stages"]["open"] == 2
-    assert network["stages"]["prospect"] == 1
-    assert network["employers"] == 4
-    assert network["open_or_further"] == 3
-    assert network["quarter_change"]["open"] == 1
-    assert network["quarter_change"]["interested"] == -1
-    assert network["quarter_change"]["prospect"] == 0
+    assert network.stages["open"] == 2
+    assert network.stages["prospect"] == 1
+    assert network.employers == 4
+    assert network.open_or_further == 3
+    assert network.quarter_change["open"] == 1
+    assert network.quarter_change["interested"] == -1
+    assert network.quarter_change["prospect"] == 0
 
 
 @time_machine.travel(NOW, tick=False)
@@ -50,10 +51,10 @@ def test_new_open_per_month_uses_amsterdam_month_boundaries():
     # Before the period (last year): not counted.
     change(employer, "open", datetime(2025, 12, 31, 23, 59, tzinfo=AMS))
 
-    months = region_figures(Region.objects.get(code="AM18"), parse_period("year"))["network"]["new_open_per_month"]
+    months = region_figures(Region.objects.get(code="AM18"), parse_period("year")).network.new_open_per_month
 
     assert len(months) == 12
-    assert {m["month"]: m["count"] for m in months if m["count"]} == {"2026-10": 1, "2026-11": 1}
+    assert {m.month: m.count for m in months if m.count} == {"2026-10": 1, "2026-11": 1}
 
 
 @time_machine.travel(NOW, tick=False)
@@ -70,10 +71,10 @@ def test_national_figures_list_all_35_regions_without_personal_data(db):
 
     figures = national_figures(parse_period("year"))
 
-    assert len(figures["regions"]) == 35
-    row = next(r for r in figures["regions"] if r["code"] == "AM18")
-    assert row["open_or_further"] == 1
-    assert set(row) == {
+    assert len(figures.regions) == 35
+    row = next(r for r in figures.regions if r.code == "AM18")
+    assert row.open_or_further == 1
+    assert {f.name for f in fields(row)} == {
         "code", "name", "employers", "open_or_further", "new_open", "contacts",
         "events_held", "event_attendances", "placements_this_year", "placements_in_period", "durable_6m",
     }  # fmt: skip

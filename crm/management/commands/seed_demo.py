@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 
 from crm.demo import ADMIN_USERNAME, DEMO_PASSWORD, DEMO_USERS, seed_users
+from crm.discovery import app_modules_named_like
 
-# Each app may provide ``<app>/demo.py`` (or a named module) with ``seed(users)``; run in this order.
-DEMO_APPS = ["employers", "employers.demo_contacts", "outreach", "candidates"]
+# Each local app may provide ``<app>/demo.py`` and ``<app>/demo_<part>.py`` with ``seed(users)``;
+# they run app by app in ``settings.LOCAL_APPS`` order (employers first: the others build on its
+# employers), within an app ``demo`` first, then the parts in name order.
 
 
 class Command(BaseCommand):
@@ -27,13 +28,9 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already there.")
         else:
             users = seed_users()
-            for app in DEMO_APPS:
-                try:
-                    module = import_module(app if "." in app else f"{app}.demo")
-                except ModuleNotFoundError:
-                    continue
+            for module in app_modules_named_like("demo"):
                 summary = module.seed(users)
-                self.stdout.write(f"{app}: {summary}")
+                self.stdout.write(f"{module.__name__.removesuffix('.demo')}: {summary}")
             self.stdout.write(self.style.SUCCESS("Demo data created."))
         if not quiet_logins:
             self.print_logins()

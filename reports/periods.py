@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.dates import add_months
+
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
@@ -28,17 +30,12 @@ class Period:
         months = []
         while first <= last:
             months.append(first)
-            first = _add_months(first, 1)
+            first = add_months(first, 1)
         return months
 
 
 _EPSILON = timedelta(microseconds=1)
 _QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _local_midnight(day: date) -> datetime:
@@ -54,14 +51,14 @@ def parse_period(key: str | None, *, now: datetime | None = None) -> Period:
     one) or a quarter such as ``2026Q3``. Unknown keys fall back to this year."""
     today = (now or timezone.now()).astimezone(AMSTERDAM).date()
     if key == "12m":
-        start_month = _add_months(today.replace(day=1), -11)
-        end = _local_midnight(_add_months(today.replace(day=1), 1))
+        start_month = add_months(today.replace(day=1), -11)
+        end = _local_midnight(add_months(today.replace(day=1), 1))
         return Period("12m", _("Last 12 months"), _local_midnight(start_month), end)
     match = _QUARTER.match(key or "")
     if match:
         year, quarter = int(match[1]), int(match[2])
         first = date(year, 3 * quarter - 2, 1)
-        return Period(key, f"{year} Q{quarter}", _local_midnight(first), _local_midnight(_add_months(first, 3)))
+        return Period(key, f"{year} Q{quarter}", _local_midnight(first), _local_midnight(add_months(first, 3)))
     start, end = year_bounds(today.year)
     return Period("year", _("This year (%(year)s)") % {"year": today.year}, start, end)
 

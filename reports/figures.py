@@ -2,8 +2,8 @@
 
 ``region_figures`` answers for one region and period with a fixed number of queries
 (independent of the number of employers or contacts); ``national_figures`` answers the key
-figures for all 35 regions with a fixed number of grouped queries. The API returns these
-dicts as they are; the pages draw them as charts and tables.
+figures for all 35 regions with a fixed number of grouped queries. Both return typed records
+(``reports.records``): the API writes them as JSON, the pages draw them as charts and tables.
 """
 
 from __future__ import annotations
@@ -17,12 +17,26 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from candidates.models import Placement
-from candidates.services import add_months
+from crm.dates import add_months
 from crm.models import Membership, Region, Role
-from crm.reports.periods import AMSTERDAM, Period, current_quarter_start
 from employers.models import Channel, Contact, Employer, Stage, StageChange
 from employers.selectors_contacts import ips_figures, ips_weeks
 from outreach.models import Event, EventState, Invitation, Rsvp
+from reports.periods import AMSTERDAM, Period, current_quarter_start
+from reports.records import (
+    ContactFigures,
+    ContactMonth,
+    EventFigures,
+    GuideWeeks,
+    IpsFigures,
+    MonthCount,
+    NationalFigures,
+    NationalRow,
+    NetworkFigures,
+    PlacementFigures,
+    RegionFigures,
+    RegionRef,
+)
 
 STAGES = [s.value for s in Stage]
 
@@ -34,13 +48,11 @@ def _month_key(value: Any) -> str:
     return f"{day.year}-{day.month:02d}"
 
 
-def _per_month(period: Period, rows: dict[str, int]) -> list[dict[str, Any]]:
-    return [
-        {"month": f"{m.year}-{m.month:02d}", "count": rows.get(f"{m.year}-{m.month:02d}", 0)} for m in period.months
-    ]
+def _month_keys(period: Period) -> list[str]:
+    return [f"{m.year}-{m.month:02d}" for m in period.months]
 
 
-def network_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
+def network_figures(region_codes: list[str], period: Period) -> dict[str, NetworkFigures]:
     """Per region: employers per stage now, net change per stage this quarter, new ``open``
     employers per month of the period. Three grouped queries whatever the number of regions."""
     out: dict[str, dict[str, Any]] = {
@@ -70,14 +82,20 @@ def network_figures(region_codes: list[str], period: Period) -> dict[str, dict[s
     )
     for row in new_open:
         out[row["employer__region_id"]]["new_open"][_month_key(row["month"])] = row["n"]
-    for code in region_codes:
-        out[code]["new_open_per_month"] = _per_month(period, out[code].pop("new_open"))
-        out[code]["employers"] = sum(out[code]["stages"].values())
-        out[code]["open_or_further"] = sum(out[code]["stages"][s] for s in (Stage.OPEN, Stage.ACTIVE, Stage.AMBASSADOR))
-    return out
+    months = _month_keys(period)
+    return {
+        code: NetworkFigures(
+            stages=row["stages"],
+            quarter_change=row["quarter_change"],
+            new_open_per_month=tuple(MonthCount(month, row["new_open"].get(month, 0)) for month in months),
+            employers=sum(row["stages"].values()),
+            open_or_further=sum(row["stages"][s] for s in (Stage.OPEN, Stage.ACTIVE, Stage.AMBASSADOR)),
+        )
+        for code, row in out.items()
+    }
 
 
-def contact_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
+def contact_figures(region_codes: list[str], period: Period) -> dict[str, ContactFigures]:
     """Per region: contacts with its employers per month and channel (one grouped query)."""
     channels = [c.value for c in Channel]
     counts: dict[str, dict[str, dict[str, int]]] = {code: {} for code in region_codes}
@@ -93,15 +111,14 @@ def contact_figures(region_codes: list[str], period: Period) -> dict[str, dict[s
         month[row["channel"]] += row["n"]
     out = {}
     for code in region_codes:
-        per_month = [
-            {"month": m["month"], **counts[code].get(m["month"], dict.fromkeys(channels, 0))}
-            for m in _per_month(period, {})
-        ]
-        out[code] = {"per_month": per_month, "total": sum(sum(m[c] for c in channels) for m in per_month)}
+        per_month = tuple(
+            ContactMonth(month, counts[code].get(month, dict.fromkeys(channels, 0))) for month in _month_keys(period)
+        )
+        out[code] = ContactFigures(per_month=per_month, total=sum(m.total for m in per_month))
     return out
 
 
-def ips_region_figures(region_code: str) -> dict[str, Any]:
+def ips_region_figures(region_code: str) -> IpsFigures:
     """Face-to-face employer contacts per guide of the region per ISO week, the last 12 weeks."""
     guides = list(
         Membership.objects.filter(region_id=region_code, role=Role.GUIDE)
@@ -110,24 +127,24 @@ def ips_region_figures(region_code: str) -> dict[str, Any]:
     )
     figures = ips_figures([m.user_id for m in guides])
     target = settings.IPS_WEEKLY_TARGET
-    return {
-        "target": target,
-        "weeks": [monday.isoformat() for monday in ips_weeks()],
-        "guides": [
-            {
-                "name": m.user.get_full_name() or m.user.username,
-                "per_week": figures[m.user_id],
-                "weeks_on_target": sum(1 for n in figures[m.user_id] if n >= target),
-            }
+    return IpsFigures(
+        target=target,
+        weeks=tuple(monday.isoformat() for monday in ips_weeks()),
+        guides=tuple(
+            GuideWeeks(
+                name=m.user.get_full_name() or m.user.username,
+                per_week=tuple(figures[m.user_id]),
+                weeks_on_target=sum(1 for n in figures[m.user_id] if n >= target),
+            )
             for m in guides
-        ],
-    }
+        ),
+    )
 
 
 MOVED_WITHIN_DAYS = 90
 
 
-def event_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
+def event_figures(region_codes: list[str], period: Period) -> dict[str, EventFigures]:
     """Per region, for sessions that took place in the period (started in it, not cancelled,
     already over): sessions held, invitations, yes-answers, attendances, and attending employers
     whose network stage moved within 90 days after the session. Three grouped queries."""
@@ -135,10 +152,7 @@ def event_figures(region_codes: list[str], period: Period) -> dict[str, dict[str
     held = Event.objects.filter(
         region_id__in=region_codes, starts_at__gte=period.start, starts_at__lt=period.end, ends_at__lte=now
     ).exclude(state__in=[EventState.CANCELLED, EventState.DRAFT])
-    out = {
-        code: {"held": 0, "invited": 0, "yes": 0, "attended": 0, "employers_attended": 0, "moved_within_90_days": 0}
-        for code in region_codes
-    }
+    out: dict[str, dict[str, int]] = {code: {} for code in region_codes}
     for row in held.values("region_id").annotate(n=Count("id")).order_by():
         out[row["region_id"]]["held"] = row["n"]
     invitations = (
@@ -171,10 +185,10 @@ def event_figures(region_codes: list[str], period: Period) -> dict[str, dict[str
     )
     for row in employers:
         out[row["event__region_id"]].update(employers_attended=row["employers"], moved_within_90_days=row["moved"])
-    return out
+    return {code: EventFigures(**counts) for code, counts in out.items()}
 
 
-def placement_figures(region_codes: list[str], period: Period) -> dict[str, dict[str, Any]]:
+def placement_figures(region_codes: list[str], period: Period) -> dict[str, PlacementFigures]:
     """Per region: placements this calendar year against the yearly target and the pace still
     needed; placements that started in the period; durability of placements whose 6- and
     12-month mark fell in the period (checked yes / checked). Grouped queries only."""
@@ -210,59 +224,55 @@ def placement_figures(region_codes: list[str], period: Period) -> dict[str, dict
         row = counted.get(code, {})
         this_year = row.get("this_year", 0)
         remaining = max(0, target - this_year)
-        out[code] = {
-            "target": target,
-            "this_year": this_year,
-            "expected_by_now": round(target * days_gone / days_in_year),
-            "remaining": remaining,
-            "needed_per_month": round(remaining / months_left, 1),
-            "in_period": row.get("in_period", 0),
+        out[code] = PlacementFigures(
+            target=target,
+            this_year=this_year,
+            expected_by_now=round(target * days_gone / days_in_year),
+            remaining=remaining,
+            needed_per_month=round(remaining / months_left, 1),
+            in_period=row.get("in_period", 0),
             **{key: row.get(key, 0) for key in ("due_6m", "checked_6m", "durable_6m")},
             **{key: row.get(key, 0) for key in ("due_12m", "checked_12m", "durable_12m")},
-        }
+        )
     return out
 
 
-def region_figures(region: Region, period: Period) -> dict[str, Any]:
-    return {
-        "region": {"code": region.code, "name": region.name},
-        "period": {"key": period.key, "label": period.label, "start": period.start, "end": period.end},
-        "generated_at": timezone.now(),
-        "network": network_figures([region.code], period)[region.code],
-        "contacts": contact_figures([region.code], period)[region.code],
-        "ips": ips_region_figures(region.code),
-        "events": event_figures([region.code], period)[region.code],
-        "placements": placement_figures([region.code], period)[region.code],
-    }
+def region_figures(region: Region, period: Period) -> RegionFigures:
+    return RegionFigures(
+        region=RegionRef(region.code, region.name),
+        period=period,
+        generated_at=timezone.now(),
+        network=network_figures([region.code], period)[region.code],
+        contacts=contact_figures([region.code], period)[region.code],
+        ips=ips_region_figures(region.code),
+        events=event_figures([region.code], period)[region.code],
+        placements=placement_figures([region.code], period)[region.code],
+    )
 
 
-def national_figures(period: Period) -> dict[str, Any]:
+def national_figures(period: Period) -> NationalFigures:
     regions = list(Region.objects.order_by("code").values_list("code", "name"))
     codes = [code for code, _name in regions]
     network = network_figures(codes, period)
     contacts = contact_figures(codes, period)
     events = event_figures(codes, period)
     placements = placement_figures(codes, period)
-    rows = []
-    for code, name in regions:
-        rows.append(
-            {
-                "code": code,
-                "name": name,
-                "employers": network[code]["employers"],
-                "open_or_further": network[code]["open_or_further"],
-                "new_open": sum(m["count"] for m in network[code]["new_open_per_month"]),
-                "contacts": contacts[code]["total"],
-                "events_held": events[code]["held"],
-                "event_attendances": events[code]["attended"],
-                "placements_this_year": placements[code]["this_year"],
-                "placements_in_period": placements[code]["in_period"],
-                "durable_6m": placements[code]["durable_6m"],
-            }
+    rows = tuple(
+        NationalRow(
+            code=code,
+            name=name,
+            employers=network[code].employers,
+            open_or_further=network[code].open_or_further,
+            new_open=network[code].new_open,
+            contacts=contacts[code].total,
+            events_held=events[code].held,
+            event_attendances=events[code].attended,
+            placements_this_year=placements[code].this_year,
+            placements_in_period=placements[code].in_period,
+            durable_6m=placements[code].durable_6m,
         )
-    return {
-        "period": {"key": period.key, "label": period.label, "start": period.start, "end": period.end},
-        "generated_at": timezone.now(),
-        "placements_target": settings.PLACEMENTS_YEARLY_TARGET,
-        "regions": rows,
-    }
+        for code, name in regions
+    )
+    return NationalFigures(
+        period=period, generated_at=timezone.now(), placements_target=settings.PLACEMENTS_YEARLY_TARGET, regions=rows
+    )

@@ -17,10 +17,11 @@ from rest_framework.views import APIView
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region, Role
 from crm.permissions import ScopedPermission
-from crm.reports import tables
-from crm.reports.figures import national_figures, region_figures
-from crm.reports.periods import parse_period, period_choices
 from crm.scoping import region_codes
+from reports import tables
+from reports.figures import national_figures, region_figures
+from reports.periods import parse_period, period_choices
+from reports.records import as_json
 
 PERIOD_PARAMETER = OpenApiParameter(
     "period", str, description="year (default), 12m, or a quarter such as 2026Q3", required=False
@@ -113,7 +114,7 @@ class RegionStatsAPIView(APIView):
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request, code: str) -> Response:
         region, _regions = _region_or_404(request.user, code)
-        return Response(region_figures(region, parse_period(request.query_params.get("period"))))
+        return Response(as_json(region_figures(region, parse_period(request.query_params.get("period")))))
 
 
 class NationalStatsAPIView(APIView):
@@ -125,4 +126,4 @@ class NationalStatsAPIView(APIView):
 
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request: Request) -> Response:
-        return Response(national_figures(parse_period(request.query_params.get("period"))))
+        return Response(as_json(national_figures(parse_period(request.query_params.get("period")))))

@@ -1,0 +1,14 @@
+"""Calendar arithmetic every app shares."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (or earlier, when negative), held to the month's last day:
+    31 August + 6 months is 28 February."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

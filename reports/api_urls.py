@@ -1,0 +1,11 @@
+"""The stats API (``/api/v1/stats/``): plain API views beside the project router, included by
+the URLconf without a namespace so their names stay ``api-stats-*``."""
+
+from django.urls import path
+
+from reports.views import NationalStatsAPIView, RegionStatsAPIView
+
+urlpatterns = [
+    path("regions/<str:code>/", RegionStatsAPIView.as_view(), name="api-stats-region"),
+    path("national/", NationalStatsAPIView.as_view(), name="api-stats-national"),
+]

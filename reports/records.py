@@ -1,0 +1,148 @@
+"""The figures the reports compute, as typed records: the pages, the CSV and the stats API read
+them by attribute. ``as_json`` gives the stats API's JSON (field order is the key order)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import datetime
+from typing import Any
+
+from reports.periods import Period
+
+
+@dataclass(frozen=True, slots=True)
+class MonthCount:
+    month: str  # "2026-03"
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkFigures:
+    stages: Mapping[str, int]  # employers now per stage, in Stage order
+    quarter_change: Mapping[str, int]  # net change per stage since the quarter began
+    new_open_per_month: tuple[MonthCount, ...]
+    employers: int
+    open_or_further: int
+
+    @property
+    def new_open(self) -> int:
+        return sum(m.count for m in self.new_open_per_month)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactMonth:
+    month: str
+    per_channel: Mapping[str, int]  # every channel, in Channel order
+
+    @property
+    def total(self) -> int:
+        return sum(self.per_channel.values())
+
+    def as_json(self) -> dict[str, Any]:
+        # The API has always written the channels beside the month, not nested.
+        return {"month": self.month, **self.per_channel}
+
+
+@dataclass(frozen=True, slots=True)
+class ContactFigures:
+    per_month: tuple[ContactMonth, ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class GuideWeeks:
+    name: str
+    per_week: tuple[int, ...]  # face-to-face employer contacts, oldest week first
+    weeks_on_target: int
+
+    @property
+    def average(self) -> float:
+        return sum(self.per_week) / len(self.per_week)
+
+
+@dataclass(frozen=True, slots=True)
+class IpsFigures:
+    target: int
+    weeks: tuple[str, ...]  # the Monday of each ISO week, ISO format
+    guides: tuple[GuideWeeks, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EventFigures:
+    held: int = 0
+    invited: int = 0
+    yes: int = 0
+    attended: int = 0
+    employers_attended: int = 0
+    moved_within_90_days: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementFigures:
+    target: int
+    this_year: int
+    expected_by_now: int
+    remaining: int
+    needed_per_month: float
+    in_period: int
+    due_6m: int
+    checked_6m: int
+    durable_6m: int
+    due_12m: int
+    checked_12m: int
+    durable_12m: int
+
+
+@dataclass(frozen=True, slots=True)
+class RegionRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RegionFigures:
+    region: RegionRef
+    period: Period
+    generated_at: datetime
+    network: NetworkFigures
+    contacts: ContactFigures
+    ips: IpsFigures
+    events: EventFigures
+    placements: PlacementFigures
+
+
+@dataclass(frozen=True, slots=True)
+class NationalRow:
+    code: str
+    name: str
+    employers: int
+    open_or_further: int
+    new_open: int
+    contacts: int
+    events_held: int
+    event_attendances: int
+    placements_this_year: int
+    placements_in_period: int
+    durable_6m: int
+
+
+@dataclass(frozen=True, slots=True)
+class NationalFigures:
+    period: Period
+    generated_at: datetime
+    placements_target: int
+    regions: tuple[NationalRow, ...]
+
+
+def as_json(value: Any) -> Any:
+    """Records -> plain dicts and lists (datetimes stay, the API's renderer writes them)."""
+    if hasattr(value, "as_json"):
+        return value.as_json()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: as_json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, Mapping):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(item) for item in value]
+    return value

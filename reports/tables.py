@@ -1,0 +1,197 @@
+"""Figures -> tables (for screen readers and CSV) and charts (SVG), one place for both."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.formats import number_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from employers.models import Channel, Stage
+from reports.charts import Series, bar_chart, column_chart, progress_bar
+from reports.records import EventFigures, NationalFigures, RegionFigures
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+    summary: str = ""  # one sentence above the table, for the figure people act on
+
+
+def _month_label(key: str) -> str:
+    return key[5:] + "/" + key[2:4]
+
+
+def region_tables(figures: RegionFigures) -> list[Table]:
+    network = figures.network
+    return [
+        Table(
+            "stages",
+            _("Employers per network stage"),
+            [_("Stage"), _("Employers now"), _("Change this quarter")],
+            [[str(Stage(s).label), n, network.quarter_change[s]] for s, n in network.stages.items()],
+        ),
+        Table(
+            "new-open",
+            _("New employers open to our candidates, per month"),
+            [_("Month"), _("New open employers")],
+            [[m.month, m.count] for m in network.new_open_per_month],
+        ),
+        _contact_table(figures),
+        _ips_table(figures),
+        _events_table(figures),
+        _placements_table(figures),
+    ]
+
+
+def _events_rows(events: EventFigures) -> list[list[Any]]:
+    return [
+        [_("Sessions held"), events.held],
+        [_("Invited"), events.invited],
+        [_("Answered yes"), events.yes],
+        [_("Attended"), events.attended],
+        [_("Employers that attended"), events.employers_attended],
+        [_("Of those, moved stage within 90 days"), events.moved_within_90_days],
+    ]
+
+
+def _events_table(figures: RegionFigures) -> Table:
+    return Table(
+        "events", _("Knowledge sessions in the period"), [_("Figure"), _("Number")], _events_rows(figures.events)
+    )
+
+
+def _placements_table(figures: RegionFigures) -> Table:
+    p = figures.placements
+    return Table(
+        "placements",
+        _("Placements this year against the target of %(target)s") % {"target": p.target},
+        [_("Figure"), _("Number")],
+        summary=_(
+            "%(n)s placed this year; on pace it would be %(expected)s by today. "
+            "Still %(remaining)s to go: %(per_month)s a month for the rest of the year."
+        )
+        % {
+            "n": p.this_year,
+            "expected": p.expected_by_now,
+            "remaining": p.remaining,
+            "per_month": number_format(p.needed_per_month, 1),
+        },
+        rows=[
+            [_("Placed this year"), p.this_year],
+            [_("On pace, expected by today"), p.expected_by_now],
+            [_("Still to place this year"), p.remaining],
+            [_("Needed per month for the rest of the year"), p.needed_per_month],
+            [_("Placements started in the period"), p.in_period],
+            [_("Still working after 6 months (checked yes / checked / due in period)"),
+             f"{p.durable_6m} / {p.checked_6m} / {p.due_6m}"],
+            [_("Still working after 12 months (checked yes / checked / due in period)"),
+             f"{p.durable_12m} / {p.checked_12m} / {p.due_12m}"],
+        ],
+    )  # fmt: skip
+
+
+def _contact_table(figures: RegionFigures) -> Table:
+    channels = list(Channel)
+    return Table(
+        "contacts",
+        _("Contacts with employers per month, by channel"),
+        [_("Month"), *[str(c.label) for c in channels], _("Total")],
+        [
+            [m.month, *[m.per_channel[c.value] for c in channels], sum(m.per_channel[c.value] for c in channels)]
+            for m in figures.contacts.per_month
+        ],
+    )
+
+
+def _ips_table(figures: RegionFigures) -> Table:
+    ips = figures.ips
+    return Table(
+        "ips",
+        _("Face-to-face employer contacts per guide per week (target %(target)s)") % {"target": ips.target},
+        [_("Guide"), *[f"{_('wk')} {w[5:]}" for w in ips.weeks], _("Weeks on target")],
+        [[g.name, *g.per_week, g.weeks_on_target] for g in ips.guides],
+    )
+
+
+def region_charts(figures: RegionFigures) -> dict[str, SafeString]:
+    network = figures.network
+    contacts = figures.contacts.per_month
+    ips = figures.ips
+    return {
+        "contacts": column_chart(
+            _("Contacts with employers per month, by channel"),
+            [_month_label(m.month) for m in contacts],
+            [Series(str(c.label), [m.per_channel[c.value] for m in contacts]) for c in Channel],
+        ),
+        "ips": bar_chart(
+            _("Average face-to-face employer contacts per week, last 12 weeks, per guide"),
+            [g.name for g in ips.guides],
+            [g.average for g in ips.guides],
+            target=ips.target,
+        ),
+        "stages": bar_chart(
+            _("Employers per network stage"),
+            [str(Stage(s).label) for s in network.stages],
+            list(network.stages.values()),
+        ),
+        "events": bar_chart(
+            _("Knowledge sessions in the period: from invitation to a stage moved"),
+            [str(row[0]) for row in _events_rows(figures.events)],
+            [row[1] for row in _events_rows(figures.events)],
+        ),
+        "placements": progress_bar(
+            _("Placements this year: %(n)s of %(target)s")
+            % {"n": figures.placements.this_year, "target": figures.placements.target},
+            figures.placements.this_year,
+            figures.placements.target,
+        ),
+        "new-open": column_chart(
+            _("New employers open to our candidates, per month"),
+            [_month_label(m.month) for m in network.new_open_per_month],
+            [Series(_("New open employers"), [m.count for m in network.new_open_per_month])],
+        ),
+    }
+
+
+NATIONAL_COLUMNS = [
+    ("code", lambda: _("Region code")),
+    ("name", lambda: _("Region")),
+    ("employers", lambda: _("Employers")),
+    ("open_or_further", lambda: _("Open, active or ambassador")),
+    ("new_open", lambda: _("New open in period")),
+    ("contacts", lambda: _("Contacts in period")),
+    ("events_held", lambda: _("Sessions held in period")),
+    ("event_attendances", lambda: _("Session attendances in period")),
+    ("placements_this_year", lambda: _("Placements this year")),
+    ("placements_in_period", lambda: _("Placements in period")),
+    ("durable_6m", lambda: _("Still working after 6 months")),
+]
+
+
+def national_table(figures: NationalFigures, *, sort: str = "code") -> Table:
+    keys = [key for key, _label in NATIONAL_COLUMNS]
+    descending = sort.startswith("-")
+    sort_key = sort.lstrip("-") if sort.lstrip("-") in keys else "code"
+    rows = sorted(figures.regions, key=lambda r: getattr(r, sort_key), reverse=descending)
+    return Table(
+        "national",
+        _("Key figures per region"),
+        [label() for _key, label in NATIONAL_COLUMNS],
+        [[getattr(row, key) for key in keys] for row in rows],
+    )
+
+
+def national_chart(figures: NationalFigures) -> SafeString:
+    rows = figures.regions
+    return bar_chart(
+        _("Placements this year per region against the target of %(target)s") % {"target": figures.placements_target},
+        [row.name for row in rows],
+        [row.placements_this_year for row in rows],
+        target=figures.placements_target,
+    )
