@@ -96,6 +96,7 @@ class MatchStateForm(forms.Form):
     opening = forms.IntegerField(widget=forms.HiddenInput, required=False)
     state = forms.ChoiceField(label=_("State"), choices=MatchState.choices)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    outside_list_reason = forms.CharField(label=_("Reason outside the list"), max_length=300, required=False)
 
 
 class PlacementForm(DescribedFieldsMixin, forms.Form):

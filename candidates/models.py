@@ -190,6 +190,9 @@ class Match(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=MatchState.choices, default=MatchState.SUGGESTED)
     declined_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Why the guide matched an employer that the candidate's ranked list could not contain (out of
+    # reach, not in a matchable stage); empty for a match from the list. Kept in the audit entry.
+    outside_list_reason = models.CharField(_("reason outside the list"), max_length=300, blank=True)
     score = models.FloatField(_("score"), null=True, blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     # Claimed by the warm-introduction task before it mails, so the adviser hears it once.

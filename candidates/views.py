@@ -27,13 +27,15 @@ from candidates.services import (
     add_months,
     candidate_create,
     candidate_update,
+    employers_matchable,
     match_set_state,
+    openings_matchable,
     placement_create,
     placement_record_durable,
 )
 from crm.mixins import RoleRequiredMixin
 from crm.scoping import region_codes
-from employers.models import Employer, Opening
+from employers.models import Employer
 from employers.views_contacts import _apply_errors, _next_url, _render_form
 
 
@@ -198,8 +200,13 @@ class MatchStateView(GuideView):
             messages.error(request, _("Choose a state."))
             return redirect(back)
         data = form.cleaned_data
-        employer = get_object_or_404(Employer.objects.all(), pk=data["employer"])
-        opening = Opening.objects.filter(pk=data["opening"], employer=employer).first() if data["opening"] else None
+        # Only an employer this candidate may be matched with (the ranked list's, an existing
+        # match's, or with a reason one of the guide's own network): anything else is a 404, as
+        # a missing id, and the page never names it.
+        outside = data["outside_list_reason"].strip()
+        matchable = employers_matchable(candidate=candidate, by=request.user, outside_list=bool(outside))
+        employer = get_object_or_404(matchable, pk=data["employer"])
+        opening = openings_matchable(employer=employer).filter(pk=data["opening"]).first() if data["opening"] else None
         try:
             match_set_state(
                 candidate=candidate,
@@ -207,6 +214,7 @@ class MatchStateView(GuideView):
                 state=data["state"],
                 opening=opening,
                 reason=data["reason"],
+                outside_list_reason=outside,
                 by=request.user,
             )
         except ValidationError as error:
