@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.matching_data import areas_in_reach, candidate_wishes, pc4_runs, reach_q
 from candidates.models import (
     Candidate,
     CandidateAccess,
@@ -27,7 +28,6 @@ from candidates.models import (
     Placement,
     new_reference_code,
 )
-from candidates.matching_data import areas_in_reach, candidate_wishes, pc4_runs, reach_q
 from crm.models import AuditEntry, Role
 from crm.scoping import region_codes
 from employers.models import Employer, Opening, OpeningState, Stage
