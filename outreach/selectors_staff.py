@@ -29,9 +29,13 @@ def staff_events(user: Any) -> QuerySet[Event]:
 
 
 def api_events(user: Any) -> QuerySet[Event]:
-    """The API adds every region's sessions, read-only, for the AWVN adviser."""
+    """The API adds every region's sessions, read-only, for the AWVN adviser: the ones the
+    national agenda shows (not drafts, which stay with their own region's organisers)."""
     if has_role(user, {Role.AWVN}):
-        return Event.objects.visible_to(user).select_related("region")
+        national = Event.objects.visible_to(user).public().values("pk")
+        return Event.objects.filter(
+            Q(pk__in=national) | Q(pk__in=Event.objects.editable_by(user).values("pk"))
+        ).select_related("region")
     return staff_events(user)
 
 

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from crm.models import Region
-from crm.scoping import NETWORK_WRITE, region_codes
 from employers.models import ContactPerson, SbiSection, Stage
 from outreach.models import Event, Invitation, OutboundEmail, Speaker, SpeakerKind
 
@@ -25,7 +24,7 @@ class _WriteRegion(serializers.SlugRelatedField):
     """Only the regions where the user organises sessions (else "does not exist")."""
 
     def get_queryset(self) -> Any:
-        return Region.objects.filter(code__in=sorted(region_codes(self.context["request"].user, NETWORK_WRITE)))
+        return Region.objects.writable_by(self.context["request"].user)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -91,16 +90,14 @@ class AudienceSerializer(serializers.Serializer):
     dry_run = serializers.BooleanField(default=False)
 
     def validate_regions(self, value: list[str]) -> list[str]:
-        allowed = region_codes(self.context["request"].user, NETWORK_WRITE)
+        allowed = set(Region.objects.writable_by(self.context["request"].user).values_list("code", flat=True))
         unknown = sorted(set(value) - allowed)
         if unknown:
             raise serializers.ValidationError(_("Not one of your regions: %(codes)s.") % {"codes": ", ".join(unknown)})
         return value
 
     def validate_persons(self, value: list[int]) -> list[int]:
-        mine = ContactPerson.objects.filter(
-            pk__in=value, employer__region__in=sorted(region_codes(self.context["request"].user, NETWORK_WRITE))
-        )
+        mine = ContactPerson.objects.invitable_by(self.context["request"].user).filter(pk__in=value)
         if mine.count() != len(set(value)):
             raise serializers.ValidationError(_("Some of these people are not in your regions."))
         return value
