@@ -233,11 +233,14 @@ class CandidateViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: CandidateSerializer) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = _call(candidate_create, by=self.request.user, **data)
+        # The answer holds the whole record: a read like any other.
+        access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-created")
 
     def perform_update(self, serializer: CandidateSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in (*CANDIDATE_FIELDS, "accommodations_needed")}
         _call(candidate_update, candidate=serializer.instance, by=self.request.user, **data)
         serializer.instance.refresh_from_db()
+        access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-updated")
 
     @extend_schema(parameters=[MatchQuerySerializer], responses=RankedEmployerSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -339,6 +342,7 @@ class MatchViewSet(
             outside_list_reason=data.get("outside_list_reason", ""),
             by=self.request.user,
         )
+        access_record(candidates=data["candidate"], user=self.request.user, what="api:match-created")
 
     def perform_update(self, serializer: MatchSerializer) -> None:
         match = serializer.instance
@@ -352,6 +356,7 @@ class MatchViewSet(
             reason=data.get("declined_reason", ""),
             by=self.request.user,
         )
+        access_record(candidates=match.candidate, user=self.request.user, what="api:match-updated")
 
     @extend_schema(responses=MatchChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -425,6 +430,7 @@ class PlacementViewSet(
 
     def perform_create(self, serializer: PlacementSerializer) -> None:
         serializer.instance = _call(placement_create, by=self.request.user, **serializer.validated_data)
+        access_record(candidates=serializer.instance.candidate, user=self.request.user, what="api:placement-created")
 
     @extend_schema(request=DurableCheckSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="durable-check", url_name="durable-check")

@@ -199,3 +199,65 @@ def test_an_existing_match_with_a_now_blocked_employer_can_only_be_declined(guid
     match_set_state(candidate=candidate, employer=match.employer, state="declined", reason="geen contact", by=guide_a)
 
     assert Match.objects.get().state == "declined"
+
+
+# --- Candidate data read = audit row, in every path ------------------------------------------
+
+
+def test_api_create_and_update_answers_leave_an_access_row(guide_a: Any, api: Any) -> None:
+    from candidates.models import CandidateAccess
+
+    created = api(guide_a).post("/api/v1/candidates/", {"pc4": "1012", "notes": "Wil buiten werken"}, format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    updated = api(guide_a).patch(f"/api/v1/candidates/{pk}/", {"notes": "Liever binnen"}, format="json")
+    assert updated.status_code == 200
+
+    assert list(CandidateAccess.objects.filter(candidate_id=pk).order_by("id").values_list("what", "user")) == [
+        ("api:candidate-created", guide_a.pk),
+        ("api:candidate-updated", guide_a.pk),
+    ]
+
+
+def test_the_admin_shows_no_free_text_and_leaves_access_rows(guide_a: Any, client: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from candidates.models import CandidateAccess
+
+    candidate = CandidateFactory(
+        guide=guide_a, notes="Vertrouwelijke notitie", disclosure_note="Afgesproken tekst", real_name="Jan Geheim"
+    )
+    operator = get_user_model().objects.create_superuser("operator", "operator@example.org", "x-pass-2026")
+    client.force_login(operator)
+
+    listing = client.get("/admin/candidates/candidate/")
+    page = client.get(f"/admin/candidates/candidate/{candidate.pk}/change/")
+
+    assert listing.status_code == page.status_code == 200
+    for secret in ("Vertrouwelijke notitie", "Afgesproken tekst", "Jan Geheim"):
+        assert secret not in listing.content.decode() and secret not in page.content.decode()
+    assert sorted(CandidateAccess.objects.filter(user=operator).values_list("what", flat=True)) == [
+        "admin:candidate",
+        "admin:candidate-list",
+    ]
+
+
+def test_the_schema_says_a_placements_employer_reads_null_but_is_required_to_write() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    schemas = SchemaGenerator().get_schema(request=None, public=True)["components"]["schemas"]
+
+    assert schemas["Placement"]["properties"]["employer"] == {"type": "integer", "nullable": True}
+    assert schemas["PlacementRequest"]["properties"]["employer"] == {"type": "integer"}
+    assert "employer" in schemas["PlacementRequest"]["required"]
+
+
+def test_a_placement_whose_employer_was_deleted_reads_null(guide_a: Any, api: Any) -> None:
+    from tests.candidates.factories import PlacementFactory
+
+    placement = PlacementFactory(candidate=CandidateFactory(guide=guide_a))
+    Employer.objects.filter(pk=placement.employer_id).delete()
+
+    answer = api(guide_a).get(f"/api/v1/placements/{placement.pk}/")
+
+    assert answer.status_code == 200 and answer.json()["employer"] is None
