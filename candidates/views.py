@@ -206,7 +206,9 @@ class MatchStateView(GuideView):
         outside = data["outside_list_reason"].strip()
         matchable = employers_matchable(candidate=candidate, by=request.user, outside_list=bool(outside))
         employer = get_object_or_404(matchable, pk=data["employer"])
-        opening = openings_matchable(employer=employer).filter(pk=data["opening"]).first() if data["opening"] else None
+        opening = None
+        if data["opening"]:
+            opening = get_object_or_404(openings_matchable(employer=employer), pk=data["opening"])
         try:
             match_set_state(
                 candidate=candidate,
