@@ -46,9 +46,13 @@ def _write_routes(patterns: list[Any], namespace: str = "") -> Iterator[str]:
             yield from _write_routes(
                 entry.url_patterns, f"{namespace}{entry.namespace}:" if entry.namespace else namespace
             )
-        elif isinstance(entry, URLPattern) and entry.name and not (namespace + entry.name).startswith("admin:"):
-            if _serves_writes(entry.callback):
-                yield namespace + entry.name
+        elif (
+            isinstance(entry, URLPattern)
+            and entry.name
+            and not (namespace + entry.name).startswith("admin:")
+            and _serves_writes(entry.callback)
+        ):
+            yield namespace + entry.name
 
 
 def _serves_writes(view: Any) -> bool:
