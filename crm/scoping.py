@@ -140,5 +140,11 @@ def users_visible_to(user: Any) -> models.QuerySet:
 
 
 def may_write_region(user: Any, code: str | None) -> bool:
-    """Whether ``user`` writes the network of region ``code`` (the services' second check)."""
+    """Whether ``user`` writes the network of region ``code`` (the services' second check). From
+    the roles read once per request: no query, unlike ``Region.objects.writable_by(user)``."""
     return code is not None and code in region_codes(user, NETWORK_WRITE)
+
+
+def writes_any_region(user: Any) -> bool:
+    """Whether ``user`` writes some region's network (shows the "add" buttons); no query."""
+    return bool(region_codes(user, NETWORK_WRITE))

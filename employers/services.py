@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
-from crm.scoping import NETWORK_WRITE, network_owners, region_codes
+from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
 from employers.models import Accommodation, ContactPerson, Employer, Opening, OpeningState, Stage, StageChange
 
 EMPLOYER_FIELDS = (
@@ -113,7 +113,7 @@ def _check_duplicates(employer: Employer) -> None:
 def _check_region(employer: Employer, by: Any) -> None:
     if employer.region_id is None:
         raise ValidationError({"region": _("Choose a region: the postcode does not suggest one.")})
-    if employer.region_id not in region_codes(by, NETWORK_WRITE):
+    if not may_write_region(by, employer.region_id):
         raise ValidationError({"region": _("You can only add employers to your own regions.")})
 
 

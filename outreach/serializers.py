@@ -74,6 +74,16 @@ class AwvnConfirmSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
 
 
+class _EarlierEvent(serializers.PrimaryKeyRelatedField):
+    """An earlier session of the user's own regions (else "does not exist"); gives its id."""
+
+    def get_queryset(self) -> Any:
+        return Event.objects.editable_by(self.context["request"].user).public()
+
+    def to_internal_value(self, data: Any) -> int:
+        return super().to_internal_value(data).pk
+
+
 class AudienceSerializer(serializers.Serializer):
     """Audience filters; empty lists mean no restriction. ``dry_run`` only counts."""
 
@@ -85,7 +95,7 @@ class AudienceSerializer(serializers.Serializer):
     attendance = serializers.ChoiceField(
         choices=[("", "anyone"), ("attended", "attended"), ("never", "never")], required=False, default=""
     )
-    earlier_event = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    earlier_event = _EarlierEvent(required=False, allow_null=True, default=None)
     persons = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     dry_run = serializers.BooleanField(default=False)
 

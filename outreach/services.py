@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.models import AuditEntry, Membership, Role
-from crm.scoping import NETWORK_READ, NETWORK_WRITE, has_role, region_codes
+from crm.scoping import NETWORK_READ, has_role, may_write_region
 from employers.models import Channel, ContactPerson, Purpose
 from employers.selectors_contacts import local_today
 from employers.services import contact_person_mail_preferences
@@ -100,7 +100,7 @@ class AudiencePreview:
 
 
 def _check_writer(event_region_id: str, by: Any) -> None:
-    if event_region_id not in region_codes(by, NETWORK_WRITE):
+    if not may_write_region(by, event_region_id):
         raise PermissionDenied(_("Only the advisers and coordinators of the session's region can do this."))
 
 

@@ -105,6 +105,7 @@ def _region(code: str, postcode: str, place: str, adviser: Any, guide: Any) -> S
         event=event,
         held=event,
         held_invitation=InvitationFactory(event=event, contact_person=attendee),
+        earlier=EventFactory(region_id=code, owner=adviser, state="held"),
         candidate=candidate,
         matched_employer=matched,
         matched_opening=OpeningFactory(employer=matched),
