@@ -109,6 +109,8 @@ class PlacementForm(DescribedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, employer_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if employer_id:
+            # The employer was resolved through the candidate's matches (PlacementCreateView):
+            # its own openings are the scope here.
             self.fields["opening"].queryset = Opening.objects.filter(employer_id=employer_id).exclude(
                 state=OpeningState.CLOSED
             )

@@ -49,7 +49,9 @@ class Disclosure(models.TextChoices):
 
 
 class CandidateQuerySet(RegionScopedQuerySet):
-    """Not the network rule: only the owning guide, and the region's coordinator (read-only)."""
+    """Not the network rule: only the owning guide, and the region's coordinator (read-only).
+    The rule lives here, beside the model, because it names the guide (``guide=user``), which the
+    region-only rule of ``crm.scoping`` cannot say; it is still a ``RegionScopedQuerySet``."""
 
     read_roles = CANDIDATE_READ
     write_roles = CANDIDATE_WRITE

@@ -83,6 +83,7 @@ class CandidateListView(CandidateView):
 
     @staticmethod
     def _is_guide(request: HttpRequest) -> bool:
+        # A flag for the "new candidate" button, not a scope: no queryset is meant here.
         return bool(region_codes(request.user, CANDIDATE_WRITE))
 
 
@@ -179,6 +180,8 @@ class CandidateMatchesView(CandidateView):
             sector=filters.get("sector") or "",
             only_with_openings=bool(filters.get("only_with_openings")),
         )
+        # Which rows the template marks "own region" (the others go through a warm introduction):
+        # a label, not a scope; the list itself is matching's (every region in reach).
         mine = region_codes(request.user, CANDIDATE_READ)
         context = {
             "candidate": candidate,

@@ -232,6 +232,8 @@ class WalkInForm(DescribedFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["contact_person"]
         field.widget.attrs["data-option-filter"] = _("Search by name or employer")
+        # Not a user's scope but the session's: the event came from ``editable_by``, and a
+        # walk-in is someone of the session's own region (the service checks visibility again).
         field.queryset = (
             ContactPerson.objects.filter(employer__region=event.region_id)
             .exclude(invitations__event=event)
