@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Region
@@ -74,6 +76,7 @@ class AwvnConfirmSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class _EarlierEvent(serializers.PrimaryKeyRelatedField):
     """An earlier session of the user's own regions (else "does not exist"); gives its id."""
 
