@@ -60,6 +60,7 @@ class MatchChangeInline(admin.TabularInline):
     model = MatchChange
     extra = 0
     raw_id_fields = ["by"]
+    exclude = ["reason"]  # the guide's words about the candidate, as the match's declined_reason
 
 
 @admin.register(Match)
@@ -67,6 +68,7 @@ class MatchAdmin(admin.ModelAdmin):
     list_display = ["candidate", "employer", "state", "updated_at"]
     list_filter = ["state"]
     raw_id_fields = ["candidate", "employer", "opening", "created_by"]
+    exclude = ["declined_reason", "reasons"]
     inlines = [MatchChangeInline]
 
 
