@@ -1,10 +1,23 @@
-"""Admin for operators. Candidates are listed by pseudonym only; the real name stays guide-only."""
+"""Admin for operators. Candidates are listed by pseudonym only; the real name stays guide-only.
+
+Operators fix the administrative side of a candidate (guide, region, state, dates), not the
+trajectory's content: the admin never shows the free text (notes, the agreed disclosure wording,
+the real name) nor what the employer may be told, and every list and change page it shows
+writes ``CandidateAccess`` rows like the guide's own pages, so that a read here is traced too.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
 from candidates.models import Candidate, CandidateAccess, Match, MatchChange, Placement
+from candidates.services import access_record
+
+# Free text and the disclosure: the guide's, written with the candidate; never for operators.
+CANDIDATE_PRIVATE_FIELDS = ["real_name", "notes", "disclosure", "disclosure_note"]
 
 
 @admin.register(Candidate)
@@ -13,7 +26,23 @@ class CandidateAdmin(admin.ModelAdmin):
     list_filter = ["state", "region"]
     search_fields = ["reference_code"]
     raw_id_fields = ["guide"]
-    exclude = ["real_name"]  # guide-only, not even for operators
+    exclude = CANDIDATE_PRIVATE_FIELDS
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)
+        changelist = (getattr(response, "context_data", None) or {}).get("cl")
+        if changelist is not None:
+            access_record(candidates=list(changelist.result_list), user=request.user, what="admin:candidate-list")
+        return response
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        candidate = Candidate.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
+        if candidate is not None and response.status_code == 200:
+            access_record(candidates=candidate, user=request.user, what="admin:candidate")
+        return response
 
 
 @admin.register(CandidateAccess)
@@ -31,6 +60,7 @@ class MatchChangeInline(admin.TabularInline):
     model = MatchChange
     extra = 0
     raw_id_fields = ["by"]
+    exclude = ["reason"]  # the guide's words about the candidate, as the match's declined_reason
 
 
 @admin.register(Match)
@@ -38,6 +68,7 @@ class MatchAdmin(admin.ModelAdmin):
     list_display = ["candidate", "employer", "state", "updated_at"]
     list_filter = ["state"]
     raw_id_fields = ["candidate", "employer", "opening", "created_by"]
+    exclude = ["declined_reason", "reasons"]
     inlines = [MatchChangeInline]
 
 

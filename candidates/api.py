@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -22,7 +24,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import as_serializer_error
 
 from candidates.filters import CandidateFilter, MatchFilter, PlacementFilter
-from candidates.matching import MATCHABLE_STAGES, Result
+from candidates.matching import Result
 from candidates.matching_data import candidate_matches
 from candidates.models import CANDIDATE_READ, CANDIDATE_WRITE, Candidate, Match, MatchState, Placement
 from candidates.services import (
@@ -30,13 +32,16 @@ from candidates.services import (
     access_record,
     candidate_create,
     candidate_update,
+    employers_matchable,
     match_set_state,
+    openings_matchable,
     placement_create,
     placement_record_durable,
 )
-from crm.models import Region
+from crm.models import Region, Role
 from crm.permissions import ScopedPermission
-from employers.models import Accommodation, Employer, Opening, OpeningState, SbiSection
+from crm.scoping import regions_held
+from employers.models import Accommodation, Employer, Opening, SbiSection
 
 
 def _field_errors(error: DjangoValidationError) -> ValidationError:
@@ -52,8 +57,65 @@ def _call(service: Any, **kwargs: Any) -> Any:
         raise _field_errors(error) from error
 
 
+class _GuideRegion(serializers.PrimaryKeyRelatedField):
+    """The regions in which the requesting user is a trajectory guide (else "does not exist")."""
+
+    def get_queryset(self) -> QuerySet[Region]:
+        return regions_held(self.context["request"].user, {Role.GUIDE})
+
+
+class _ScopedCandidate(serializers.PrimaryKeyRelatedField):
+    """The requesting guide's own candidates (else "does not exist")."""
+
+    def get_queryset(self) -> QuerySet[Candidate]:
+        return Candidate.objects.editable_by(self.context["request"].user)
+
+
+def _candidate_of(serializer: serializers.Serializer) -> Candidate | None:
+    """The candidate a match or placement is written for: the instance's, or the submitted id
+    resolved through ``editable_by`` (the field itself reports a bad id)."""
+    if serializer.instance is not None:
+        return serializer.instance.candidate
+    raw = serializer.initial_data.get("candidate") if hasattr(serializer, "initial_data") else None
+    if not str(raw or "").isdigit():
+        return None
+    return Candidate.objects.editable_by(serializer.context["request"].user).filter(pk=int(raw)).first()
+
+
+def _outside_list(serializer: serializers.Serializer) -> bool:
+    raw = serializer.initial_data.get("outside_list_reason", "") if hasattr(serializer, "initial_data") else ""
+    return isinstance(raw, str) and bool(raw.strip())
+
+
+class _MatchableEmployer(serializers.PrimaryKeyRelatedField):
+    """Employers the candidate may be matched with (``services.employers_matchable``): the ranked
+    list's, the candidate's existing matches, or, with a reason outside the list, the guide's
+    own network. Any other id, another region's employer above all, "does not exist"."""
+
+    def get_queryset(self) -> QuerySet[Employer]:
+        candidate = _candidate_of(self.parent)
+        if candidate is None:
+            return Employer.objects.none()
+        user = self.context["request"].user
+        return employers_matchable(candidate=candidate, by=user, outside_list=_outside_list(self.parent))
+
+
+class _MatchableOpening(serializers.PrimaryKeyRelatedField):
+    """Openings (not closed) of the submitted employer, if that employer may be matched."""
+
+    def get_queryset(self) -> QuerySet[Opening]:
+        parent = self.parent
+        raw = parent.initial_data.get("employer") if hasattr(parent, "initial_data") else None
+        if parent.instance is not None and raw is None:
+            return openings_matchable(employer=parent.instance.employer)
+        field = parent.fields["employer"]
+        if not str(raw or "").isdigit() or field.read_only:
+            return Opening.objects.none()
+        return openings_matchable(employer=field.get_queryset().filter(pk=int(raw)).first())
+
+
 class CandidateSerializer(serializers.ModelSerializer):
-    region = serializers.PrimaryKeyRelatedField(queryset=Region.objects.all(), required=False)
+    region = _GuideRegion(required=False)
     sbi_sections = serializers.ListField(child=serializers.ChoiceField(choices=SbiSection.choices), required=False)
     work_kinds = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
     accommodations_needed = serializers.PrimaryKeyRelatedField(
@@ -171,11 +233,14 @@ class CandidateViewSet(viewsets.ModelViewSet):
     def perform_create(self, serializer: CandidateSerializer) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = _call(candidate_create, by=self.request.user, **data)
+        # The answer holds the whole record: a read like any other.
+        access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-created")
 
     def perform_update(self, serializer: CandidateSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in (*CANDIDATE_FIELDS, "accommodations_needed")}
         _call(candidate_update, candidate=serializer.instance, by=self.request.user, **data)
         serializer.instance.refresh_from_db()
+        access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-updated")
 
     @extend_schema(parameters=[MatchQuerySerializer], responses=RankedEmployerSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -195,35 +260,34 @@ class CandidateViewSet(viewsets.ModelViewSet):
         return Response([ranked_row(r) for r in results])
 
 
+OUTSIDE_LIST_HELP = _(
+    "Only for an employer that the candidate's ranked list does not contain (out of reach, or not "
+    "open to matches), in your own region: say why. Kept with the match and in the audit log."
+)
+
+
 class MatchSerializer(serializers.ModelSerializer):
-    candidate = serializers.PrimaryKeyRelatedField(queryset=Candidate.objects.none())
-    employer = serializers.PrimaryKeyRelatedField(
-        queryset=Employer.objects.filter(stage__in=sorted(MATCHABLE_STAGES), do_not_contact=False)
-    )
-    opening = serializers.PrimaryKeyRelatedField(
-        queryset=Opening.objects.filter(state=OpeningState.OPEN), required=False, allow_null=True
-    )
+    candidate = _ScopedCandidate()
+    employer = _MatchableEmployer()
+    opening = _MatchableOpening(required=False, allow_null=True)
     employer_name = serializers.CharField(source="employer.display_name", read_only=True)
+    outside_list_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, help_text=OUTSIDE_LIST_HELP
+    )
 
     class Meta:
         model = Match
         fields = [
-            "id", "candidate", "employer", "employer_name", "opening", "state", "declined_reason", "score",
-            "reasons", "created_at", "updated_at",
+            "id", "candidate", "employer", "employer_name", "opening", "state", "declined_reason",
+            "outside_list_reason", "score", "reasons", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["score", "reasons", "created_at", "updated_at"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and "candidate" in fields and not fields["candidate"].read_only:
-            fields["candidate"].queryset = Candidate.objects.editable_by(request.user)
-        return fields
 
 
 class MatchUpdateSerializer(MatchSerializer):
     candidate = serializers.PrimaryKeyRelatedField(read_only=True)
     employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    outside_list_reason = serializers.CharField(read_only=True)
 
 
 class MatchChangeSerializer(serializers.Serializer):
@@ -275,8 +339,10 @@ class MatchViewSet(
             state=data.get("state", MatchState.SUGGESTED),
             opening=data.get("opening"),
             reason=data.get("declined_reason", ""),
+            outside_list_reason=data.get("outside_list_reason", ""),
             by=self.request.user,
         )
+        access_record(candidates=data["candidate"], user=self.request.user, what="api:match-created")
 
     def perform_update(self, serializer: MatchSerializer) -> None:
         match = serializer.instance
@@ -290,6 +356,7 @@ class MatchViewSet(
             reason=data.get("declined_reason", ""),
             by=self.request.user,
         )
+        access_record(candidates=match.candidate, user=self.request.user, what="api:match-updated")
 
     @extend_schema(responses=MatchChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -299,25 +366,36 @@ class MatchViewSet(
         return Response(MatchChangeSerializer(match.changes.all(), many=True).data)
 
 
+class _PlacementEmployer(_MatchableEmployer):
+    """A new placement always names an employer; a stored one reads null once its employer was
+    deleted (the placement still counts toward the region's target), and the schema says so."""
+
+
+class _PlacementEmployerSchema(OpenApiSerializerFieldExtension):
+    target_class = _PlacementEmployer
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        schema: dict[str, Any] = {"type": "integer"}
+        if direction == "response":
+            schema["nullable"] = True
+        return schema
+
+
 class PlacementSerializer(serializers.ModelSerializer):
-    candidate = serializers.PrimaryKeyRelatedField(queryset=Candidate.objects.none())
-    employer = serializers.PrimaryKeyRelatedField(queryset=Employer.objects.all())
-    opening = serializers.PrimaryKeyRelatedField(queryset=Opening.objects.all(), required=False, allow_null=True)
+    candidate = _ScopedCandidate()
+    employer = _PlacementEmployer()
+    opening = _MatchableOpening(required=False, allow_null=True)
+    outside_list_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, write_only=True, help_text=OUTSIDE_LIST_HELP
+    )
 
     class Meta:
         model = Placement
         fields = [
             "id", "candidate", "employer", "opening", "start_date", "hours_per_week", "method", "durable_6m",
-            "durable_6m_checked_at", "durable_12m", "durable_12m_checked_at", "created_at",
+            "durable_6m_checked_at", "durable_12m", "durable_12m_checked_at", "created_at", "outside_list_reason",
         ]  # fmt: skip
         read_only_fields = ["durable_6m", "durable_6m_checked_at", "durable_12m", "durable_12m_checked_at"]
-
-    def get_fields(self) -> dict[str, Any]:
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None:
-            fields["candidate"].queryset = Candidate.objects.editable_by(request.user)
-        return fields
 
 
 class DurableCheckSerializer(serializers.Serializer):
@@ -352,6 +430,7 @@ class PlacementViewSet(
 
     def perform_create(self, serializer: PlacementSerializer) -> None:
         serializer.instance = _call(placement_create, by=self.request.user, **serializer.validated_data)
+        access_record(candidates=serializer.instance.candidate, user=self.request.user, what="api:placement-created")
 
     @extend_schema(request=DurableCheckSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="durable-check", url_name="durable-check")

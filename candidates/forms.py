@@ -96,6 +96,7 @@ class MatchStateForm(forms.Form):
     opening = forms.IntegerField(widget=forms.HiddenInput, required=False)
     state = forms.ChoiceField(label=_("State"), choices=MatchState.choices)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    outside_list_reason = forms.CharField(label=_("Reason outside the list"), max_length=300, required=False)
 
 
 class PlacementForm(DescribedFieldsMixin, forms.Form):
@@ -108,6 +109,8 @@ class PlacementForm(DescribedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, employer_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if employer_id:
+            # The employer was resolved through the candidate's matches (PlacementCreateView):
+            # its own openings are the scope here.
             self.fields["opening"].queryset = Opening.objects.filter(employer_id=employer_id).exclude(
                 state=OpeningState.CLOSED
             )

@@ -49,7 +49,9 @@ class Disclosure(models.TextChoices):
 
 
 class CandidateQuerySet(RegionScopedQuerySet):
-    """Not the network rule: only the owning guide, and the region's coordinator (read-only)."""
+    """Not the network rule: only the owning guide, and the region's coordinator (read-only).
+    The rule lives here, beside the model, because it names the guide (``guide=user``), which the
+    region-only rule of ``crm.scoping`` cannot say; it is still a ``RegionScopedQuerySet``."""
 
     read_roles = CANDIDATE_READ
     write_roles = CANDIDATE_WRITE
@@ -190,6 +192,9 @@ class Match(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=MatchState.choices, default=MatchState.SUGGESTED)
     declined_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # Why the guide matched an employer that the candidate's ranked list could not contain (out of
+    # reach, not in a matchable stage); empty for a match from the list. Kept in the audit entry.
+    outside_list_reason = models.CharField(_("reason outside the list"), max_length=300, blank=True)
     score = models.FloatField(_("score"), null=True, blank=True)
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     # Claimed by the warm-introduction task before it mails, so the adviser hears it once.

@@ -27,13 +27,15 @@ from candidates.services import (
     add_months,
     candidate_create,
     candidate_update,
+    employers_matchable,
     match_set_state,
+    openings_matchable,
     placement_create,
     placement_record_durable,
 )
 from crm.mixins import RoleRequiredMixin
 from crm.scoping import region_codes
-from employers.models import Employer, Opening
+from employers.models import Employer
 from employers.views_contacts import _apply_errors, _next_url, _render_form
 
 
@@ -81,6 +83,7 @@ class CandidateListView(CandidateView):
 
     @staticmethod
     def _is_guide(request: HttpRequest) -> bool:
+        # A flag for the "new candidate" button, not a scope: no queryset is meant here.
         return bool(region_codes(request.user, CANDIDATE_WRITE))
 
 
@@ -177,6 +180,8 @@ class CandidateMatchesView(CandidateView):
             sector=filters.get("sector") or "",
             only_with_openings=bool(filters.get("only_with_openings")),
         )
+        # Which rows the template marks "own region" (the others go through a warm introduction):
+        # a label, not a scope; the list itself is matching's (every region in reach).
         mine = region_codes(request.user, CANDIDATE_READ)
         context = {
             "candidate": candidate,
@@ -198,8 +203,15 @@ class MatchStateView(GuideView):
             messages.error(request, _("Choose a state."))
             return redirect(back)
         data = form.cleaned_data
-        employer = get_object_or_404(Employer.objects.all(), pk=data["employer"])
-        opening = Opening.objects.filter(pk=data["opening"], employer=employer).first() if data["opening"] else None
+        # Only an employer this candidate may be matched with (the ranked list's, an existing
+        # match's, or with a reason one of the guide's own network): anything else is a 404, as
+        # a missing id, and the page never names it.
+        outside = data["outside_list_reason"].strip()
+        matchable = employers_matchable(candidate=candidate, by=request.user, outside_list=bool(outside))
+        employer = get_object_or_404(matchable, pk=data["employer"])
+        opening = None
+        if data["opening"]:
+            opening = get_object_or_404(openings_matchable(employer=employer), pk=data["opening"])
         try:
             match_set_state(
                 candidate=candidate,
@@ -207,6 +219,7 @@ class MatchStateView(GuideView):
                 state=data["state"],
                 opening=opening,
                 reason=data["reason"],
+                outside_list_reason=outside,
                 by=request.user,
             )
         except ValidationError as error:

@@ -11,12 +11,29 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
+class RegionQuerySet(models.QuerySet):
+    """Which regions a user reads or writes in; the rule itself lives in ``crm.scoping`` (which
+    imports this module, hence the import inside the methods)."""
+
+    def readable_by(self, user: Any) -> RegionQuerySet:
+        from crm.scoping import NETWORK_READ, region_codes
+
+        return self.filter(code__in=sorted(region_codes(user, NETWORK_READ)))
+
+    def writable_by(self, user: Any) -> RegionQuerySet:
+        from crm.scoping import NETWORK_WRITE, region_codes
+
+        return self.filter(code__in=sorted(region_codes(user, NETWORK_WRITE)))
+
+
 class Region(models.Model):
     """An arbeidsmarktregio (CBS 2025 boundaries); its CBS code, e.g. ``AM18``, is the key."""
 
     code = models.CharField(_("code"), max_length=4, primary_key=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     aliases = models.JSONField(_("other names"), default=list, blank=True)
+
+    objects = RegionQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]

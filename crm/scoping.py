@@ -1,7 +1,15 @@
-"""The one way region data is read: ``Model.objects.visible_to(user)``.
+"""The one way region data is read and written: ``Model.objects.visible_to(user)`` and
+``Model.objects.editable_by(user)``.
 
 Every view, serializer lookup, filter choice and export starts from a scoped queryset, so an
-object out of a user's regions is simply not found (404), exactly like a missing one.
+object out of a user's regions is simply not found (404), exactly like a missing one. Writes
+resolve every id they take the same way (``ScopedRelatedField`` in the serializers, the scoped
+querysets below in the forms), so an id of another region is the same 400 "does not exist" as
+an id that was never used; the services check again.
+
+Besides the model querysets this module answers the questions that are not about one model's
+rows: which regions a user may write in (``Region.objects.writable_by``), which users a user
+may see or name (``users_visible_to``), who may own employers (``network_owners``).
 """
 
 from __future__ import annotations
@@ -9,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Self
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
-from crm.models import Membership, Role
+from crm.models import Membership, Region, Role
 
 NETWORK_READ = frozenset({Role.ADVISER, Role.COORDINATOR, Role.GUIDE})
 NETWORK_WRITE = frozenset({Role.ADVISER, Role.COORDINATOR})
@@ -81,3 +90,61 @@ class RegionScopedQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self._in_regions(region_codes(user, self.write_roles))
+
+    def in_regions_of(self, user: Any, roles: Iterable[str]) -> Self:
+        """The rows in the regions where ``user`` holds one of ``roles`` (for a rule that is
+        neither the read nor the write rule of the model, e.g. "people I may invite")."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self._in_regions(region_codes(user, roles))
+
+
+# --- Regions and users: the questions that are not about one model's rows ---------------------
+
+
+def regions_held(user: Any, roles: Iterable[str]) -> models.QuerySet[Region]:
+    """The regions (rows, ordered by code) in which ``user`` holds one of ``roles``."""
+    return Region.objects.filter(code__in=sorted(region_codes(user, roles))).order_by("code")
+
+
+# ``Region.objects.readable_by(user)`` (the network regions ``user`` reads: the region filter of
+# the lists) and ``Region.objects.writable_by(user)`` (where ``user`` adds employers, imports and
+# organises sessions) are the same rule, on the manager (``crm.models.RegionQuerySet``).
+
+
+def members_of(codes: Iterable[str], roles: Iterable[str]) -> models.QuerySet:
+    """Users holding one of ``roles`` in one of the regions ``codes``."""
+    members = Membership.objects.filter(region_id__in=sorted(codes), role__in=sorted(roles)).values("user_id")
+    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name", "username")
+
+
+def network_owners(user: Any) -> models.QuerySet:
+    """Who can own employers in ``user``'s network regions: the advisers and coordinators there."""
+    return members_of(region_codes(user, NETWORK_READ), NETWORK_WRITE)
+
+
+def users_visible_to(user: Any) -> models.QuerySet:
+    """The users ``user`` may name in a filter or a write: everyone with a network role in one
+    of ``user``'s network regions, and ``user``. Anyone else is "not found", like a missing id,
+    so a filter cannot confirm that a user id exists somewhere else."""
+    if not getattr(user, "is_authenticated", False):
+        return get_user_model().objects.none()
+    members = Membership.objects.filter(
+        region_id__in=sorted(region_codes(user, NETWORK_READ)), role__in=sorted(NETWORK_READ)
+    ).values("user_id")
+    return (
+        get_user_model()
+        .objects.filter(models.Q(pk__in=members) | models.Q(pk=user.pk))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+def may_write_region(user: Any, code: str | None) -> bool:
+    """Whether ``user`` writes the network of region ``code`` (the services' second check). From
+    the roles read once per request: no query, unlike ``Region.objects.writable_by(user)``."""
+    return code is not None and code in region_codes(user, NETWORK_WRITE)
+
+
+def writes_any_region(user: Any) -> bool:
+    """Whether ``user`` writes some region's network (shows the "add" buttons); no query."""
+    return bool(region_codes(user, NETWORK_WRITE))

@@ -17,7 +17,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import as_serializer_error
 
 from crm.permissions import ScopedPermission
-from crm.scoping import NETWORK_READ
+from crm.scoping import NETWORK_READ, users_visible_to
 from employers.filters_contacts import ContactFilter, FollowUpFilter
 from employers.models import Contact, ContactPerson, Employer, FollowUp
 from employers.services_contacts import contact_delete, contact_log, contact_update, followup_complete, followup_create
@@ -59,9 +59,17 @@ class ContactUpdateSerializer(ContactSerializer):
     employer = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+class _VisibleUser(serializers.PrimaryKeyRelatedField):
+    """Users of the requesting user's network regions (else "does not exist", as a missing id)."""
+
+    def get_queryset(self) -> QuerySet:
+        return users_visible_to(self.context["request"].user)
+
+
 class FollowUpSerializer(serializers.ModelSerializer):
     employer = _ScopedRelated(Employer)
     contact = _ScopedRelated(Contact, required=False, allow_null=True)
+    owner = _VisibleUser()
 
     class Meta:
         model = FollowUp

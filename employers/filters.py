@@ -9,14 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
-from crm.models import Membership, Region
-from crm.scoping import NETWORK_READ, NETWORK_WRITE, region_codes
+from crm.models import Region
+from crm.scoping import network_owners
 from employers.models import (
     Accommodation,
     ContactPerson,
@@ -35,13 +34,11 @@ def _user(request: Any) -> Any:
 
 
 def _regions(request: Any) -> QuerySet[Region]:
-    return Region.objects.filter(code__in=region_codes(_user(request), NETWORK_READ))
+    return Region.objects.readable_by(_user(request))
 
 
 def _owners(request: Any) -> QuerySet:
-    codes = region_codes(_user(request), NETWORK_READ)
-    members = Membership.objects.filter(region_id__in=codes, role__in=NETWORK_WRITE).values("user_id")
-    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name", "username")
+    return network_owners(_user(request))
 
 
 def _employers(request: Any) -> QuerySet[Employer]:

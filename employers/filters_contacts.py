@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.contrib.auth import get_user_model
 
+from crm.scoping import users_visible_to
 from employers.models import Channel, Contact, Employer, FollowUp, FollowUpState, Purpose
 
 
@@ -14,9 +14,15 @@ def _employers(request: Any) -> Any:
     return Employer.objects.visible_to(getattr(request, "user", None))
 
 
+def _users(request: Any) -> Any:
+    """Users of the caller's network regions: any other id is the same 400 as a missing one, so
+    the filter does not confirm that a user exists elsewhere."""
+    return users_visible_to(getattr(request, "user", None))
+
+
 class ContactFilter(django_filters.FilterSet):
     employer = django_filters.ModelChoiceFilter(queryset=_employers)
-    by = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all())
+    by = django_filters.ModelChoiceFilter(queryset=_users)
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
     purpose = django_filters.MultipleChoiceFilter(choices=Purpose.choices)
     when_after = django_filters.IsoDateTimeFilter(field_name="when", lookup_expr="gte")
@@ -30,7 +36,7 @@ class ContactFilter(django_filters.FilterSet):
 
 class FollowUpFilter(django_filters.FilterSet):
     employer = django_filters.ModelChoiceFilter(queryset=_employers)
-    owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.all())
+    owner = django_filters.ModelChoiceFilter(queryset=_users)
     state = django_filters.ChoiceFilter(choices=FollowUpState.choices)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Region
-from crm.scoping import NETWORK_WRITE, region_codes
 from employers.forms_contacts import DescribedFieldsMixin, UserChoiceField
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.services import owners_for
@@ -57,7 +56,7 @@ class EmployerForm(ServiceValidatedForm):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(code__in=region_codes(user, NETWORK_WRITE))
+        self.fields["region"].queryset = Region.objects.writable_by(user)
         self.fields["owner"].queryset = owners_for(user)
         if self.instance.pk:
             # The stage has its own form, so that each change is one deliberate, recorded step.

@@ -10,8 +10,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Membership, Role
-from crm.scoping import NETWORK_READ, has_role, region_codes
+from crm.models import Role
+from crm.scoping import has_role, users_visible_to
 from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
 
 _ID_SUFFIX = re.compile(r"#(\d+)\s*$")
@@ -83,10 +83,7 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
         selected = employer or self._employer_from_data()
         if selected is not None:
             self.fields["contact_person"].queryset = ContactPerson.objects.visible_to(user).filter(employer=selected)
-        colleagues = Membership.objects.filter(region_id__in=region_codes(user, NETWORK_READ), role__in=NETWORK_READ)
-        self.fields["follow_up_owner"].queryset = (
-            get_user_model().objects.filter(pk__in=colleagues.values("user_id")).order_by("first_name", "username")
-        )
+        self.fields["follow_up_owner"].queryset = users_visible_to(user)
 
     def _employer_from_data(self) -> Employer | None:
         match = _ID_SUFFIX.search(self.data.get(self.add_prefix("employer"), "")) if self.is_bound else None

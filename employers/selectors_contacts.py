@@ -13,8 +13,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from crm.models import Membership, Role
-from crm.scoping import region_codes
+from crm.models import Role
+from crm.scoping import members_of, region_codes
 from employers.models import Contact, Employer, FollowUp, Stage
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -116,9 +116,7 @@ class IpsRow:
 
 def team_members(coordinator: Any) -> QuerySet:
     """Guides and advisers of the regions where ``coordinator`` coordinates."""
-    codes = region_codes(coordinator, {Role.COORDINATOR})
-    member_ids = Membership.objects.filter(region_id__in=codes, role__in=[Role.GUIDE, Role.ADVISER]).values("user_id")
-    return get_user_model().objects.filter(pk__in=member_ids).order_by("first_name", "last_name", "username")
+    return members_of(region_codes(coordinator, {Role.COORDINATOR}), {Role.GUIDE, Role.ADVISER})
 
 
 def ips_table(users: list[Any], *, now: datetime | None = None) -> list[IpsRow]:

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -20,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
-from crm.scoping import NETWORK_WRITE, region_codes
+from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
 from employers.models import Accommodation, ContactPerson, Employer, Opening, OpeningState, Stage, StageChange
 
 EMPLOYER_FIELDS = (
@@ -114,7 +113,7 @@ def _check_duplicates(employer: Employer) -> None:
 def _check_region(employer: Employer, by: Any) -> None:
     if employer.region_id is None:
         raise ValidationError({"region": _("Choose a region: the postcode does not suggest one.")})
-    if employer.region_id not in region_codes(by, NETWORK_WRITE):
+    if not may_write_region(by, employer.region_id):
         raise ValidationError({"region": _("You can only add employers to your own regions.")})
 
 
@@ -258,6 +257,26 @@ def _apply_opt_out(person: ContactPerson, opted_out: bool | None, source: str) -
         person.opt_out_source = ""
 
 
+@transaction.atomic
+def contact_person_mail_preferences(
+    *, contact_person: ContactPerson | int, subscribed: bool, source: str, language: str | None = None
+) -> tuple[ContactPerson, bool]:
+    """The person's own choice from a mail link (unsubscribe, the preferences page): mail or no
+    mail, and in which language. Under the row's lock; returns the person and whether the
+    subscription changed (the caller, outreach's public pages, records the audit entry that
+    names the link used)."""
+    person = ContactPerson.objects.select_for_update().get(pk=getattr(contact_person, "pk", contact_person))
+    changed = False
+    if language in ("nl", "en"):
+        person.language = language
+    if subscribed and person.opted_out_at is not None:
+        person.opted_out_at, person.opt_out_source, changed = None, "", True
+    elif not subscribed and person.opted_out_at is None:
+        person.opted_out_at, person.opt_out_source, changed = timezone.now(), source[:100], True
+    person.save(update_fields=["language", "opted_out_at", "opt_out_source", "updated_at"])
+    return person, changed
+
+
 def _clean_person(person: ContactPerson) -> None:
     person.name = (person.name or "").strip()
     if not person.name:
@@ -375,6 +394,4 @@ def opening_update(
 
 def owners_for(user: Any) -> Any:
     """Who can own employers in ``user``'s regions: advisers and coordinators there."""
-    codes = region_codes(user, {*NETWORK_WRITE, "guide"})
-    members = Membership.objects.filter(region_id__in=codes, role__in=NETWORK_WRITE).values("user_id")
-    return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name", "username")
+    return network_owners(user)

@@ -147,6 +147,24 @@ def contact_delete(*, contact: Contact, by: Any) -> None:
 
 
 @transaction.atomic
+def contact_withdraw(*, contact: Contact, by: Any, reason: str) -> None:
+    """Take back a contact that another app logged for ``by``'s region (attendance unmarked at a
+    session's check-in): the contact and its open follow-ups go, the audit log keeps the whole
+    contact, and ``Employer.last_contact_at`` is the latest remaining contact again. Unlike
+    ``contact_delete`` this is not the author's edit window: whoever may write the employer's
+    contact log (``Contact.objects.editable_by``) may withdraw what was logged in its name."""
+    if not Contact.objects.editable_by(by).filter(pk=contact.pk).exists():
+        raise PermissionDenied(_("This contact is outside your regions."))
+    FollowUp.objects.filter(contact=contact, state=FollowUpState.OPEN).delete()
+    AuditEntry.record(
+        "employers.contact.deleted", target=contact, actor=by, data={**_snapshot(contact), "reason": reason}
+    )
+    employer_id = contact.employer_id
+    contact.delete()
+    refresh_last_contact(employer_ids=[employer_id])
+
+
+@transaction.atomic
 def followup_create(
     *,
     employer: Employer,

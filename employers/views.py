@@ -20,7 +20,7 @@ from django.views import View
 
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
-from crm.scoping import NETWORK_READ, NETWORK_WRITE, region_codes
+from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
 from employers import exporting, services
 from employers.api_employers import employer_queryset
 from employers.filters import EmployerFilter
@@ -54,7 +54,7 @@ class NetworkPartView(RoleRequiredMixin, View):
 def _editable(request: HttpRequest, pk: int) -> Employer:
     """An employer the user may change: out of sight is 404, in sight but read-only is 403."""
     employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
-    if employer.region_id not in region_codes(request.user, NETWORK_WRITE):
+    if not may_write_region(request.user, employer.region_id):
         raise PermissionDenied
     return employer
 
@@ -75,7 +75,7 @@ class EmployerListView(NetworkReadView):
         context = {
             "filter": filterset,
             "page": page,
-            "can_write": bool(region_codes(request.user, NETWORK_WRITE)),
+            "can_write": writes_any_region(request.user),
         }
         return render(request, "employers/list.html", context)
 
@@ -108,7 +108,7 @@ class PipelineView(NetworkReadView):
             by_region.setdefault(row["region_id"], {})[row["stage"]] = row["n"]
         list_url = reverse("employers:list")
         rows = []
-        for region in Region.objects.filter(code__in=region_codes(request.user, NETWORK_READ)):
+        for region in Region.objects.readable_by(request.user):
             found = by_region.get(region.code, {})
             cells = [
                 {
@@ -138,7 +138,7 @@ class EmployerDetailView(NetworkReadView):
             "openings": openings,
             "stage_changes": employer.stage_changes.select_related("by")[:20],
             "timeline": employer_timeline(employer, request.GET.get("page", 1)),
-            "can_write": employer.region_id in region_codes(request.user, NETWORK_WRITE),
+            "can_write": may_write_region(request.user, employer.region_id),
             "stage_form": StageForm(initial={"stage": employer.stage}),
         }
         return render(request, "employers/detail.html", context)

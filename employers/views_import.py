@@ -15,7 +15,7 @@ from django.views import View
 
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
-from crm.scoping import NETWORK_WRITE, region_codes
+from crm.scoping import NETWORK_WRITE
 from employers.forms_contacts import DescribedFieldsMixin
 from employers.importing import (
     CREATE,
@@ -43,7 +43,7 @@ class ImportForm(DescribedFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.filter(code__in=region_codes(user, NETWORK_WRITE))
+        self.fields["region"].queryset = Region.objects.writable_by(user)
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
 

@@ -9,7 +9,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Region
-from crm.scoping import NETWORK_WRITE, region_codes
 from employers.forms_contacts import DescribedFieldsMixin
 from employers.models import ContactPerson, SbiSection, Stage
 from outreach.models import Event, SpeakerKind
@@ -23,7 +22,7 @@ def _datetime_widget() -> forms.DateTimeInput:
 
 def write_regions(user: Any) -> Any:
     """The regions in which ``user`` may organise sessions and invite (adviser, coordinator)."""
-    return Region.objects.filter(code__in=sorted(region_codes(user, NETWORK_WRITE))).order_by("code")
+    return Region.objects.writable_by(user).order_by("code")
 
 
 class RegionChoiceField(forms.ModelChoiceField):
@@ -194,14 +193,13 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, user: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.event = user, event
-        codes = sorted(region_codes(user, NETWORK_WRITE))
         self.fields["regions"].choices = [(r.code, f"{r.code} {r.name}") for r in write_regions(user)]
         self.fields["earlier_event"].queryset = (
-            Event.objects.filter(region__in=codes).public().exclude(pk=event.pk).order_by("-starts_at")
+            Event.objects.editable_by(user).public().exclude(pk=event.pk).order_by("-starts_at")
         )
         self.fields["persons"].widget.attrs["data-option-filter"] = _("Search by name or employer")
         self.fields["persons"].queryset = (
-            ContactPerson.objects.filter(employer__region__in=codes)
+            ContactPerson.objects.invitable_by(user)
             .select_related("employer")
             .order_by("employer__legal_name", "name", "pk")
         )
@@ -234,6 +232,8 @@ class WalkInForm(DescribedFieldsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["contact_person"]
         field.widget.attrs["data-option-filter"] = _("Search by name or employer")
+        # Not a user's scope but the session's: the event came from ``editable_by``, and a
+        # walk-in is someone of the session's own region (the service checks visibility again).
         field.queryset = (
             ContactPerson.objects.filter(employer__region=event.region_id)
             .exclude(invitations__event=event)

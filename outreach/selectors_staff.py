@@ -9,8 +9,8 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from crm.models import Role
-from crm.scoping import NETWORK_WRITE, has_role, region_codes
+from crm.models import Region, Role
+from crm.scoping import has_role
 from employers.models import ContactPerson
 from outreach.models import EmailKind, EmailState, Event, Invitation, OutboundEmail, Rsvp
 from outreach.services import AudienceFilters, AudiencePreview, audience_preview
@@ -29,9 +29,13 @@ def staff_events(user: Any) -> QuerySet[Event]:
 
 
 def api_events(user: Any) -> QuerySet[Event]:
-    """The API adds every region's sessions, read-only, for the AWVN adviser."""
+    """The API adds every region's sessions, read-only, for the AWVN adviser: the ones the
+    national agenda shows (not drafts, which stay with their own region's organisers)."""
     if has_role(user, {Role.AWVN}):
-        return Event.objects.visible_to(user).select_related("region")
+        national = Event.objects.visible_to(user).public().values("pk")
+        return Event.objects.filter(
+            Q(pk__in=national) | Q(pk__in=Event.objects.editable_by(user).values("pk"))
+        ).select_related("region")
     return staff_events(user)
 
 
@@ -94,13 +98,13 @@ def audience(
     """``attendance``: "" (anyone), "attended" (an earlier session, or ``earlier_event``) or
     "never" (never attended any session). Hand-picked ``persons`` are always kept."""
     persons = list(persons or [])
-    codes = sorted(region_codes(by, NETWORK_WRITE))
+    codes = list(Region.objects.writable_by(by).values_list("code", flat=True))
     attended_events: list[int] = []
     if attendance == "attended":
         if earlier_event:
             attended_events = [earlier_event]
         else:
-            earlier = Event.objects.filter(region__in=codes, invitations__attended=True).exclude(pk=event.pk)
+            earlier = Event.objects.editable_by(by).filter(invitations__attended=True).exclude(pk=event.pk)
             attended_events = list(earlier.values_list("pk", flat=True).distinct()) or [_NO_EVENT]
     if attendance == "never" and not (regions or stages or sbi_sections):
         regions = codes  # "never attended" on its own: everyone in my regions who never came

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Region
-from crm.scoping import NETWORK_WRITE, region_codes
 from employers.models import ContactPerson, SbiSection, Stage
 from outreach.models import Event, Invitation, OutboundEmail, Speaker, SpeakerKind
 
@@ -25,7 +26,7 @@ class _WriteRegion(serializers.SlugRelatedField):
     """Only the regions where the user organises sessions (else "does not exist")."""
 
     def get_queryset(self) -> Any:
-        return Region.objects.filter(code__in=sorted(region_codes(self.context["request"].user, NETWORK_WRITE)))
+        return Region.objects.writable_by(self.context["request"].user)
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -75,6 +76,17 @@ class AwvnConfirmSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class _EarlierEvent(serializers.PrimaryKeyRelatedField):
+    """An earlier session of the user's own regions (else "does not exist"); gives its id."""
+
+    def get_queryset(self) -> Any:
+        return Event.objects.editable_by(self.context["request"].user).public()
+
+    def to_internal_value(self, data: Any) -> int:
+        return super().to_internal_value(data).pk
+
+
 class AudienceSerializer(serializers.Serializer):
     """Audience filters; empty lists mean no restriction. ``dry_run`` only counts."""
 
@@ -86,21 +98,19 @@ class AudienceSerializer(serializers.Serializer):
     attendance = serializers.ChoiceField(
         choices=[("", "anyone"), ("attended", "attended"), ("never", "never")], required=False, default=""
     )
-    earlier_event = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    earlier_event = _EarlierEvent(required=False, allow_null=True, default=None)
     persons = serializers.ListField(child=serializers.IntegerField(min_value=1), required=False, default=list)
     dry_run = serializers.BooleanField(default=False)
 
     def validate_regions(self, value: list[str]) -> list[str]:
-        allowed = region_codes(self.context["request"].user, NETWORK_WRITE)
+        allowed = set(Region.objects.writable_by(self.context["request"].user).values_list("code", flat=True))
         unknown = sorted(set(value) - allowed)
         if unknown:
             raise serializers.ValidationError(_("Not one of your regions: %(codes)s.") % {"codes": ", ".join(unknown)})
         return value
 
     def validate_persons(self, value: list[int]) -> list[int]:
-        mine = ContactPerson.objects.filter(
-            pk__in=value, employer__region__in=sorted(region_codes(self.context["request"].user, NETWORK_WRITE))
-        )
+        mine = ContactPerson.objects.invitable_by(self.context["request"].user).filter(pk__in=value)
         if mine.count() != len(set(value)):
             raise serializers.ValidationError(_("Some of these people are not in your regions."))
         return value

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crm.models import AuditEntry, Membership, Role
-from crm.scoping import NETWORK_READ, NETWORK_WRITE, has_role, region_codes
-from employers.models import Channel, ContactPerson, FollowUp, Purpose
+from crm.scoping import NETWORK_READ, has_role, may_write_region
+from employers.models import Channel, ContactPerson, Purpose
 from employers.selectors_contacts import local_today
-from employers.services_contacts import contact_log
+from employers.services import contact_person_mail_preferences
+from employers.services_contacts import contact_log, contact_withdraw
 from outreach import mail, tokens
 from outreach.models import EmailKind, Event, EventState, Invitation, OutboundEmail, Rsvp, Speaker
 
@@ -99,7 +100,7 @@ class AudiencePreview:
 
 
 def _check_writer(event_region_id: str, by: Any) -> None:
-    if event_region_id not in region_codes(by, NETWORK_WRITE):
+    if not may_write_region(by, event_region_id):
         raise PermissionDenied(_("Only the advisers and coordinators of the session's region can do this."))
 
 
@@ -354,7 +355,7 @@ def event_mark_held(*, event: Event, by: Any) -> Event:
 
 def _candidates(event: Event, by: Any, filters: AudienceFilters) -> QuerySet:
     """Contact persons in the user's regions matching the filters, or hand-picked."""
-    base = ContactPerson.objects.filter(employer__region__in=sorted(region_codes(by, NETWORK_WRITE)))
+    base = ContactPerson.objects.invitable_by(by)
     match = Q(pk__in=[])
     if filters.has_criteria:
         match = Q()
@@ -409,9 +410,7 @@ def invite(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> 
     deliver after commit. Only for a published session. Running it twice sends nothing new."""
     _check_writer(event.region_id, by)
     ids = [getattr(p, "pk", p) for p in persons]
-    allowed = ContactPerson.objects.filter(
-        pk__in=ids, employer__region__in=sorted(region_codes(by, NETWORK_WRITE))
-    ).values_list("pk", flat=True)
+    allowed = ContactPerson.objects.invitable_by(by).filter(pk__in=ids).values_list("pk", flat=True)
     if len(set(allowed)) != len(set(ids)):
         raise ValidationError({"persons": _("Some of these people are outside your regions.")})
     return _invite(event, by, ids)
@@ -585,29 +584,26 @@ def _promote_waitlist(event: Event) -> list[Invitation]:
 def unsubscribe(*, invitation: Invitation, source: str = "link") -> bool:
     """Opt the contact person out of all outreach mail (idempotent; RFC 8058 one-click too).
     Returns whether this call changed anything."""
-    person = invitation.contact_person
-    changed = ContactPerson.objects.filter(pk=person.pk, opted_out_at__isnull=True).update(
-        opted_out_at=timezone.now(), opt_out_source=f"unsubscribe ({source})"[:100]
+    # employers owns the contact person's row: its service writes the opt-out.
+    person, changed = contact_person_mail_preferences(
+        contact_person=invitation.contact_person_id, subscribed=False, source=f"unsubscribe ({source})"
     )
     if changed:
         AuditEntry.record("outreach.person.unsubscribed", target=person, data={"source": source})
-    person.refresh_from_db()
-    return bool(changed)
+    invitation.contact_person = person
+    return changed
 
 
 @transaction.atomic
 def preferences_update(*, invitation: Invitation, subscribed: bool, language: str) -> ContactPerson:
     """The preferences page: mail or no mail, and in which language."""
-    person = ContactPerson.objects.select_for_update().get(pk=invitation.contact_person_id)
-    if language in ("nl", "en"):
-        person.language = language
-    if subscribed and person.opted_out_at is not None:
-        person.opted_out_at, person.opt_out_source = None, ""
+    person, changed = contact_person_mail_preferences(
+        contact_person=invitation.contact_person_id, subscribed=subscribed, source="preferences page", language=language
+    )
+    if changed and subscribed:
         AuditEntry.record("outreach.person.resubscribed", target=person)
-    elif not subscribed and person.opted_out_at is None:
-        person.opted_out_at, person.opt_out_source = timezone.now(), "preferences page"
+    elif changed:
         AuditEntry.record("outreach.person.unsubscribed", target=person, data={"source": "preferences"})
-    person.save(update_fields=["language", "opted_out_at", "opt_out_source", "updated_at"])
     return person
 
 
@@ -664,10 +660,11 @@ def attendance_mark(*, invitation: Invitation, by: Any, attended: bool) -> Invit
         inv.attendance_contact = _log_attendance(inv, by)
     elif not attended and inv.attendance_contact_id is not None:
         contact = inv.attendance_contact
-        FollowUp.objects.filter(contact=contact, state="open").delete()
-        AuditEntry.record("employers.contact.deleted", target=contact, actor=by, data={"reason": "attendance unmarked"})
         inv.attendance_contact = None
-        contact.delete()
+        inv.save()  # first: the invitation no longer points at the contact being withdrawn
+        # employers owns the contact log: its service removes the contact and its open
+        # follow-up and refreshes Employer.last_contact_at (matching's warmth, "going cold").
+        contact_withdraw(contact=contact, by=by, reason="attendance unmarked")
     inv.save()
     AuditEntry.record("outreach.invitation.attendance", target=inv, actor=by, data={"attended": attended})
     return inv

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models, transaction
@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Region
-from crm.scoping import NETWORK_READ, RegionScopedQuerySet
+from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
 
 
 class Stage(models.TextChoices):
@@ -220,6 +220,12 @@ class ContactPersonQuerySet(RegionScopedQuerySet):
     region_path = "employer__region"
     # Guides read the network and may add contact persons and openings to it.
     write_roles = NETWORK_READ
+
+    def invitable_by(self, user: Any) -> Self:
+        """The people ``user`` may invite to sessions: those of the regions where ``user``
+        organises them (adviser, coordinator); opt-outs and do-not-contact are the audience's
+        business (``outreach.services.audience_preview``)."""
+        return self.in_regions_of(user, NETWORK_WRITE)
 
 
 class ContactPerson(models.Model):

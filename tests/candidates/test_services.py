@@ -59,7 +59,8 @@ def test_only_the_owning_guide_moves_matches(guide_a, guide_b, coordinator_a):
 def test_approaching_another_regions_employer_asks_its_adviser_for_a_warm_introduction(
     guide_a, adviser_b, django_capture_on_commit_callbacks, eager
 ):
-    candidate = CandidateFactory(guide=guide_a, real_name="Jan Geheim")
+    # Utrecht is about 35 km from Amsterdam: in the candidate's reach, so in the ranked list.
+    candidate = CandidateFactory(guide=guide_a, real_name="Jan Geheim", max_travel_km=60)
     employer = EmployerFactory(region_id="AM13", postcode="3511 AA", owner=adviser_b, legal_name="Utrechtse Zorg")
 
     with django_capture_on_commit_callbacks(execute=True):

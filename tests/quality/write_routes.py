@@ -1,0 +1,257 @@
+"""Which write routes exist, which of their fields take an id of region data, and how to build a
+request that is valid except for that one id. ``CASES`` lists one entry per route x field;
+``BODY_FREE`` lists the write routes whose body takes no id of region data (their URL's id is
+the outsider matrix's, ``outsider_routes.py``), each with why.
+
+A case's ``build(own, other, user)`` answers ``(url kwargs, body)``: every object from the
+acting user's own region (``own``) except the one field under test, which comes from ``other``.
+Called with ``other=own`` it gives the control request, which must succeed: so a refusal in the
+matrix is the foreign id's doing, not a body broken in some other way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+from django.utils import timezone
+
+Build = Callable[[SimpleNamespace, SimpleNamespace, Any], tuple[dict[str, Any], dict[str, Any]]]
+
+ORGANISERS = ("adviser_a", "coordinator_a", "adviser_b")  # advisers and coordinators: network writers
+NETWORK = (*ORGANISERS, "guide_a", "guide_b")  # everyone who reads (and partly writes) a network
+GUIDES = ("guide_a", "guide_b")
+
+
+@dataclass(frozen=True)
+class Case:
+    route: str
+    field: str
+    writers: tuple[str, ...]  # who may write this route at all (the others get 403/404 anyway)
+    build: Build
+    # "matching": the id is also tried with a do-not-contact employer of the user's own region.
+    matching: bool = False
+    control_status: tuple[int, ...] = (200, 201, 302)
+
+
+def _when() -> str:
+    return (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+
+
+def _csv() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("werkgevers.csv", b"Naam;KvK\r\nMatrix B.V.;87654321\r\n", content_type="text/csv")
+
+
+def _contact_body(employer: Any, person: Any) -> dict[str, Any]:
+    return {
+        "employer": employer.pk,
+        "contact_person": person.pk,
+        "channel": "phone",
+        "purpose": "relationship",
+        "summary": "Gebeld over vacatures",
+    }
+
+
+def _page_contact(employer: Any, person: Any, owner: Any) -> dict[str, Any]:
+    from employers.forms_contacts import employer_label
+
+    return {
+        "employer": employer_label(employer),
+        "contact_person": person.pk,
+        "when": _when(),
+        "channel": "phone",
+        "purpose": "relationship",
+        "summary": "Gebeld",
+        "follow_up_on": (timezone.localdate() + timedelta(days=7)).isoformat(),
+        "follow_up_owner": owner.pk,
+        "follow_up_note": "Terugbellen",
+    }
+
+
+def _employer_page(region: str, owner: Any) -> dict[str, Any]:
+    return {
+        "legal_name": "Nieuwe Werkgever B.V.",
+        "region": region,
+        "stage": "prospect",
+        "owner": owner.pk,
+        "postcode": "",
+        "source": "",
+    }
+
+
+def _event_page(region: str) -> dict[str, Any]:
+    starts = timezone.localtime() + timedelta(days=30)
+    return {
+        "region": region,
+        "title": "Inclusief werkgeven",
+        "starts_at": starts.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (starts + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "venue_name": "Bibliotheek",
+        "venue_address": "Straat 1",
+        "speakers-TOTAL_FORMS": "0",
+        "speakers-INITIAL_FORMS": "0",
+        "speakers-MIN_NUM_FORMS": "0",
+        "speakers-MAX_NUM_FORMS": "10",
+    }
+
+
+def _event_api(region: str) -> dict[str, Any]:
+    starts = timezone.now() + timedelta(days=30)
+    return {"region": region, "title": "Inclusief werkgeven", "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat()}  # fmt: skip
+
+
+def _placement(candidate: Any, employer: Any, opening: Any | None = None) -> dict[str, Any]:
+    body = {"candidate": candidate.pk, "employer": employer.pk, "start_date": timezone.localdate().isoformat(),
+            "hours_per_week": 20, "method": "ips"}  # fmt: skip
+    if opening is not None:
+        body["opening"] = opening.pk
+    return body
+
+
+CASES: list[Case] = [
+    # --- The employer network, pages -----------------------------------------------------------
+    Case("employers:create", "region", ORGANISERS, lambda o, x, u: ({}, _employer_page(x.region, u))),
+    Case("employers:create", "owner", ORGANISERS, lambda o, x, u: ({}, _employer_page(o.region, x.adviser))),
+    Case("employers:edit", "region", ORGANISERS,
+         lambda o, x, u: ({"pk": o.employer.pk}, _employer_page(x.region, u))),
+    Case("employers:edit", "owner", ORGANISERS,
+         lambda o, x, u: ({"pk": o.employer.pk}, _employer_page(o.region, x.adviser))),
+    Case("employers:import", "region", ORGANISERS, lambda o, x, u: ({}, {"region": x.region, "file": _csv()}),
+         control_status=(302,)),
+    Case("employers:contact-create", "employer", NETWORK,
+         lambda o, x, u: ({}, _page_contact(x.employer, o.person, u))),
+    Case("employers:contact-create", "contact_person", NETWORK,
+         lambda o, x, u: ({}, _page_contact(o.employer, x.person, u))),
+    Case("employers:contact-create", "follow_up_owner", NETWORK,
+         lambda o, x, u: ({}, _page_contact(o.employer, o.person, x.adviser))),
+    Case("employers:contact-edit", "contact_person", NETWORK,
+         lambda o, x, u: ({"pk": o.contact_of(u).pk},
+                          {**_page_contact(o.employer, x.person, u), "employer": o.employer.pk})),
+    # --- The employer network, API -------------------------------------------------------------
+    Case("employer-list", "region", ORGANISERS,
+         lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": x.region, "stage": "prospect"})),
+    Case("employer-list", "owner", ORGANISERS,
+         lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": o.region, "owner": x.adviser.pk})),
+    Case("employer-detail", "owner", ORGANISERS, lambda o, x, u: ({"pk": o.employer.pk}, {"owner": x.adviser.pk})),
+    Case("employer-detail", "region", ORGANISERS, lambda o, x, u: ({"pk": o.employer.pk}, {"region": x.region})),
+    Case("contact-person-list", "employer", NETWORK,
+         lambda o, x, u: ({}, {"employer": x.employer.pk, "name": "Kees de Vries"})),
+    Case("opening-list", "employer", NETWORK, lambda o, x, u: ({}, {"employer": x.employer.pk, "title": "Monteur"})),
+    Case("contact-list", "employer", NETWORK, lambda o, x, u: ({}, _contact_body(x.employer, o.person))),
+    Case("contact-list", "contact_person", NETWORK, lambda o, x, u: ({}, _contact_body(o.employer, x.person))),
+    Case("contact-detail", "contact_person", NETWORK,
+         lambda o, x, u: ({"pk": o.contact_of(u).pk}, {"contact_person": x.person.pk})),
+    Case("follow-up-list", "employer", NETWORK,
+         lambda o, x, u: ({}, {"employer": x.employer.pk, "owner": u.pk,
+                               "due_date": timezone.localdate().isoformat()})),
+    Case("follow-up-list", "owner", NETWORK,
+         lambda o, x, u: ({}, {"employer": o.employer.pk, "owner": x.adviser.pk,
+                               "due_date": timezone.localdate().isoformat()})),
+    Case("follow-up-list", "contact", NETWORK,
+         lambda o, x, u: ({}, {"employer": o.employer.pk, "owner": u.pk, "contact": x.contact.pk,
+                               "due_date": timezone.localdate().isoformat()})),
+    # --- Knowledge sessions --------------------------------------------------------------------
+    Case("outreach:event-create", "region", ORGANISERS, lambda o, x, u: ({}, _event_page(x.region))),
+    Case("event-list", "region", ORGANISERS, lambda o, x, u: ({}, _event_api(x.region))),
+    Case("event-invite", "persons", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, {"persons": [x.person.pk], "dry_run": True})),
+    Case("event-invite", "earlier_event", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, {"attendance": "attended", "earlier_event": x.event.pk,
+                                               "dry_run": True})),
+    Case("outreach:event-invite", "earlier_event", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, {"attendance": "attended", "earlier_event": x.earlier.pk,
+                                               "expected": "0"}),
+         control_status=(302,)),
+    Case("event-invite", "regions", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, {"regions": [x.region], "dry_run": True})),
+    Case("outreach:event-invite", "persons", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, {"persons": [x.person.pk], "expected": "1"}), control_status=(302,)),
+    Case("outreach:event-checkin", "contact_person", ORGANISERS,
+         lambda o, x, u: ({"pk": o.held.pk}, {"contact_person": x.walk_in.pk}), control_status=(302,)),
+    Case("outreach:event-checkin", "invitation", ORGANISERS,
+         lambda o, x, u: ({"pk": o.held.pk}, {"invitation": x.held_invitation.pk, "attended": "1"}),
+         control_status=(302,)),
+    # --- Candidates, matches, placements -------------------------------------------------------
+    Case("candidate-list", "region", GUIDES, lambda o, x, u: ({}, {"region": x.region, "pc4": "1012"})),
+    Case("match-list", "candidate", GUIDES,
+         lambda o, x, u: ({}, {"candidate": x.candidate.pk, "employer": o.employer.pk})),
+    Case("match-list", "employer", GUIDES,
+         lambda o, x, u: ({}, {"candidate": o.candidate.pk, "employer": x.employer.pk}), matching=True),
+    Case("match-list", "opening", GUIDES,
+         lambda o, x, u: ({}, {"candidate": o.candidate.pk, "employer": o.employer.pk, "opening": x.opening.pk})),
+    Case("match-detail", "opening", GUIDES, lambda o, x, u: ({"pk": o.match.pk}, {"opening": x.matched_opening.pk})),
+    Case("placement-list", "candidate", GUIDES, lambda o, x, u: ({}, _placement(x.candidate, o.employer))),
+    Case("placement-list", "employer", GUIDES, lambda o, x, u: ({}, _placement(o.candidate, x.employer)),
+         matching=True),
+    Case("placement-list", "opening", GUIDES,
+         lambda o, x, u: ({}, _placement(o.candidate, o.employer, x.opening))),
+    Case("candidates:match-state", "employer", GUIDES,
+         lambda o, x, u: ({"pk": o.candidate.pk}, {"employer": x.employer.pk, "state": "approached"}),
+         matching=True),
+    Case("candidates:match-state", "opening", GUIDES,
+         lambda o, x, u: ({"pk": o.candidate.pk},
+                          {"employer": o.employer.pk, "opening": x.opening.pk, "state": "approached"})),
+    Case("candidates:placement-create", "employer", GUIDES,
+         lambda o, x, u: ({"pk": o.candidate.pk}, {"employer": x.matched_employer.pk,
+                                                   "start_date": timezone.localdate(), "hours_per_week": 20,
+                                                   "method": "ips"}),
+         matching=True),
+    Case("candidates:placement-create", "opening", GUIDES,
+         lambda o, x, u: ({"pk": o.candidate.pk}, {"employer": o.matched_employer.pk,
+                                                   "opening": x.matched_opening.pk,
+                                                   "start_date": timezone.localdate(), "hours_per_week": 20,
+                                                   "method": "ips"})),
+]  # fmt: skip
+
+# Write routes whose body names no object of region data. Their URL's object is the outsider
+# matrix's (tests/quality/outsider_routes.py): another region's id there is a 404.
+BODY_FREE: dict[str, str] = {
+    "login": "credentials only",
+    "logout": "no body",
+    "set_language": "a language code",
+    "api-token": "credentials only",
+    "home": "read-only page",
+    "healthz": "read-only probe",
+    "employers:stage": "a stage name; the employer is the URL's",
+    "employers:delete": "no body; the employer is the URL's",
+    "employers:contact-person-create": "plain fields; the employer is the URL's",
+    "employers:contact-person-edit": "plain fields; the person is the URL's",
+    "employers:opening-create": "plain fields and accommodations (national reference data); the employer is the URL's",
+    "employers:opening-edit": "plain fields and accommodations (reference data)",
+    "employers:followup-complete": "no body",
+    "employers:import-preview": "row actions, checked against the batch's own rows by import_confirm",
+    "employer-stage": "a stage name",
+    "contact-person-detail": "plain fields; the employer is read-only on update",
+    "opening-detail": "plain fields; the employer is read-only on update",
+    "follow-up-complete": "no body",
+    "outreach:event-edit": "plain fields; the region is fixed once created",
+    "outreach:event-publish": "a flag",
+    "outreach:event-register-awvn": "no body",
+    "outreach:event-cancel": "a reason text",
+    "outreach:event-mark-held": "no body",
+    "outreach:agenda-confirm": "AWVN's reference text",
+    "event-detail": "plain fields; the region is read-only on update",
+    "event-cancel": "a reason text",
+    "event-confirm-awvn": "a reference text",
+    "event-publish": "a flag",
+    "event-register-awvn": "no body",
+    "invitation-detail": "only 'attended', a boolean",
+    "candidates:create": "plain fields and accommodations (reference data); the region is the guide's own",
+    "candidates:edit": "plain fields; the candidate is the URL's",
+    "candidates:durable-check": "months and yes/no",
+    "candidate-detail": "plain fields; the region is read-only on update",
+    "placement-durable-check": "months and yes/no",
+    "outreach:public-event": "public page, GET only",
+    "outreach:public-event-ics": "public calendar file, GET only",
+    "outreach:rsvp": "public: the signed token is the key (tests/outreach/test_public.py)",
+    "outreach:rsvp-ics": "public calendar file, GET only",
+    "outreach:unsubscribe": "public: the signed token is the key",
+    "outreach:fresh-link": "an e-mail address; the answer never says whether it is known",
+    "outreach:feed": "calendar feed behind a secret URL token, GET only",
+}
