@@ -254,6 +254,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Employer matching and outreach CRM for the Dutch werkgeversservicepunten.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Schema and docs for signed-in users only in production (all paths of the API are in it).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny" if DEBUG else "rest_framework.permissions.IsAuthenticated"
+    ],
     # Served from our own static files (drf-spectacular-sidecar): the app works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
