@@ -241,7 +241,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "crm.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crm.schema.AutoSchema",
     # Per client address for the token endpoint; per personal link (else address) for the
     # public outreach POSTs (crm/throttling.py). Both fail open when Redis is away.
     "DEFAULT_THROTTLE_RATES": {

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import include, path
+from django.views.defaults import page_not_found
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -16,6 +18,17 @@ from crm.reports.views import NationalStatsAPIView, RegionStatsAPIView
 # log-in). Swagger UI in its split form: the page loads its start-up script from the same URL
 # (?script), so it runs under the site's CSP without an inline script or an exemption.
 _docs = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A URL nothing matches: JSON under /api/ (as the schema declares for every 404), the
+    site's page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)
+
+
+handler404 = not_found
 
 urlpatterns = [
     path("", views.home, name="home"),
