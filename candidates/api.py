@@ -140,7 +140,7 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class CandidateUpdateSerializer(CandidateSerializer):
-    region = serializers.PrimaryKeyRelatedField(read_only=True)
+    region = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.CharField())  # a region code
 
 
 class MatchQuerySerializer(serializers.Serializer):

@@ -4,10 +4,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
-from rest_framework.throttling import ScopedRateThrottle
 
 from crm.models import Region
 from crm.serializers import RegionSerializer
+from crm.throttling import TokenThrottle
 
 
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
@@ -22,7 +22,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
 class TokenView(ObtainAuthToken):
     """Exchange a username and password for an API token (throttled against guessing)."""
 
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [TokenThrottle]
     throttle_scope = "token"
 
     @extend_schema(request=ObtainAuthToken.serializer_class, responses={200: {"type": "object"}})

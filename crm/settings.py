@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,7 +103,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache and Celery ----------------------------------------------------------
 REDIS_URL = env.url("REDIS_URL", "", schemes={"redis", "rediss"})
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Short socket timeouts: the cache holds only throttle counters and locks, and a Redis that
+    # stopped answering must cost a public page a second, not a hung worker (callers fail open).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -175,9 +184,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Proxies of our own in front of gunicorn (the TLS proxy: 1). X-Forwarded-For is believed only
+# for the entries they appended; 0 = nothing in front, REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Log-in lock-out policy: LOGIN_FAILURE_LIMIT wrong passwords for one username *from one client
+# address* lock that pair for LOGIN_COOLOFF_MINUTES. Locking the username alone would let any
+# stranger lock its owner out (5 guesses, from anywhere); locking the address alone would lock
+# a whole office behind one NAT. The pair slows a guesser down to 5 tries per address per
+# cool-off, while the owner, from their own address, still signs in; the token endpoint's
+# throttle (per address, all usernames) bounds how many usernames one address can try.
+# The address is the one every throttle uses (crm.throttling.client_address).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "crm.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -203,7 +223,16 @@ STORAGES = {
     },
 }
 
+
 # --- REST API -------------------------------------------------------------------------
+def _rate(name: str, default: str) -> str:
+    """A DRF rate ("10/minute"), checked now rather than at the first throttled request."""
+    value = env.str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", value):
+        raise env._fail(name, value, "a rate such as 10/minute (per second, minute, hour or day)")
+    return value
+
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -213,14 +242,23 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "crm.api.Pagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"token": env.str("TOKEN_THROTTLE_RATE", "10/minute")},
+    "DEFAULT_SCHEMA_CLASS": "crm.schema.AutoSchema",
+    # Per client address for the token endpoint; per personal link (else address) for the
+    # public outreach POSTs (crm/throttling.py). Both fail open when Redis is away.
+    "DEFAULT_THROTTLE_RATES": {
+        "token": _rate("TOKEN_THROTTLE_RATE", "10/minute"),
+        "public": _rate("PUBLIC_THROTTLE_RATE", "10/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "WSP CRM API",
     "DESCRIPTION": "Employer matching and outreach CRM for the Dutch werkgeversservicepunten.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Schema and docs for signed-in users only in production (all paths of the API are in it).
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.AllowAny" if DEBUG else "rest_framework.permissions.IsAuthenticated"
+    ],
     # Served from our own static files (drf-spectacular-sidecar): the app works offline.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

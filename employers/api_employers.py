@@ -21,6 +21,7 @@ from rest_framework.serializers import as_serializer_error
 
 from crm.models import Region
 from crm.permissions import ScopedPermission
+from crm.schema import KvkNumberField, PostcodeField
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
 from employers import services
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter
@@ -67,8 +68,8 @@ class RegionField(serializers.SlugRelatedField):
 
 class EmployerSerializer(serializers.ModelSerializer):
     # Plain text here: the services normalise and give the exact messages.
-    kvk_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
-    postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    kvk_number = KvkNumberField(required=False, allow_blank=True, max_length=20)
+    postcode = PostcodeField(required=False, allow_blank=True, max_length=20)
     region = RegionField(required=False, allow_null=True)
     owner = OwnerField(required=False, allow_null=True)
     accommodations = serializers.SlugRelatedField(

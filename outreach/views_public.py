@@ -2,7 +2,10 @@
 a fresh link, and the calendar feeds.
 
 A personal link that was altered, belongs to another purpose or no longer exists shows a
-friendly page with a way to ask for a fresh link (never an error page). POSTs are throttled.
+friendly page with a way to ask for a fresh link (never an error page). POSTs are throttled per
+person (the invitation or contact person the link names; the fresh-link form per address), and
+fail open when the cache is away; unsubscribing is never throttled (RFC 8058: a mailbox
+provider's one-click POST must always work).
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from outreach import mail, services, throttle
+from crm.throttling import public_allow
+from outreach import mail, services
 from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
 from outreach.models import CalendarFeed, Event, EventState, Invitation
 
@@ -91,7 +95,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     facts = _facts(event)
     form = RsvpForm(initial=_initial(invitation))
     if request.method == "POST":
-        if not throttle.allow(request, "rsvp"):
+        if not public_allow(request, "rsvp", personal=f"invitation:{invitation.pk}"):
             return _throttled(request)
         form = RsvpForm(request.POST)
         if facts["open_for_answers"] and form.is_valid():
@@ -151,8 +155,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if invitation is None:
         return _link_invalid(request)
     if request.method == "POST":
-        if not throttle.allow(request, "unsubscribe"):
-            return _throttled(request)
         if request.POST.get("List-Unsubscribe") == "One-Click":
             services.unsubscribe(invitation=invitation, source="one-click")
             return HttpResponse(_("You are unsubscribed."), content_type="text/plain; charset=utf-8")
@@ -161,6 +163,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("You are unsubscribed: we will not send you invitations any more."))
             return redirect(request.path)
         form = PreferencesForm(request.POST)
+        # Opting out is never throttled; keeping or restoring a subscription counts.
+        opting_out = form.is_valid() and not form.cleaned_data["subscribed"]
+        if not opting_out and not public_allow(
+            request, "preferences", personal=f"person:{invitation.contact_person_id}"
+        ):
+            return _throttled(request)
         if form.is_valid():
             services.preferences_update(invitation=invitation, **form.cleaned_data)
             messages.success(request, _("Your preferences are saved."))
@@ -177,7 +185,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def fresh_link(request: HttpRequest) -> HttpResponse:
     form = FreshLinkForm(request.POST or None)
     if request.method == "POST":
-        if not throttle.allow(request, "fresh-link"):
+        if not public_allow(request, "fresh-link"):
             return _throttled(request)
         if form.is_valid():
             services.request_fresh_link(email=form.cleaned_data["email"])

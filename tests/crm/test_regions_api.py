@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.factories import TEST_PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 
@@ -38,7 +40,6 @@ def test_region_list_query_count(api, adviser_a, django_assert_num_queries):
 
 
 def test_token_endpoint_returns_a_token_that_authenticates(api, adviser_a):
-    from tests.factories import TEST_PASSWORD
 
     response = api(None).post("/api/v1/auth/token/", {"username": "adviser_a", "password": TEST_PASSWORD})
 
@@ -56,12 +57,36 @@ def test_token_endpoint_rejects_wrong_password(api, adviser_a):
     assert "non_field_errors" in response.json()
 
 
-def test_api_root_and_schema_and_docs(api, adviser_a):
+def test_api_root_and_schema_and_docs(api, web, adviser_a):
     client = api(adviser_a)
     assert "regions" in client.get("/api/v1/").json()
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/regions/" in schema.content
-    docs = client.get("/api/docs/")
+    docs = web(adviser_a).get("/api/docs/")
     assert docs.status_code == 200
     assert b"swagger" in docs.content.lower()
+
+
+def test_schema_and_docs_need_a_signed_in_user(client, api, adviser_a):
+    """With DEBUG=0 (as the suite runs) the API's description is not public."""
+    schema = client.get("/api/schema/")
+    docs = client.get("/api/docs/")
+    script = client.get("/api/docs/?script=")
+
+    assert schema.status_code in (401, 403) and b"/api/v1/" not in schema.content
+    assert docs.status_code == 302 and docs.url.startswith("/login/")
+    assert script.status_code == 302
+    token = api(None).post("/api/v1/auth/token/", {"username": "adviser_a", "password": TEST_PASSWORD}).json()
+    with_token = api(None).get("/api/schema/", HTTP_AUTHORIZATION=f"Token {token['token']}")
+    assert with_token.status_code == 200 and b"/api/v1/regions/" in with_token.content
+
+
+def test_the_docs_page_has_no_inline_script_and_keeps_the_csp(web, adviser_a):
+    client = web(adviser_a)
+    page = client.get("/api/docs/")
+    script = client.get("/api/docs/?script=")
+
+    assert "script-src 'self'" in page["Content-Security-Policy"]
+    assert "<script>" not in page.content.decode()
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")

@@ -38,6 +38,8 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
         ({"DEBUG": "1", "DATABASE_URL": "mysql://x/db"}, "DATABASE_URL='mysql://x/db' is not valid"),
         ({"DEBUG": "1", "REDIS_URL": "localhost:6379"}, "REDIS_URL='localhost:6379' is not valid"),
         ({"DEBUG": "1", "EMAIL_URL": "smpt://mail"}, "EMAIL_URL='smpt://mail' is not valid"),
+        ({"DEBUG": "1", "PUBLIC_THROTTLE_RATE": "10 a minute"}, "PUBLIC_THROTTLE_RATE='10 a minute' is not valid"),
+        ({"DEBUG": "1", "TRUSTED_PROXY_COUNT": "-1"}, "TRUSTED_PROXY_COUNT='-1' is not valid"),
         ({"DEBUG": "1", "SITE_URL": "crm.example.nl"}, "SITE_URL='crm.example.nl' is not valid"),
         ({"DEBUG": "0"}, "SECRET_KEY is required"),
     ],
