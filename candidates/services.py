@@ -23,6 +23,7 @@ from candidates.models import (
     Match,
     MatchChange,
     MatchState,
+    Method,
     Placement,
     new_reference_code,
 )
@@ -199,8 +200,15 @@ def warm_intro_request(*, match: Match, by: Any) -> None:
 
 
 def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months (the last day of a shorter month), saturating at the ends of
+    the calendar: a stored 9999-12-31 plus 6 months is ``date.max``, never a ValueError that
+    breaks the candidate's page or the durable-check task."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
@@ -211,7 +219,7 @@ def placement_create(
     employer: Employer,
     start_date: date,
     hours_per_week: int,
-    method: str,
+    method: str = Method.IPS,  # the model's default: the API may leave it out (it was a 500)
     by: Any,
     opening: Opening | None = None,
 ) -> Placement:
