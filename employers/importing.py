@@ -153,20 +153,20 @@ def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     while True:
+        line = reader.line_num + 1  # where the row starts: a quoted cell may hold line breaks
         try:
             cells = next(reader)
         except StopIteration:
             return
         except csv.Error as error:
             # A quoted cell over csv's field_size_limit (128 KB), or a NUL the csv module refuses.
-            line = reader.line_num
             if "field larger" in str(error):
                 raise ImportFileError(
                     _("Line %(line)s: a cell is longer than %(max)s characters.")
                     % {"line": line, "max": f"{settings.IMPORT_MAX_CELL_CHARS:,}"}
                 ) from None
             raise ImportFileError(_("Line %(line)s cannot be read as CSV.") % {"line": line}) from None
-        yield reader.line_num, cells
+        yield line, cells
 
 
 def _cell(value: Any) -> str:
