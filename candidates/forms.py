@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import HEALTH_WARNING, Candidate, MatchState, Method
+from crm.fields import PLACEMENT_DATES, date_range
 from employers.forms_contacts import DescribedFieldsMixin
 from employers.models import Accommodation, Opening, OpeningState, SbiSection
 
@@ -102,7 +103,7 @@ class MatchStateForm(forms.Form):
 class PlacementForm(DescribedFieldsMixin, forms.Form):
     employer = forms.IntegerField(widget=forms.HiddenInput)
     opening = forms.ModelChoiceField(label=_("Opening"), queryset=Opening.objects.none(), required=False)
-    start_date = forms.DateField(label=_("Start date"), widget=DATE)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE, validators=[date_range(PLACEMENT_DATES)])
     hours_per_week = forms.IntegerField(label=_("Hours per week"), min_value=1, max_value=60)
     method = forms.ChoiceField(label=_("Method"), choices=Method.choices, initial=Method.IPS)
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.fields import PLACEMENT_DATES, TRAJECTORY_DATES, date_range
 from crm.models import Region, Role
 from crm.scoping import RegionScopedQuerySet, region_codes
 from employers.models import Accommodation, Employer, Opening
@@ -99,7 +100,9 @@ class Candidate(models.Model):
     accommodations_needed = models.ManyToManyField(
         Accommodation, blank=True, related_name="candidates", verbose_name=_("accommodations needed")
     )
-    available_from = models.DateField(_("can start from"), null=True, blank=True)
+    available_from = models.DateField(
+        _("can start from"), null=True, blank=True, validators=[date_range(TRAJECTORY_DATES)]
+    )
     disclosure = models.CharField(
         _("what the employer may be told"), max_length=20, choices=Disclosure.choices, default=Disclosure.SUPPORT_ONLY
     )
@@ -108,8 +111,12 @@ class Candidate(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=CandidateState.choices, default=CandidateState.SEARCHING
     )
-    trajectory_start = models.DateField(_("trajectory start"), default=timezone.localdate)
-    trajectory_end = models.DateField(_("trajectory end"), null=True, blank=True)
+    trajectory_start = models.DateField(
+        _("trajectory start"), default=timezone.localdate, validators=[date_range(TRAJECTORY_DATES)]
+    )
+    trajectory_end = models.DateField(
+        _("trajectory end"), null=True, blank=True, validators=[date_range(TRAJECTORY_DATES)]
+    )
     consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -251,7 +258,7 @@ class Placement(models.Model):
     opening = models.ForeignKey(
         Opening, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("opening")
     )
-    start_date = models.DateField(_("start date"))
+    start_date = models.DateField(_("start date"), validators=[date_range(PLACEMENT_DATES)])
     hours_per_week = models.PositiveSmallIntegerField(
         _("hours per week"), validators=[MinValueValidator(1), MaxValueValidator(60)]
     )

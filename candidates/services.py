@@ -24,6 +24,7 @@ from candidates.models import (
     Match,
     MatchChange,
     MatchState,
+    Method,
     Placement,
     new_reference_code,
 )
@@ -273,7 +274,7 @@ def placement_create(
     employer: Employer,
     start_date: date,
     hours_per_week: int,
-    method: str,
+    method: str = Method.IPS,  # the model's default: the API may leave it out (it was a 500)
     by: Any,
     opening: Opening | None = None,
     outside_list_reason: str = "",

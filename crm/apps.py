@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class CrmConfig(AppConfig):
     name = "crm"
     verbose_name = _("WSP CRM core")
+
+    def ready(self) -> None:
+        # One datetime rule for every ModelSerializer of every app (crm/fields.py), instead of
+        # a field declared again in each serializer.
+        from django.db import models
+        from rest_framework.serializers import ModelSerializer
+
+        from crm.fields import ApiDateTimeField
+
+        ModelSerializer.serializer_field_mapping[models.DateTimeField] = ApiDateTimeField

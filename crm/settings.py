@@ -320,6 +320,16 @@ EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
 PLACEMENTS_YEARLY_TARGET = 100
 # Candidates are anonymised this many months after their trajectory ended (daily beat job).
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
+# Employer import limits (employers/importing.py): the upload, its rows and columns, one cell, and
+# an XLSX file unpacked (a zip of a few MB can hold gigabytes of XML).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", 20_000, minimum=1)
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", 60, minimum=2)
+IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", 5_000, minimum=200)
+IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024)
+# The import's preview posts one choice per row: Django's default of 1,000 fields refused the
+# confirmation of any file over 1,000 rows (a 400). The body stays under DATA_UPLOAD_MAX_MEMORY_SIZE.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = IMPORT_MAX_ROWS + 100
 CELERY_BEAT_SCHEDULE["candidate-durable-checks"] = {
     "task": "candidates.tasks.prompt_durable_checks",
     "schedule": crontab(hour=6, minute=30),

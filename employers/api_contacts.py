@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import as_serializer_error
 
+from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_READ, users_visible_to
 from employers.filters_contacts import ContactFilter, FollowUpFilter
@@ -42,7 +43,9 @@ class ContactSerializer(serializers.ModelSerializer):
     employer = _ScopedRelated(Employer)
     contact_person = _ScopedRelated(ContactPerson, required=False, allow_null=True)
     event_in_person = serializers.BooleanField(write_only=True, required=False, default=False)
-    follow_up_on = serializers.DateField(write_only=True, required=False, allow_null=True)
+    follow_up_on = serializers.DateField(
+        write_only=True, required=False, allow_null=True, validators=[date_range(FOLLOW_UP_DATES)]
+    )
     follow_up_note = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=300)
 
     class Meta:

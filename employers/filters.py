@@ -14,6 +14,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
+from crm.fields import IsoDateTimeFilter
 from crm.models import Region
 from crm.scoping import network_owners
 from employers.models import (
@@ -113,9 +114,7 @@ class EmployerFilter(django_filters.FilterSet):
     has_open_openings = django_filters.BooleanFilter(label=_("Has open openings"), method="filter_open_openings")
     do_not_contact = django_filters.BooleanFilter(label=_("Do not contact"))
     owner = OwnerChoiceFilter(label=_("Owner"), queryset=_owners)
-    updated_since = django_filters.IsoDateTimeFilter(
-        label=_("Updated since"), field_name="updated_at", lookup_expr="gte"
-    )
+    updated_since = IsoDateTimeFilter(label=_("Updated since"), field_name="updated_at", lookup_expr="gte")
     ordering = EmployerOrdering(
         label=_("Order by"),
         fields=(
@@ -153,7 +152,7 @@ class ContactPersonFilter(django_filters.FilterSet):
     employer = django_filters.ModelChoiceFilter(queryset=_employers)
     language = django_filters.ChoiceFilter(choices=Language.choices)
     opted_out = django_filters.BooleanFilter(field_name="opted_out_at", lookup_expr="isnull", exclude=True)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = ContactPerson
@@ -167,7 +166,7 @@ class OpeningFilter(django_filters.FilterSet):
         field_name="accommodations", queryset=Accommodation.objects.all(), conjoined=True
     )
     trial_possible = django_filters.BooleanFilter()
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = Opening

@@ -6,6 +6,7 @@ from typing import Any
 
 import django_filters
 
+from crm.fields import IsoDateTimeFilter
 from crm.scoping import users_visible_to
 from employers.models import Channel, Contact, Employer, FollowUp, FollowUpState, Purpose
 
@@ -25,8 +26,8 @@ class ContactFilter(django_filters.FilterSet):
     by = django_filters.ModelChoiceFilter(queryset=_users)
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices)
     purpose = django_filters.MultipleChoiceFilter(choices=Purpose.choices)
-    when_after = django_filters.IsoDateTimeFilter(field_name="when", lookup_expr="gte")
-    when_before = django_filters.IsoDateTimeFilter(field_name="when", lookup_expr="lt")
+    when_after = IsoDateTimeFilter(field_name="when", lookup_expr="gte")
+    when_before = IsoDateTimeFilter(field_name="when", lookup_expr="lt")
     in_person = django_filters.BooleanFilter()
 
     class Meta:

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, DateTimeField, date_range
 from crm.models import Role
 from crm.scoping import has_role, users_visible_to
 from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
@@ -51,8 +52,9 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
     contact_person = forms.ModelChoiceField(
         label=_("Contact person"), queryset=ContactPerson.objects.none(), required=False
     )
-    when = forms.DateTimeField(
+    when = DateTimeField(
         label=_("When"),
+        validators=[date_range(CONTACT_DATES)],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
@@ -64,7 +66,10 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
     summary = forms.CharField(label=_("Summary"), widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.CharField(label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     follow_up_on = forms.DateField(
-        label=_("Follow up on"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Follow up on"),
+        validators=[date_range(FOLLOW_UP_DATES)],
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     follow_up_owner = UserChoiceField(
         label=_("Follow-up by"), queryset=get_user_model().objects.none(), required=False, empty_label=_("me")

@@ -1,20 +1,25 @@
 """Import of employer lists as WSPs keep them: CSV from Dutch Excel (semicolon or comma, UTF-8
 with or without BOM, or Windows-1252) and XLSX.
 
-Two steps. ``import_check`` reads the file, checks every row (all of a row's errors, not just the
-first) and finds duplicates in the file and in the database; it stores the result as an
-``ImportBatch`` and writes no employer. ``import_confirm`` then writes, in one transaction, the
-rows the user chose to create or update, re-checking duplicates first: either every chosen row
-is written or none is.
+Two steps, each in a Celery task (``employers.tasks``), so that no web request reads or writes a
+file of 20,000 rows. ``import_upload`` stores the file as a queued ``ImportBatch``; the task
+(``import_run_check``, or ``import_check`` called directly) reads it within the limits (settings
+``IMPORT_MAX_*``), checks every row (all of a row's errors, not just the first) and finds
+duplicates in the file and in the database, reporting progress on the batch row; it writes no
+employer. ``import_request_confirm`` hands the chosen rows to the second task, and
+``import_confirm`` writes them in one transaction, re-checking duplicates first: either every
+chosen row is written or none is.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
@@ -23,6 +28,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from crm.fields import clean_text
 from crm.models import AuditEntry, Region
 from employers.models import (
     ContactPerson,
@@ -35,10 +41,7 @@ from employers.models import (
     Stage,
     StageChange,
 )
-from employers.services import normalise_kvk, normalise_postcode
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 20_000
+from employers.services import employer_change_stage, normalise_kvk, normalise_postcode
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
 
@@ -89,9 +92,53 @@ def _column_for(header: Any) -> str | None:
 
 
 # --- Reading ---------------------------------------------------------------------------
+#
+# Streaming, and every limit checked as the rows come: the reader stops at the first row over a
+# limit, so a file of millions of rows or thousands of columns costs what its first offending
+# row costs, not the whole file. The limits are settings (README, Configuration).
+
+# Excel pads a sheet with formatted but empty rows; this many empty rows in a row end the data.
+MAX_BLANK_RUN = 1_000
+
+
+def limits() -> dict[str, int]:
+    return {
+        "bytes": settings.IMPORT_MAX_BYTES,
+        "rows": settings.IMPORT_MAX_ROWS,
+        "columns": settings.IMPORT_MAX_COLUMNS,
+        "cell": settings.IMPORT_MAX_CELL_CHARS,
+        "unpacked": settings.IMPORT_MAX_XLSX_UNPACKED_BYTES,
+    }
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def check_size(size: int) -> None:
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(
+            _("The file is larger than %(max)s; split it into smaller files.")
+            % {"max": _megabytes(settings.IMPORT_MAX_BYTES)}
+        )
+
+
+def _looks_like_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte order mark: every other byte of Latin text is NUL."""
+    sample = raw[:4096]
+    return len(sample) >= 4 and (sample[1::2].count(0) > len(sample) // 4 or sample[0::2].count(0) > len(sample) // 4)
 
 
 def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    elif _looks_like_utf16(raw):
+        raise ImportFileError(
+            _("The file is saved as UTF-16 (“Unicode text”) without a byte order mark. Save it as CSV UTF-8.")
+        )
     for encoding in ("utf-8-sig", "cp1252"):
         try:
             return raw.decode(encoding)
@@ -100,11 +147,26 @@ def _decode(raw: bytes) -> str:
     raise ImportFileError(_("The file is not UTF-8 or Windows text. Save it from Excel as CSV UTF-8."))
 
 
-def _csv_rows(raw: bytes) -> Iterator[list[str]]:
+def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     text = _decode(raw)
     first_line = text.split("\n", 1)[0]
     delimiter = max(";,\t", key=first_line.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    while True:
+        line = reader.line_num + 1  # where the row starts: a quoted cell may hold line breaks
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            # A quoted cell over csv's field_size_limit (128 KB), or a NUL the csv module refuses.
+            if "field larger" in str(error):
+                raise ImportFileError(
+                    _("Line %(line)s: a cell is longer than %(max)s characters.")
+                    % {"line": line, "max": f"{settings.IMPORT_MAX_CELL_CHARS:,}"}
+                ) from None
+            raise ImportFileError(_("Line %(line)s cannot be read as CSV.") % {"line": line}) from None
+        yield line, cells
 
 
 def _cell(value: Any) -> str:
@@ -115,44 +177,93 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _xlsx_rows(raw: bytes) -> Iterator[list[str]]:
+def _check_unpacked(raw: bytes) -> None:
+    """A zip bomb (a few MB unpacking to gigabytes of XML) is refused before openpyxl reads it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from error
+    if unpacked > settings.IMPORT_MAX_XLSX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _("The Excel file unpacks to more than %(max)s; remove empty rows and columns or split it.")
+            % {"max": _megabytes(settings.IMPORT_MAX_XLSX_UNPACKED_BYTES)}
+        )
+
+
+def _xlsx_rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
+    _check_unpacked(raw)
     try:
         workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a file that is not XLSX
         raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from error
     try:
-        for row in workbook.worksheets[0].iter_rows(values_only=True):
-            yield [_cell(value) for value in row]
+        sheet = workbook.worksheets[0]
+        # max_col: a row is read one column past the limit, enough to say it is over it.
+        rows = sheet.iter_rows(values_only=True, max_col=settings.IMPORT_MAX_COLUMNS + 1)
+        for line, row in enumerate(rows, start=1):
+            yield line, [_cell(value) for value in row]
+    except ImportFileError:
+        raise
+    except Exception as error:  # a damaged sheet inside a valid zip
+        raise ImportFileError(_("This is not a readable Excel (.xlsx) file.")) from error
     finally:
         workbook.close()
 
 
-def read_table(filename: str, raw: bytes) -> tuple[dict[int, str], list[tuple[int, list[str]]], list[str]]:
-    """``({column index: field}, [(line number, cells)], notices)`` of a CSV or XLSX file."""
-    if len(raw) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than 5 MB; split it into smaller files."))
+def estimate_rows(filename: str, raw: bytes) -> int:
+    """Rows the progress counts towards: lines of a CSV, the sheet's declared size of an XLSX."""
+    if filename.lower().endswith(".xlsx"):
+        return 0  # unknown until read; the page then shows rows checked so far
+    return max(raw.count(b"\n") - 1, 0)
+
+
+def _rows_of(filename: str, raw: bytes) -> Iterator[tuple[int, list[str]]]:
     name = filename.lower()
     if name.endswith(".xlsx"):
-        rows = _xlsx_rows(raw)
-    elif name.endswith((".csv", ".txt")):
-        rows = _csv_rows(raw)
-    else:
-        raise ImportFileError(_("Upload a .csv or .xlsx file."))
-    header: list[str] | None = None
-    data: list[tuple[int, list[str]]] = []
-    for line, cells in enumerate(rows, start=1):
+        return _xlsx_rows(raw)
+    if name.endswith((".csv", ".txt")):
+        return _csv_rows(raw)
+    raise ImportFileError(_("Upload a .csv or .xlsx file."))
+
+
+def _too_many_columns(line: int, count: int) -> ImportFileError:
+    return ImportFileError(
+        _("Line %(line)s has more than %(max)s columns; remove the empty or unused ones.")
+        % {"line": line, "max": settings.IMPORT_MAX_COLUMNS}
+    )
+
+
+def read_rows(filename: str, raw: bytes, notices: list[str]) -> Iterator[tuple[int, list[str]]]:
+    """``(line number, cells)`` of each non-empty row, the header first, within the limits."""
+    check_size(len(raw))
+    data_rows = blank_run = 0
+    for line, cells in _rows_of(filename, raw):
+        if len(cells) > settings.IMPORT_MAX_COLUMNS and any(c.strip() for c in cells[settings.IMPORT_MAX_COLUMNS :]):
+            raise _too_many_columns(line, len(cells))
+        cells = cells[: settings.IMPORT_MAX_COLUMNS]
         if not any(cell.strip() for cell in cells):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                notices.append(
+                    _("Reading stopped at line %(line)s after %(n)s empty rows; rows after it are not imported.")
+                    % {"line": line, "n": f"{MAX_BLANK_RUN:,}"}
+                )
+                return
             continue
-        if header is None:
-            header = cells
-            continue
-        data.append((line, cells))
-        if len(data) > MAX_ROWS:
-            raise ImportFileError(_("The file has more than %(max)s rows; split it.") % {"max": f"{MAX_ROWS:,}"})
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
+        blank_run = 0
+        data_rows += 1
+        if data_rows > settings.IMPORT_MAX_ROWS + 1:  # + the header
+            raise ImportFileError(
+                _("The file has more than %(max)s rows; split it.") % {"max": f"{settings.IMPORT_MAX_ROWS:,}"}
+            )
+        yield line, cells
+
+
+def read_header(header: list[str]) -> tuple[dict[int, str], list[str]]:
+    """``({column index: field}, notices)`` of the header row."""
     columns: dict[int, str] = {}
     notices = []
     for index, title in enumerate(header):
@@ -160,10 +271,10 @@ def read_table(filename: str, raw: bytes) -> tuple[dict[int, str], list[tuple[in
         if column and column not in columns.values():
             columns[index] = column
         elif title.strip():
-            notices.append(_("Column “%(title)s” is not used.") % {"title": title.strip()})
+            notices.append(_("Column “%(title)s” is not used.") % {"title": clean_text(title.strip())[:100]})
     if "legal_name" not in columns.values():
         raise ImportFileError(_("The file needs a column with the employer's name (Naam or Bedrijfsnaam)."))
-    return columns, data, notices
+    return columns, notices
 
 
 # --- Checking --------------------------------------------------------------------------
@@ -206,10 +317,24 @@ def _first_message(error: ValidationError) -> str:
     return error.messages[0]
 
 
+# Values that end up in mail headers and file names: stored on one line (see crm.fields).
+ONE_LINE = ("legal_name", "trade_name", "place", "address", "contact_name", "contact_function", "contact_phone")
+
+
 def check_row(cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     """Normalised data and every error of one row, keyed by field."""
     data = {column: (value or "").strip() for column, value in cells.items()}
     errors: dict[str, str] = {}
+    for field, value in data.items():
+        if len(value) > settings.IMPORT_MAX_CELL_CHARS:
+            errors[field] = _("Longer than %(limit)s characters.") % {"limit": f"{settings.IMPORT_MAX_CELL_CHARS:,}"}
+            data[field] = value[:200]  # enough to recognise the row in the preview
+        elif "\x00" in value:
+            errors[field] = _("Contains a NUL character: the file is damaged here; correct this cell.")
+            data[field] = value.replace("\x00", "")
+    for field in ONE_LINE:
+        if data.get(field):
+            data[field] = clean_text(data[field])  # Alt+Enter in Excel: the name becomes one line
 
     def rule(field: str, convert: Any) -> None:
         if data.get(field):
@@ -218,7 +343,7 @@ def check_row(cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
             except ValidationError as error:
                 errors[field] = _first_message(error)
 
-    if not data.get("legal_name"):
+    if not data.get("legal_name") and "legal_name" not in errors:
         errors["legal_name"] = _("The employer's name is missing.")
     rule("kvk_number", lambda v: normalise_kvk(v.replace(" ", "").replace(".", "")))
     rule("postcode", normalise_postcode)
@@ -309,20 +434,85 @@ def choices_for(row: dict) -> list[str]:
     return [CREATE, SKIP]
 
 
-def import_check(*, by: Any, region: Region, filename: str, raw: bytes) -> ImportBatch:
-    """The dry run: read and check the file, store the outcome; no employer is written."""
-    columns, table, notices = read_table(filename, raw)
+PROGRESS_EVERY = 500  # rows between two progress updates of the batch row
+
+
+def import_upload(*, by: Any, region: Region, filename: str, raw: bytes, language: str = "") -> ImportBatch:
+    """Store the upload and hand the dry run to Celery (after commit); nothing is read here, so
+    the request returns at once whatever the file holds."""
+    check_size(len(raw))
+    if not filename.lower().endswith((".csv", ".txt", ".xlsx")):
+        raise ImportFileError(_("Upload a .csv or .xlsx file."))
+    batch = ImportBatch.objects.create(
+        region=region,
+        created_by=by,
+        filename=clean_text(filename)[:200],
+        raw=raw,
+        language=language,
+        state=ImportState.QUEUED,
+        total=estimate_rows(filename, raw),
+    )
+    from employers.tasks import check_import  # tasks are leaves: imported where enqueued
+
+    check_import.delay_on_commit(batch.pk)
+    return batch
+
+
+def import_run_check(*, batch_id: int) -> str:
+    """The task's body: claim the queued batch, read and check it, store the preview or the error."""
+    claimed = ImportBatch.objects.filter(pk=batch_id, state=ImportState.QUEUED).update(state=ImportState.CHECKING)
+    if not claimed:
+        return "gone or already checked"
+    batch = ImportBatch.objects.select_related("region").get(pk=batch_id)
+    with translation.override(batch.language or None):
+        try:
+            rows, notices = _check(batch.filename, bytes(batch.raw), batch.region, _progress(batch.pk))
+        except ImportFileError as error:
+            ImportBatch.objects.filter(pk=batch_id).update(state=ImportState.FAILED, error=str(error), raw=b"")
+            return "failed"
+    ImportBatch.objects.filter(pk=batch_id).update(
+        state=ImportState.PREVIEW, rows=rows, notices=notices, raw=b"", progress=len(rows), total=len(rows)
+    )
+    return "checked"
+
+
+def _progress(batch_id: int) -> Any:
+    def report(done: int) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(progress=done)
+
+    return report
+
+
+def _check(filename: str, raw: bytes, region: Region, report: Any = None) -> tuple[list[dict], list[str]]:
+    notices: list[str] = []
+    table = read_rows(filename, raw, notices)
+    first = next(table, None)
+    if first is None:
+        raise ImportFileError(_("The file is empty."))
+    columns, header_notices = read_header(first[1])
     rows = []
     for line, cells in table:
         values = {field: (cells[index] if index < len(cells) else "") for index, field in columns.items()}
         data, errors = check_row(values)
         rows.append({"line": line, "data": data, "errors": errors})
+        if report is not None and len(rows) % PROGRESS_EVERY == 0:
+            report(len(rows))
     if not rows:
         raise ImportFileError(_("The file has a header but no rows."))
     _duplicates(rows, region)
     for row in rows:
         row["choices"] = choices_for(row)
-    return ImportBatch.objects.create(region=region, created_by=by, filename=filename[:200], rows=rows, notices=notices)
+    return rows, header_notices + notices
+
+
+def import_check(*, by: Any, region: Region, filename: str, raw: bytes) -> ImportBatch:
+    """The dry run in one go (what the task does, for a caller that already runs in a worker or
+    a shell): read and check the file, store the outcome; no employer is written."""
+    check_size(len(raw))
+    rows, notices = _check(filename, raw, region)
+    return ImportBatch.objects.create(
+        region=region, created_by=by, filename=clean_text(filename)[:200], rows=rows, notices=notices
+    )
 
 
 # --- Writing ---------------------------------------------------------------------------
@@ -345,13 +535,51 @@ def _person(employer_id: int, data: dict[str, str]) -> ContactPerson | None:
     )
 
 
-def import_confirm(*, batch: ImportBatch, by: Any, actions: dict[int, str]) -> dict[str, int]:
+def import_request_confirm(*, batch: ImportBatch, by: Any, actions: dict[int, str]) -> bool:
+    """The user confirmed: claim the batch (preview -> importing) with the chosen actions and hand
+    the write to Celery after commit. The write runs in the task too: updates go row by row
+    through the employer services (stage history, audit), which for 20,000 rows takes longer
+    than a web request may. ``False`` when the batch was not waiting for confirmation."""
+    claimed = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.PREVIEW).update(
+        state=ImportState.IMPORTING, actions={str(line): action for line, action in actions.items()}, error=""
+    )
+    if claimed:
+        from employers.tasks import run_import  # tasks are leaves: imported where enqueued
+
+        run_import.delay_on_commit(batch.pk, by.pk)
+    return bool(claimed)
+
+
+def import_run_confirm(*, batch_id: int, by_id: int) -> str:
+    """The task's body: write the confirmed rows; a refusal puts the batch back to the preview
+    with the reason shown on its page."""
+    from django.contrib.auth import get_user_model
+
+    batch = ImportBatch.objects.select_related("region").filter(pk=batch_id, state=ImportState.IMPORTING).first()
+    by = get_user_model().objects.filter(pk=by_id).first()
+    if batch is None:
+        return "gone or already imported"
+    actions = {int(line): action for line, action in batch.actions.items()}
+    with translation.override(batch.language or None):
+        try:
+            import_confirm(batch=batch, by=by, actions=actions, state=ImportState.IMPORTING)
+        except ValidationError as error:
+            ImportBatch.objects.filter(pk=batch_id, state=ImportState.IMPORTING).update(
+                state=ImportState.PREVIEW, error=" ".join(error.messages)
+            )
+            return "refused"
+    return "imported"
+
+
+def import_confirm(
+    *, batch: ImportBatch, by: Any, actions: dict[int, str], state: str = ImportState.PREVIEW
+) -> dict[str, int]:
     """Write the chosen rows (``{line: create|update|skip}``), all or nothing.
 
     Duplicates are checked again against the database as it is now; a row that has become a
     duplicate since the dry run stops the whole import with a message naming its line.
     """
-    if batch.state != ImportState.PREVIEW:
+    if batch.state != state:
         raise ValidationError(_("This import has already been imported or discarded."))
     rows = [dict(row, data=dict(row["data"])) for row in batch.rows]
     for row in rows:
@@ -373,7 +601,7 @@ def import_confirm(*, batch: ImportBatch, by: Any, actions: dict[int, str]) -> d
             % {"lines": ", ".join(str(line) for line in problems[:10])}
         )
     try:
-        return _write(batch, by, planned)
+        return _write(batch, by, planned, state)
     except IntegrityError as error:
         # A concurrent change (say, the same KvK number saved a moment ago): nothing was written.
         raise ValidationError(
@@ -381,10 +609,10 @@ def import_confirm(*, batch: ImportBatch, by: Any, actions: dict[int, str]) -> d
         ) from error
 
 
-def _write(batch: ImportBatch, by: Any, planned: list[tuple[dict, str]]) -> dict[str, int]:
+def _write(batch: ImportBatch, by: Any, planned: list[tuple[dict, str]], state: str) -> dict[str, int]:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-        if batch.state != ImportState.PREVIEW:
+        if batch.state != state:
             raise ValidationError(_("This import has already been imported or discarded."))
         defaults = {"region": batch.region, "source": Source.IMPORT, "stage": Stage.PROSPECT}
         creates = [
@@ -406,9 +634,9 @@ def _write(batch: ImportBatch, by: Any, planned: list[tuple[dict, str]]) -> dict
                 if column != "stage":
                     setattr(employer, column, value)
             employer.save()
-            if stage and stage != employer.stage:
-                StageChange.objects.create(employer=employer, from_stage=employer.stage, to_stage=stage, by=by)
-                Employer.objects.filter(pk=employer.pk).update(stage=stage)
+            if stage:
+                # The one stage service: history, audit entry; the same stage changes nothing.
+                employer = employer_change_stage(employer=employer, by=by, stage=stage)
             known = set(employer.contact_persons.values_list("name", flat=True))
             person = _person(employer.pk, data)
             if person is not None and person.name not in known:
@@ -424,7 +652,8 @@ def _write(batch: ImportBatch, by: Any, planned: list[tuple[dict, str]]) -> dict
         batch.state = ImportState.IMPORTED
         batch.imported_at = timezone.now()
         batch.counts = counts
-        batch.save(update_fields=["state", "imported_at", "counts"])
+        batch.error = ""
+        batch.save(update_fields=["state", "imported_at", "counts", "error"])
         AuditEntry.record(
             "employers.import",
             target=batch,
@@ -435,9 +664,9 @@ def _write(batch: ImportBatch, by: Any, planned: list[tuple[dict, str]]) -> dict
 
 
 def import_discard(*, batch: ImportBatch, by: Any) -> None:
-    if batch.state == ImportState.PREVIEW:
-        batch.state = ImportState.DISCARDED
-        batch.save(update_fields=["state"])
+    ImportBatch.objects.filter(pk=batch.pk, state__in=(ImportState.PREVIEW, ImportState.FAILED)).update(
+        state=ImportState.DISCARDED, raw=b""
+    )
 
 
 def rows_summary(rows: Iterable[dict]) -> dict[str, int]:

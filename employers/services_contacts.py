@@ -11,6 +11,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.models import AuditEntry, Membership
 from crm.scoping import NETWORK_READ
 from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpState, UserPreference
@@ -175,6 +176,10 @@ def followup_create(
     contact: Contact | None = None,
 ) -> FollowUp:
     _check_owner(employer, owner)
+    try:
+        date_range(FOLLOW_UP_DATES)(due_date)
+    except ValidationError as error:
+        raise ValidationError({"due_date": error.messages}) from None
     followup = FollowUp.objects.create(
         employer=employer, owner=owner, due_date=due_date, note=note, contact=contact, created_by=by
     )

@@ -7,7 +7,7 @@ from datetime import date
 
 from celery import shared_task
 
-from employers import digest
+from employers import digest, importing
 
 
 @shared_task
@@ -28,3 +28,15 @@ def send_followup_digests() -> int:
 )
 def send_followup_digest(user_id: int, day: str) -> str:
     return digest.digest_send(user_id=user_id, day=date.fromisoformat(day))
+
+
+@shared_task
+def check_import(batch_id: int) -> str:
+    """The import's dry run, out of the web request; progress is kept on the batch row."""
+    return importing.import_run_check(batch_id=batch_id)
+
+
+@shared_task
+def run_import(batch_id: int, by_id: int) -> str:
+    """Write the rows the user confirmed."""
+    return importing.import_run_confirm(batch_id=batch_id, by_id=by_id)

@@ -86,6 +86,10 @@ class EmployerExportView(NetworkReadView):
         if kind not in exporting.FORMATS:
             kind = "csv"
         filterset = EmployerFilter(request.GET, queryset=employer_queryset(request.user), request=request)
+        if not filterset.is_valid():
+            # An invalid filter is dropped by the FilterSet; exporting everything instead is wrong.
+            errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
+            return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
         queryset = filterset.qs
         filters = {k: v for k, v in request.GET.lists() if k not in ("format", "page")}
         count = exporting.audit_export(by=request.user, queryset=queryset, kind=kind, filters=filters)

@@ -6,9 +6,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -19,13 +19,13 @@ from crm.scoping import NETWORK_WRITE
 from employers.forms_contacts import DescribedFieldsMixin
 from employers.importing import (
     CREATE,
-    MAX_ROWS,
     SKIP,
     UPDATE,
     ImportFileError,
-    import_check,
-    import_confirm,
+    check_size,
     import_discard,
+    import_request_confirm,
+    import_upload,
     rows_summary,
 )
 from employers.models import ImportBatch, ImportState
@@ -46,6 +46,14 @@ class ImportForm(DescribedFieldsMixin, forms.Form):
         self.fields["region"].queryset = Region.objects.writable_by(user)
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        try:
+            check_size(upload.size)  # before a byte is read into memory
+        except ImportFileError as error:
+            raise forms.ValidationError(str(error)) from None
+        return upload
+
 
 class ImportView(RoleRequiredMixin, View):
     read_roles = NETWORK_WRITE
@@ -65,8 +73,13 @@ class ImportView(RoleRequiredMixin, View):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                batch = import_check(
-                    by=request.user, region=form.cleaned_data["region"], filename=upload.name, raw=upload.read()
+                # Stored and queued only: the Celery task reads and checks it (employers/tasks.py).
+                batch = import_upload(
+                    by=request.user,
+                    region=form.cleaned_data["region"],
+                    filename=upload.name,
+                    raw=upload.read(),
+                    language=translation.get_language() or "",
                 )
             except ImportFileError as error:
                 form.add_error("file", str(error))
@@ -85,15 +98,16 @@ class ImportPreviewView(RoleRequiredMixin, View):
 
     def get(self, request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
         batch = self._batch(request, pk)
+        if batch.state in (ImportState.QUEUED, ImportState.CHECKING, ImportState.IMPORTING):
+            return render(request, "employers/import/progress.html", {"batch": batch, "refresh_seconds": 2})
         labels = {CREATE: _("Create"), UPDATE: _("Update the existing employer"), SKIP: _("Skip")}
         rows = [{**row, "options": [(choice, labels[choice]) for choice in row["choices"]]} for row in batch.rows]
         context = {
             "batch": batch,
             "rows": rows,
             "summary": rows_summary(batch.rows),
-            "error": error,
+            "error": error or batch.error,
             "is_preview": batch.state == ImportState.PREVIEW,
-            "max_rows": MAX_ROWS,
         }
         return render(request, self.template_name, context, status=status)
 
@@ -103,16 +117,12 @@ class ImportPreviewView(RoleRequiredMixin, View):
             import_discard(batch=batch, by=request.user)
             messages.success(request, _("The import was discarded; nothing was written."))
             return redirect("employers:import")
+        if batch.state != ImportState.PREVIEW:
+            return self.get(request, pk, error=_("This import has already been imported or discarded."), status=400)
         actions = {}
         for row in batch.rows:
             choice = request.POST.get(f"action-{row['line']}", row["choices"][0])
             actions[row["line"]] = choice
-        try:
-            counts = import_confirm(batch=batch, by=request.user, actions=actions)
-        except ValidationError as error:
-            return self.get(request, pk, error=" ".join(error.messages), status=400)
-        messages.success(
-            request,
-            _("Import done: %(created)s created, %(updated)s updated, %(skipped)s skipped.") % counts,
-        )
+        if not import_request_confirm(batch=batch, by=request.user, actions=actions):
+            return self.get(request, pk, error=_("This import has already been imported or discarded."), status=400)
         return redirect("employers:import-preview", batch.pk)

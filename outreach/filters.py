@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
-from django_filters.fields import IsoDateTimeField
 
+from crm.fields import IsoDateTimeFilter
 from outreach.models import EmailKind, EmailState, Event, EventState, Invitation, OutboundEmail, Rsvp
 from outreach.selectors_staff import staff_events
 
@@ -19,28 +16,11 @@ def _events(request: Any) -> QuerySet[Event]:
     return staff_events(getattr(request, "user", None))
 
 
-class UtcIsoDateTimeField(IsoDateTimeField):
-    """ISO 8601 in, UTC out: PostgreSQL refuses offsets beyond +-15:59 that ISO allows."""
-
-    def to_python(self, value: Any) -> datetime | None:
-        parsed = super().to_python(value)
-        if parsed is None:
-            return None
-        try:
-            return parsed.astimezone(UTC)
-        except (OverflowError, ValueError) as error:
-            raise forms.ValidationError(_("Enter a valid date and time.")) from error
-
-
-class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = UtcIsoDateTimeField
-
-
 class EventFilter(django_filters.FilterSet):
     region = django_filters.CharFilter(field_name="region_id")
     state = django_filters.MultipleChoiceFilter(choices=EventState.choices)
-    starts_after = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
-    starts_before = UtcIsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    starts_after = IsoDateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = IsoDateTimeFilter(field_name="starts_at", lookup_expr="lt")
     awvn_state = django_filters.ChoiceFilter(
         choices=[("none", "none"), ("requested", "requested"), ("confirmed", "confirmed")], method="filter_awvn"
     )

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.fields import EVENT_DATES, CleanCharField, date_range
 from crm.models import Region, Role
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
 from employers.models import ContactPerson, Language
@@ -49,11 +50,11 @@ class EventQuerySet(RegionScopedQuerySet):
 
 class Event(models.Model):
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="events", verbose_name=_("region"))
-    title = models.CharField(_("title"), max_length=200)
+    title = CleanCharField(_("title"), max_length=200)  # the mail subject: one line
     slug = models.SlugField(_("web address"), max_length=120, unique=True)
     description = models.TextField(_("description"), blank=True)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[date_range(EVENT_DATES)])
+    ends_at = models.DateTimeField(_("ends at"), validators=[date_range(EVENT_DATES)])
     venue_name = models.CharField(_("venue"), max_length=200, blank=True)
     venue_address = models.CharField(_("venue address"), max_length=300, blank=True)
     online_url = models.URLField(_("online link"), blank=True)

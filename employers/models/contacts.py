@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, date_range
 from crm.scoping import NETWORK_READ, RegionScopedQuerySet
 from employers.models.network import ContactPerson, Employer, Language
 
@@ -56,7 +57,7 @@ class Contact(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employer_contacts", verbose_name=_("by")
     )
-    when = models.DateTimeField(_("when"))
+    when = models.DateTimeField(_("when"), validators=[date_range(CONTACT_DATES)])
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.VISIT)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     # Derived by contact_log: a visit, or an event attended in person. Stored so the IPS
@@ -125,7 +126,7 @@ class FollowUp(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups", verbose_name=_("owner")
     )
-    due_date = models.DateField(_("due date"))
+    due_date = models.DateField(_("due date"), validators=[date_range(FOLLOW_UP_DATES)])
     note = models.CharField(_("what to do"), max_length=300, blank=True)
     state = models.CharField(_("state"), max_length=4, choices=FollowUpState.choices, default=FollowUpState.OPEN)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)

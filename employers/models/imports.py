@@ -11,8 +11,12 @@ from crm.scoping import NETWORK_WRITE, RegionScopedQuerySet
 
 
 class ImportState(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be checked")
+    CHECKING = "checking", _("Being checked")
     PREVIEW = "preview", _("Checked, waiting for confirmation")
+    IMPORTING = "importing", _("Being imported")
     IMPORTED = "imported", _("Imported")
+    FAILED = "failed", _("Could not be read")
     DISCARDED = "discarded", _("Discarded")
 
 
@@ -34,6 +38,14 @@ class ImportBatch(models.Model):
     rows = models.JSONField(default=list)
     notices = models.JSONField(default=list)
     state = models.CharField(_("state"), max_length=10, choices=ImportState.choices, default=ImportState.PREVIEW)
+    # The uploaded file until the Celery task has checked it (at most IMPORT_MAX_BYTES), then
+    # emptied: the checked rows above are what the preview and the write use.
+    raw = models.BinaryField(default=bytes, editable=False)
+    language = models.CharField(max_length=10, blank=True)  # of the uploader: the task's messages
+    progress = models.PositiveIntegerField(default=0)  # rows checked so far
+    total = models.PositiveIntegerField(default=0)  # rows expected (0: not known before reading)
+    error = models.TextField(blank=True)  # why the file could not be read, or the last confirm failed
+    actions = models.JSONField(default=dict)  # {line: create|update|skip} the user confirmed
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     counts = models.JSONField(default=dict)
 

@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.fields import CleanCharField
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
 
@@ -122,8 +123,8 @@ class EmployerQuerySet(RegionScopedQuerySet):
 
 
 class Employer(models.Model):
-    legal_name = models.CharField(_("legal name"), max_length=200)
-    trade_name = models.CharField(_("trade name"), max_length=200, blank=True)
+    legal_name = CleanCharField(_("legal name"), max_length=200)
+    trade_name = CleanCharField(_("trade name"), max_length=200, blank=True)
     kvk_number = models.CharField(_("KvK number"), max_length=8, blank=True)
     sbi_section = models.CharField(_("SBI section"), max_length=1, choices=SbiSection.choices, blank=True)
     sbi_code = models.CharField(_("SBI code"), max_length=10, blank=True)
@@ -230,8 +231,9 @@ class ContactPersonQuerySet(RegionScopedQuerySet):
 
 class ContactPerson(models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contact_persons")
-    name = models.CharField(_("name"), max_length=200)
-    function = models.CharField(_("function"), max_length=200, blank=True)
+    # Names end up in mail headers (To:, Subject:) and file names: one line, no control characters.
+    name = CleanCharField(_("name"), max_length=200)
+    function = CleanCharField(_("function"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.NL)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from crm.models import AuditEntry, Region
-from employers.importing import ImportFileError, import_check, import_confirm
+from employers.importing import ImportFileError, import_check, import_confirm, import_run_check, import_run_confirm
 from employers.models import ContactPerson, Employer, ImportBatch, ImportState
 from tests.factories import EmployerFactory
 
@@ -186,19 +186,30 @@ def upload(client, content: bytes, region: str = "AM18", name: str = "lijst.csv"
     return client.post(reverse("employers:import"), {"file": file, "region": region})
 
 
-def test_pages_check_preview_and_confirm(web, adviser_a) -> None:
+def test_pages_check_preview_and_confirm(web, adviser_a, django_capture_on_commit_callbacks) -> None:
     client = web(adviser_a)
     assert client.get(reverse("employers:import")).status_code == 200
-    response = upload(client, csv_bytes(["Pagina B.V.;88888888;1012 AB;Amsterdam;Q;;;;", "Kapot;1;;;;;;;"]))
+    with django_capture_on_commit_callbacks() as enqueued:
+        response = upload(client, csv_bytes(["Pagina B.V.;88888888;1012 AB;Amsterdam;Q;;;;", "Kapot;1;;;;;;;"]))
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and response.url == reverse("employers:import-preview", args=[batch.pk])
+    # The request stored the file and enqueued the check; it read no row and wrote no employer.
+    assert batch.state == ImportState.QUEUED and batch.rows == [] and len(enqueued) == 1
+    assert "Waiting to be checked" in client.get(response.url).content.decode()
+    import_run_check(batch_id=batch.pk)  # what the task does
     page = client.get(response.url)
     assert page.status_code == 200
     assert "A KvK number has exactly 8 digits." in page.content.decode()
     assert Employer.objects.count() == 0
-    done = client.post(response.url, {"action-2": "create", "action-3": "create"})
-    assert done.status_code == 302
+    with django_capture_on_commit_callbacks() as enqueued:
+        done = client.post(response.url, {"action-2": "create", "action-3": "create"})
+    assert done.status_code == 302 and len(enqueued) == 1
+    assert Employer.objects.count() == 0  # the write is the task's too
+    batch.refresh_from_db()
+    assert batch.state == ImportState.IMPORTING
+    import_run_confirm(batch_id=batch.pk, by_id=adviser_a.pk)
     assert list(Employer.objects.values_list("legal_name", flat=True)) == ["Pagina B.V."]
+    assert client.get(response.url).status_code == 200
 
 
 def test_bad_file_on_the_page_is_a_field_error(web, adviser_a) -> None:
