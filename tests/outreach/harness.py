@@ -59,6 +59,9 @@ class _Recorder:
         self.greylist_times = 1
         self.rcpt_seen: Counter[str] = Counter()
         self.in_data = 0  # conversations between DATA and our final answer
+        # Called with each message right after it is stored, before the 250 (no Django ORM
+        # here: this runs in the server's event-loop thread).
+        self.on_store: Callable[[email.message.Message], None] | None = None
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         if self.hold_at is not None and len(self.messages) >= self.hold_at and not self.released.is_set():
@@ -84,6 +87,8 @@ class _Recorder:
             self.messages.append(message)
             self.in_data += 1
         try:
+            if self.on_store is not None:
+                self.on_store(message)
             wait = self.slow.get(address, self.delay)
             if wait:
                 await asyncio.sleep(wait)
