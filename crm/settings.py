@@ -320,10 +320,10 @@ OUTREACH_SWEEP_GRACE_SECONDS = env.int("OUTREACH_SWEEP_GRACE_SECONDS", 30, minim
 # RCPT, DATA and the final reply, each up to EMAIL_TIMEOUT) and the mark's retries, or a slow
 # but living send would be handed out a second time.
 OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", 180, minimum=1)
-if OUTREACH_LEASE_SECONDS < 4 * EMAIL_TIMEOUT + 10:
+if OUTREACH_LEASE_SECONDS < 4 * EMAIL_TIMEOUT + 7:
     raise ImproperlyConfigured(
-        f"OUTREACH_LEASE_SECONDS ({OUTREACH_LEASE_SECONDS}) must be at least 4 x EMAIL_TIMEOUT + 10"
-        f" ({4 * EMAIL_TIMEOUT + 10}): a slow send would otherwise be handed out twice."
+        f"OUTREACH_LEASE_SECONDS ({OUTREACH_LEASE_SECONDS}) must be at least 4 x EMAIL_TIMEOUT + 7"
+        f" ({4 * EMAIL_TIMEOUT + 7}): a slow send would otherwise be handed out twice."
     )
 # 1: every "sent" mark waits for its WAL flush (no resend even after a database server crash,
 # about 3x slower delivery); 0: delivery batches commit asynchronously (see outreach/delivery.py).

@@ -195,6 +195,8 @@ def celery_env(*, smtp: SmtpServer, redis_url: str | None = None, extra: Mapping
         "OUTREACH_MAX_ATTEMPTS": "1000",
         "OUTREACH_SWEEP_GRACE_SECONDS": "3",
         "OUTREACH_TICK_SECONDS": "1",
+        "EMAIL_TIMEOUT": "2",
+        "OUTREACH_LEASE_SECONDS": "15",
         **(extra or {}),
     }
     if redis_url:
@@ -204,12 +206,16 @@ def celery_env(*, smtp: SmtpServer, redis_url: str | None = None, extra: Mapping
     return environment
 
 
-def start_celery(kind: str, environment: Mapping[str, str], queue: str | None = None) -> subprocess.Popen:
+def start_celery(
+    kind: str, environment: Mapping[str, str], queue: str | None = None, name: str | None = None
+) -> subprocess.Popen:
     command = [sys.executable, "-m", "celery", "-A", "crm", kind, "--loglevel=WARNING"]
     if kind == "worker":
         command += ["--pool=solo", "--without-gossip", "--without-mingle"]
         if queue:
             command += ["-Q", queue]
+        if name:
+            command += ["-n", name]
     else:
         command += ["--schedule", str(Path(tempfile.mkdtemp()) / "beat-schedule")]
     return subprocess.Popen(command, cwd=ROOT, env=dict(environment))
