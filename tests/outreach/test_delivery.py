@@ -19,7 +19,7 @@ from outreach.tasks import sweep_outbox
 from tests.factories import ContactPersonFactory
 from tests.outreach.factories import EventFactory
 from tests.outreach.harness import SmtpServer
-from tests.workers import test_database_url
+from tests.workers import test_database_url as database_url
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_the_claim_is_committed_before_the_mail_server_hears_of_the_message(advi
     seen: list[tuple] = []
 
     def look(_message: Any) -> None:  # another connection, while the server holds the message
-        with psycopg.connect(test_database_url()) as other:
+        with psycopg.connect(database_url()) as other:
             seen.append(
                 other.execute(
                     "SELECT state, attempts, claimed_by, lease_expires_at > now() FROM outreach_outboundemail"
@@ -141,7 +141,7 @@ def test_a_database_link_lost_during_the_send_is_reconnected_for_the_mark(advise
 
     def kill_our_link(_message: Any) -> None:
         if not killed:
-            with psycopg.connect(test_database_url(), autocommit=True) as other:
+            with psycopg.connect(database_url(), autocommit=True) as other:
                 killed.append(other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0])
 
     smtp.recorder.on_store = kill_our_link
@@ -173,7 +173,7 @@ def test_a_lease_that_expired_in_sending_comes_back_flagged_within_its_attempt_b
     answer = api(cast["adviser_a"]).get("/api/v1/outbound-emails/", {"state": "sent"}).json()
     assert [row["uncertain"] for row in answer["results"]] == [True]
     page = web(cast["adviser_a"]).get(reverse("outreach:event-detail", args=[a.event_id]))
-    assert "may have gone out twice" in page.content.decode()
+    assert "mogelijk dubbel verstuurd" in page.content.decode()  # "may have gone out twice"
 
 
 def test_a_lease_still_running_is_left_alone(adviser_a):
@@ -196,3 +196,44 @@ def test_no_fault_makes_a_row_loop_its_attempts_run_out(adviser_a, smtp, setting
     assert [o["retry"] for o in outcomes] == [1, 1, 0, 0, 0] and outcomes[2]["failed"] == 1
     row = OutboundEmail.objects.get()
     assert (row.state, row.attempts) == (EmailState.FAILED, 3) and "451" in row.last_error
+
+
+def test_the_event_page_shows_a_background_rounds_progress_in_dutch_and_english(adviser_a, web, cast, settings):
+    from outreach.models import InvitationRound
+
+    event = EventFactory(owner=adviser_a)
+    InvitationRound.objects.create(event=event, created_by=adviser_a, total=3000, done=1200, state="running")
+    client = web(cast["adviser_a"])
+    url = reverse("outreach:event-detail", args=[event.pk])
+
+    assert "bezig: 1.200 van 3.000 uitgenodigd" in client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "in progress: 1,200 of 3,000 invited" in client.get(url).content.decode()
+
+
+def test_a_round_whose_task_was_lost_is_picked_up_by_the_tick_after_the_grace_period(adviser_a, settings):
+    from outreach.models import InvitationRound
+
+    settings.OUTREACH_SWEEP_GRACE_SECONDS = 30
+    event = EventFactory(owner=adviser_a)
+    people = [ContactPersonFactory().pk for _ in range(3)]
+    round_ = services.invite_in_background(event=event, by=adviser_a, persons=people)
+    assert services.stalled_rounds() == []  # just made: its own task may still come
+    InvitationRound.objects.filter(pk=round_.pk).update(updated_at=timezone.now() - timedelta(seconds=31))
+    assert services.stalled_rounds() == [round_.pk]
+
+    assert services.invitation_round_run(round_id=round_.pk) == "done"
+    assert services.stalled_rounds() == []
+    assert OutboundEmail.objects.filter(event=event).count() == 3
+
+
+def test_a_round_for_a_session_that_was_cancelled_meanwhile_fails_visibly(adviser_a):
+    from outreach.models import Event, InvitationRound
+
+    event = EventFactory(owner=adviser_a)
+    round_ = services.invite_in_background(event=event, by=adviser_a, persons=[ContactPersonFactory().pk])
+    Event.objects.filter(pk=event.pk).update(state="cancelled")
+
+    assert services.invitation_round_run(round_id=round_.pk) == "failed"
+    round_ = InvitationRound.objects.get(pk=round_.pk)
+    assert round_.state == "failed" and round_.last_error and not OutboundEmail.objects.exists()

@@ -31,7 +31,8 @@ from outreach.models import EmailState, Invitation, InvitationRound, OutboundEma
 from tests.outreach.factories import EventFactory
 from tests.outreach.harness import RedisServer, SmtpServer, celery_env, start_celery, stop, wait_until
 from tests.outreach.test_delivery_real import make_people
-from tests.workers import ROOT, test_database_url
+from tests.workers import ROOT
+from tests.workers import test_database_url as database_url
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -172,10 +173,10 @@ def test_terminating_the_workers_database_connections_mid_delivery_sends_nothing
 @pytest.fixture
 def idle_in_transaction_timeout() -> Iterator[None]:
     name = connection.settings_dict["NAME"]
-    with psycopg.connect(test_database_url(), autocommit=True) as admin:
+    with psycopg.connect(database_url(), autocommit=True) as admin:
         admin.execute(f"ALTER DATABASE \"{name}\" SET idle_in_transaction_session_timeout = '2s'")
     yield
-    with psycopg.connect(test_database_url(), autocommit=True) as admin:
+    with psycopg.connect(database_url(), autocommit=True) as admin:
         admin.execute(f'ALTER DATABASE "{name}" RESET idle_in_transaction_session_timeout')
 
 
