@@ -498,15 +498,19 @@ def _round_grace() -> timedelta:
     return timedelta(seconds=max(settings.OUTREACH_SWEEP_GRACE_SECONDS, 1))
 
 
+ROUND_MAX_ATTEMPTS = 20  # a round that keeps dying (not just slow) stops, visibly, instead of looping
+
+
 def _claim_round(round_id: int) -> bool:
     """Take the round if nobody works on it: new, or running but untouched for the grace period."""
     now = timezone.now()
     stalled = Q(state=RoundState.RUNNING, updated_at__lt=now - _round_grace())
-    return bool(
-        InvitationRound.objects.filter(Q(state=RoundState.PENDING) | stalled, pk=round_id).update(
-            state=RoundState.RUNNING, updated_at=now, attempts=F("attempts") + 1
-        )
-    )
+    free = InvitationRound.objects.filter(Q(state=RoundState.PENDING) | stalled, pk=round_id)
+    if free.filter(attempts__gte=ROUND_MAX_ATTEMPTS).update(
+        state=RoundState.FAILED, finished_at=now, last_error=_("This round stopped too often; start it again.")
+    ):
+        return False
+    return bool(free.update(state=RoundState.RUNNING, updated_at=now, attempts=F("attempts") + 1))
 
 
 def invitation_round_run(*, round_id: int) -> str:
@@ -519,7 +523,8 @@ def invitation_round_run(*, round_id: int) -> str:
     deadline = timezone.now() + timedelta(seconds=ROUND_SLICE_SECONDS)
     while round_.done < round_.total:
         if timezone.now() > deadline:
-            InvitationRound.objects.filter(pk=round_id).update(state=RoundState.PENDING)
+            # Progress was made: this slice does not count against the round's attempts.
+            InvitationRound.objects.filter(pk=round_id).update(state=RoundState.PENDING, attempts=0)
             transaction.on_commit(partial(enqueue_round, round_id))
             return "continues"
         chunk = round_.person_ids[round_.done : round_.done + ROUND_CHUNK]
