@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import smtplib
-
 from celery import shared_task
 from django.utils import timezone
 
 from candidates import intro, services
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=60,
-    retry_backoff_max=900,
-    max_retries=5,
-)
+# No SMTP here any more: the message is an outbox row (crm.emails), delivered and retried there.
+@shared_task
 def send_warm_intro(match_id: int, guide_id: int) -> str:
     return intro.intro_send(match_id=match_id, guide_id=guide_id)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from crm.env import REQUIRED, Env
@@ -128,16 +129,35 @@ if CELERY_BROKER_URL.startswith("filesystem"):
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
-else:
-    # Longer than any task runs, so a slow task is not handed to a second worker.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", 300, minimum=1)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
-# A task whose worker dies is delivered again; tasks claim their rows, so that is safe.
+if not CELERY_BROKER_URL.startswith("filesystem"):
+    # Redis hands an unacknowledged task to another worker after the visibility timeout. No
+    # task runs longer than the hard time limit (delivery stops claiming at half the soft
+    # limit, an invitation round works in slices and re-enqueues itself), so the timeout is
+    # that limit plus a margin: a task of a killed worker comes back within minutes, not an
+    # hour, and a running task is never handed out twice. Nothing depends on that redelivery
+    # anyway: the beat tick finds unsent rows and stalled rounds in the database.
+    #
+    # max_retries/interval_*: a *publish* with Redis away fails within a fraction of a second
+    # instead of kombu's ~6 s of reconnecting; callers catch it (the row or round is committed
+    # and the tick enqueues it later), so a request is never held up by a missing broker.
+    # Workers keep reconnecting on their own (broker_connection_retry).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
+# Acknowledged after the task ran, and given back when its worker dies (kill, OOM): every task
+# of this project is idempotent (rows are claimed with a conditional UPDATE, messages and
+# invitations have unique keys, the round resumes from its committed progress), so running one
+# again is safe. A task that is not must say ``acks_late=False`` on its decorator.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -355,6 +375,16 @@ OUTREACH_RETRY_MAX_SECONDS = env.int("OUTREACH_RETRY_MAX_SECONDS", 3600, minimum
 OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", 10, minimum=1)
 # A new outbox row not delivered within this many seconds is handed out again by the sweep.
 OUTREACH_SWEEP_GRACE_SECONDS = env.int("OUTREACH_SWEEP_GRACE_SECONDS", 30, minimum=0)
+# A claimed row ("sending") not marked within this many seconds is given back by the sweep and
+# flagged "may have gone out twice". It must outlast one message's SMTP conversation (MAIL,
+# RCPT, DATA and the final reply, each up to EMAIL_TIMEOUT) and the mark's retries, or a slow
+# but living send would be handed out a second time.
+OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", 180, minimum=1)
+if OUTREACH_LEASE_SECONDS < 4 * EMAIL_TIMEOUT + 7:
+    raise ImproperlyConfigured(
+        f"OUTREACH_LEASE_SECONDS ({OUTREACH_LEASE_SECONDS}) must be at least 4 x EMAIL_TIMEOUT + 7"
+        f" ({4 * EMAIL_TIMEOUT + 7}): a slow send would otherwise be handed out twice."
+    )
 # 1: every "sent" mark waits for its WAL flush (no resend even after a database server crash,
 # about 3x slower delivery); 0: delivery batches commit asynchronously (see outreach/delivery.py).
 OUTREACH_DURABLE_SENT_MARKS = env.bool("OUTREACH_DURABLE_SENT_MARKS", False)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import smtplib
 from datetime import date
 
 from celery import shared_task
@@ -20,12 +19,8 @@ def send_followup_digests() -> int:
     return len(recipients)
 
 
-@shared_task(
-    autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=60,
-    retry_backoff_max=900,
-    max_retries=5,
-)
+# No SMTP here any more: the message is an outbox row (crm.emails), delivered and retried there.
+@shared_task
 def send_followup_digest(user_id: int, day: str) -> str:
     return digest.digest_send(user_id=user_id, day=date.fromisoformat(day))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from outreach.models import CalendarFeed, Event, Invitation, OutboundEmail, Speaker
+from outreach.models import CalendarFeed, Event, Invitation, InvitationRound, OutboundEmail, Speaker
 
 
 class SpeakerInline(admin.TabularInline):
@@ -32,13 +32,22 @@ class InvitationAdmin(admin.ModelAdmin):
 
 @admin.register(OutboundEmail)
 class OutboundEmailAdmin(admin.ModelAdmin):
-    """A row left in "sending" means a worker died mid-send: it is not sent again on its own."""
+    """Every message the system sends (invitations, reminders, digests, warm introductions).
+    "Sending" is a claim with a lease; one whose lease expired comes back flagged uncertain."""
 
-    list_display = ["idempotency_key", "kind", "to_email", "state", "attempts", "sent_at", "last_error"]
-    list_filter = ["state", "kind", "language"]
+    list_display = ["idempotency_key", "kind", "to_email", "state", "attempts", "uncertain", "sent_at", "last_error"]
+    list_filter = ["state", "kind", "uncertain", "language"]
     search_fields = ["idempotency_key", "to_email", "message_id"]
     raw_id_fields = ["event", "invitation"]
     readonly_fields = ["message_id", "idempotency_key", "created_at"]
+
+
+@admin.register(InvitationRound)
+class InvitationRoundAdmin(admin.ModelAdmin):
+    list_display = ["event", "state", "done", "total", "invited", "created_by", "created_at", "finished_at"]
+    list_filter = ["state"]
+    raw_id_fields = ["event", "created_by"]
+    exclude = ["person_ids"]
 
 
 @admin.register(CalendarFeed)

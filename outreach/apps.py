@@ -12,3 +12,8 @@ class OutreachConfig(AppConfig):
         from outreach.timeline import invitation_entries, invitation_keys
 
         register_source(TimelineSource("invitation", invitation_keys, invitation_entries))
+        # Every app's mail goes through our outbox, behind crm.emails (no app imports us for it).
+        from crm.emails import register_outbox
+        from outreach.mail import store_message
+
+        register_outbox(store_message)

@@ -1,36 +1,46 @@
-"""Delivering outbox rows: exactly once per row, as far as the mail server can tell.
+"""Delivering outbox rows: claim, commit, send, mark.
 
-Each row is claimed with ``UPDATE ... WHERE id = (SELECT ... FOR UPDATE SKIP LOCKED)`` in its
-own transaction, which marks it sent; the message is sent while that transaction holds the row,
-and an SMTP error rolls the mark back. A worker that dies mid-send rolls the transaction
-back (the row is queued again and nobody else could have taken it meanwhile); a second task
-for the same row skips it (locked) or finds it sent. The one window left is between the
-server's "250 OK" and our COMMIT, well under a millisecond: a worker killed exactly there
-would send that one message again. (The fault tests kill the worker mid-SMTP-transaction,
-before the server has accepted the message; no test can aim at that sub-millisecond window.)
-With ``OUTREACH_DURABLE_SENT_MARKS`` off (the default) a crash of the database server itself
-may also lose the last fraction of a second of "sent" marks; see ``_relax_commit_durability``.
+1. Claim: one autocommitted ``UPDATE ... WHERE id = ANY(%s) AND state = 'queued' ... FOR UPDATE
+   SKIP LOCKED`` moves the row to ``sending`` with ``attempts + 1``, a lease and the worker's
+   name. It is committed before the mail server hears of the message, so no fault can undo the
+   attempt count: a row cannot loop, and after ``OUTREACH_MAX_ATTEMPTS`` it is ``failed``.
+2. Send: the stored bytes go through the SMTP connection; no database transaction is open.
+3. Mark: after the server's 250 the row is ``sent``. If the database link died meanwhile the
+   mark is retried on a fresh connection (a few times, with backoff): the message is delivered,
+   and a failed mark must not make it go out again.
 
-One SMTP connection serves all rows of a task. Temporary failures (4xx, connection refused,
-timeouts) put the row back with a backoff; permanent ones (5xx) mark it failed with the reason.
+The one window left is a worker that dies (or a database that stays away) between the 250 and
+the mark. The row then stays ``sending`` until its lease expires; the sweep gives it back,
+flagged ``uncertain`` ("may have gone out twice"), within its attempt budget. So a crash costs
+at most one extra copy of the one message that was in flight, and the page says which.
+
+One SMTP connection serves a batch. Trouble with one recipient (4xx/5xx at RCPT or DATA, or a
+message that cannot be built) stays on that row: 5xx fails it, 4xx retries it with backoff,
+the batch goes on. Only connection-level failures (refused, 421, timeout, disconnect) end the
+batch; the rest stays queued for the sweep.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import smtplib
-from collections.abc import Iterable
+import socket
+import time
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from email.mime.text import MIMEText
 from email.utils import quote
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import sanitize_address
+from django.db import InterfaceError, OperationalError
 from django.db import connection as db_connection
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -38,25 +48,12 @@ from outreach.models import TRANSACTIONAL_KINDS, EmailState, OutboundEmail
 
 logger = logging.getLogger(__name__)
 
+T = TypeVar("T")
 
-class _StoredMime:
-    """Stands in for the MIME object Django's SMTP backend would build: the stored bytes."""
-
-    def __init__(self, raw: bytes) -> None:
-        self.raw = raw
-
-    def as_bytes(self, *args: Any, **kwargs: Any) -> bytes:
-        return self.raw
-
-
-class StoredEmail(EmailMultiAlternatives):
-    """A message whose wire form was built when its row was stored (``OutboundEmail.mime``)."""
-
-    stored: bytes = b""
-
-    def message(self, *args: Any, **kwargs: Any) -> Any:
-        return _StoredMime(self.stored) if self.stored else super().message(*args, **kwargs)
-
+# A mark (or claim, or failure record) whose database link died is retried this many times on
+# a fresh connection, waiting 0.1, 0.2, 0.4 ... seconds in between (about 6 s in all).
+DB_RETRIES = 6
+LEASE_EXPIRED = "The worker was lost while sending (lease expired): the mail server may have this message already."
 
 # RFC 5322 "specials": a display name with one of them must be a quoted string.
 SPECIALS = re.compile(r'[][\\()<>@,:;".]')
@@ -70,13 +67,12 @@ def mailbox(name: str, address: str) -> str:
     return f'"{quote(name)}" <{address}>' if SPECIALS.search(name) else f"{name} <{address}>"
 
 
-def build_message(row: OutboundEmail, connection: Any = None) -> StoredEmail:
-    to = mailbox(row.to_name, row.to_email)
-    message = StoredEmail(
+def build_message(row: OutboundEmail, connection: Any = None) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
         subject=row.subject,
         body=row.body_text,
         from_email=row.from_email or settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+        to=[mailbox(row.to_name, row.to_email)],
         headers={**row.headers, "Message-ID": row.message_id},
         connection=connection,
     )
@@ -87,21 +83,13 @@ def build_message(row: OutboundEmail, connection: Any = None) -> StoredEmail:
         part.set_param("method", row.ics_method or "PUBLISH")
         part.add_header("Content-Disposition", "attachment", filename="event.ics")
         message.attach(part)
-    message.stored = bytes(row.mime or b"")
     return message
 
 
 def wire_bytes(row: OutboundEmail) -> bytes:
-    """The message as the SMTP backend sends it (built fresh, ignoring any stored copy)."""
-    return EmailMultiAlternatives.message(build_message(row)).as_bytes(linesep="\r\n")
-
-
-def _is_permanent(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        codes = [code for code, _msg in error.recipients.values()]
-        return bool(codes) and all(500 <= code < 600 for code in codes)
-    code = getattr(error, "smtp_code", None)
-    return isinstance(code, int) and 500 <= code < 600
+    """The message as it goes over the wire (MIME, CRLF). Raises for a message that cannot be
+    built (``BadHeaderError`` for a line break in a header, say)."""
+    return build_message(row).message().as_bytes(linesep="\r\n")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -109,9 +97,94 @@ def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), settings.OUTREACH_RETRY_MAX_SECONDS))
 
 
-def blocked_rows(ids: list[int]) -> dict[int, str]:
-    """Outreach rows of this batch that must not go out after all (checked at send time):
-    the person opted out, or the employer became do-not-contact, since the row was queued."""
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+# --- Database steps, each its own autocommitted statement -----------------------------------
+
+
+def _with_db_retry(step: Callable[[], T], what: str) -> T:
+    """Run ``step``; when the database link is gone, drop it and try again on a fresh one."""
+    for attempt in range(DB_RETRIES):
+        try:
+            return step()
+        except (OperationalError, InterfaceError) as error:
+            if attempt == DB_RETRIES - 1 or db_connection.in_atomic_block:
+                raise
+            logger.warning("outbox: %s failed (%s); reconnecting", what, error)
+            with contextlib.suppress(Exception):  # closing a broken connection may fail; it is dropped anyway
+                db_connection.close()
+            time.sleep(0.1 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+_COLUMNS = [f.column for f in OutboundEmail._meta.concrete_fields]
+
+
+def _claim_sql() -> str:
+    table = OutboundEmail._meta.db_table
+    returning = ", ".join(f'"{c}"' for c in _COLUMNS)
+    # The primary key picks the rows (no plan that depends on statistics); only our own table
+    # and column names are formatted in, every value is a parameter.
+    sql = (
+        'UPDATE "{table}" SET "state" = %s, "attempts" = "attempts" + 1, "claimed_at" = %s, '
+        '"lease_expires_at" = %s, "claimed_by" = %s WHERE "id" IN (SELECT "id" FROM "{table}" '
+        'WHERE "id" = ANY(%s) AND "state" = %s AND "next_attempt_at" <= %s ORDER BY "id" '
+        "FOR UPDATE SKIP LOCKED) RETURNING {returning}"
+    )
+    return sql.format(table=table, returning=returning)
+
+
+def claim(ids: list[int], worker: str) -> list[OutboundEmail]:
+    """Move these rows, where still queued and due, to ``sending`` (committed on return)."""
+
+    def step() -> list[OutboundEmail]:
+        now = timezone.now()
+        lease = now + timedelta(seconds=settings.OUTREACH_LEASE_SECONDS)
+        params = [EmailState.SENDING, now, lease, worker, list(ids), EmailState.QUEUED, now]
+        return sorted(OutboundEmail.objects.raw(_claim_sql(), params), key=lambda r: r.pk)
+
+    return _with_db_retry(step, "claim")
+
+
+def mark_sent(row_id: int) -> None:
+    """The server said 250: sent, whatever the row says now (the sweep may have given it back)."""
+
+    def step() -> None:
+        OutboundEmail.objects.filter(pk=row_id).update(
+            state=EmailState.SENT, sent_at=timezone.now(), lease_expires_at=None, last_error=""
+        )
+
+    _with_db_retry(step, f"marking {row_id} sent")
+
+
+def record_failure(row: OutboundEmail, error: BaseException | str, *, permanent: bool, uncertain: bool = False) -> str:
+    """Give the row back with a backoff, or fail it (5xx, unbuildable, or out of attempts).
+    ``uncertain``: the link broke after the message was handed over (no reply to DATA)."""
+    text = (error if isinstance(error, str) else f"{type(error).__name__}: {error}")[:500]
+    failed = permanent or row.attempts >= settings.OUTREACH_MAX_ATTEMPTS
+    changes: dict[str, Any] = {"last_error": text, "lease_expires_at": None}
+    if uncertain:
+        changes["uncertain"] = True
+    if failed:
+        changes["state"] = EmailState.FAILED
+    else:
+        changes.update(state=EmailState.QUEUED, next_attempt_at=timezone.now() + backoff(row.attempts))
+    _with_db_retry(
+        lambda: OutboundEmail.objects.filter(pk=row.pk, state=EmailState.SENDING).update(**changes),
+        f"recording the failure of {row.pk}",
+    )
+    if failed:
+        logger.warning("outbox %s failed for good: %s", row.pk, text)
+        return Outcome.FAILED
+    logger.info("outbox %s will be retried at %s: %s", row.pk, changes["next_attempt_at"], text)
+    return Outcome.RETRY
+
+
+def fail_blocked(ids: list[int]) -> int:
+    """Outreach rows of this batch that must not go out after all (checked at send time): the
+    person opted out, or the employer became do-not-contact, since the row was queued."""
     rows = (
         OutboundEmail.objects.filter(pk__in=ids, state=EmailState.QUEUED, invitation__isnull=False)
         .exclude(kind__in=TRANSACTIONAL_KINDS)
@@ -121,7 +194,16 @@ def blocked_rows(ids: list[int]) -> dict[int, str]:
         )
         .values_list("pk", "invitation__contact_person__opted_out_at")
     )
-    return {pk: "opted out before sending" if opted_out else "employer is do-not-contact" for pk, opted_out in rows}
+    done = 0
+    for pk, opted_out in rows:
+        reason = "opted out before sending" if opted_out else "employer is do-not-contact"
+        done += OutboundEmail.objects.filter(pk=pk, state=EmailState.QUEUED).update(
+            state=EmailState.FAILED, last_error=reason, attempts=F("attempts") + 1, claimed_at=timezone.now()
+        )
+    return done
+
+
+# --- SMTP ---------------------------------------------------------------------------------------
 
 
 class Outcome:
@@ -131,102 +213,113 @@ class Outcome:
     FAILED = "failed"
 
 
-class _SendFailed(Exception):
-    def __init__(self, error: Exception, attempts: int) -> None:
-        self.error, self.attempts = error, attempts
+class ConnectionLost(Exception):
+    """The mail server as a whole is away (refused, 421, timeout, disconnect): end the batch."""
 
 
-_COLUMNS = [f.column for f in OutboundEmail._meta.concrete_fields]
+def _codes(error: smtplib.SMTPException) -> list[int]:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return [code for code, _msg in error.recipients.values()]
+    code = getattr(error, "smtp_code", None)
+    return [code] if isinstance(code, int) else []
 
 
-def _claim_sql() -> str:
-    """Claim and mark sent in one statement; the transaction around it stays open (the row
-    locked) while the message is sent, and an SMTP error rolls the mark back."""
-    table = OutboundEmail._meta.db_table
-    lock = " FOR UPDATE SKIP LOCKED" if db_connection.features.has_select_for_update_skip_locked else ""
-    returning = ", ".join(f'"{c}"' for c in _COLUMNS)
-    # Only our own table and column names are formatted in; every value is a parameter.
-    sql = (
-        'UPDATE "{table}" SET "state" = %s, "attempts" = "attempts" + 1, "claimed_at" = %s, "sent_at" = %s, '
-        '"last_error" = \'\' WHERE "id" = (SELECT "id" FROM "{table}" WHERE "id" = %s AND "state" = %s '
-        'AND "next_attempt_at" <= %s{lock}) RETURNING {returning}'
-    )
-    return sql.format(table=table, lock=lock, returning=returning)
+def _per_recipient(error: BaseException) -> bool | None:
+    """For an error about this one message: True if permanent (5xx), False if temporary (4xx).
+    None: the connection is the trouble (421 "closing", timeouts, refusals, disconnects)."""
+    if not isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused | smtplib.SMTPDataError):
+        return None
+    codes = _codes(error)
+    if not codes or 421 in codes:
+        return None
+    return all(500 <= code < 600 for code in codes)
 
 
-def deliver_one(row_id: int, connection: Any, blocked: str = "") -> str:
-    """Claim, send and mark one row. Raises nothing for SMTP trouble: it is on the row."""
-    now = timezone.now()
-    if blocked:
-        done = OutboundEmail.objects.filter(pk=row_id, state=EmailState.QUEUED).update(
-            state=EmailState.FAILED, last_error=blocked, attempts=F("attempts") + 1, claimed_at=now
-        )
-        return Outcome.FAILED if done else Outcome.SKIPPED
+class _InConversation(Exception):
+    """The connection broke (timeout, disconnect) during MAIL/RCPT/DATA, not while opening."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _send_smtp(connection: SmtpBackend, row: OutboundEmail, raw: bytes) -> None:
+    """The stored bytes straight through the open SMTP connection (no MIME object rebuilt)."""
+    if connection.connection is None:
+        connection.open()
+    sender = sanitize_address(row.from_email or settings.DEFAULT_FROM_EMAIL, "utf-8")
     try:
-        with transaction.atomic():
-            rows = list(
-                OutboundEmail.objects.raw(_claim_sql(), [EmailState.SENT, now, now, row_id, EmailState.QUEUED, now])
-            )
-            if not rows:
-                return Outcome.SKIPPED
-            row = rows[0]
-            try:
-                # Opened here, not by send(): a connection that send() opened it also closes,
-                # and one connection is meant to serve the whole batch.
-                connection.open()
-                build_message(row, connection).send()
-            except (smtplib.SMTPException, OSError) as error:
-                raise _SendFailed(error, row.attempts) from error
-    except _SendFailed as failure:
-        return _failed(row_id, failure.error, failure.attempts, connection)
+        connection.connection.sendmail(sender, [sanitize_address(row.to_email, "utf-8")], raw)
+    except (smtplib.SMTPServerDisconnected, TimeoutError, ConnectionError) as error:
+        raise _InConversation(error) from error
+
+
+def deliver_one(row: OutboundEmail, connection: Any) -> str:
+    """Send one claimed row and mark it. Raises ``ConnectionLost`` (row given back first)."""
+    smtp = isinstance(connection, SmtpBackend)
+    try:
+        message = build_message(row, connection)
+        raw = bytes(row.mime or b"") or message.message().as_bytes(linesep="\r\n")
+    except Exception as error:  # noqa: BLE001 - any reason a message cannot be built fails that row alone
+        return record_failure(row, f"The message cannot be built: {type(error).__name__}: {error}", permanent=True)
+    try:
+        if smtp:
+            _send_smtp(connection, row, raw)
+        else:  # console, file and locmem backends (development, unit tests): no SMTP replies
+            connection.send_messages([message])
+    except _InConversation as broken:
+        # Perhaps before, perhaps after the server stored it: the retry may be a second copy.
+        record_failure(row, broken.error, permanent=False, uncertain=True)
+        raise ConnectionLost(str(broken)) from broken.error
+    except (smtplib.SMTPException, OSError) as error:
+        permanent = _per_recipient(error)
+        if permanent is None:
+            record_failure(row, error, permanent=False)
+            raise ConnectionLost(str(error)) from error
+        return record_failure(row, error, permanent=permanent)
+    mark_sent(row.pk)
     return Outcome.SENT
 
 
-def _failed(row_id: int, error: Exception, attempts: int, connection: Any) -> str:
-    text = f"{type(error).__name__}: {error}"[:500]
-    # A broken connection may fail to close; it is dropped anyway.
-    with contextlib.suppress(Exception):
-        connection.close()
-    row = OutboundEmail.objects.filter(pk=row_id, state=EmailState.QUEUED)
-    if _is_permanent(error) or attempts >= settings.OUTREACH_MAX_ATTEMPTS:
-        row.update(state=EmailState.FAILED, last_error=text, attempts=attempts)
-        logger.warning("outbox %s failed for good: %s", row_id, text)
-        return Outcome.FAILED
-    retry_at = timezone.now() + backoff(attempts)
-    row.update(last_error=text, attempts=attempts, next_attempt_at=retry_at)
-    logger.info("outbox %s will be retried at %s: %s", row_id, retry_at, text)
-    return Outcome.RETRY
-
-
 def _relax_commit_durability() -> bool:
-    """For this batch, COMMIT without waiting for the WAL flush (PostgreSQL only).
+    """For this batch, COMMIT without waiting for the WAL flush.
 
-    Why: one fsync per message is most of a delivery's cost. What it risks: only a crash of
-    the *database server* within a fraction of a second after a commit can lose that "sent"
-    mark and so send that message again; a dying worker, Redis or mail server changes nothing
-    (their transactions simply roll back, as before). ``OUTREACH_DURABLE_SENT_MARKS=1`` keeps
-    every mark durable at the price of the fsync.
+    Why: one fsync per claim and per mark is most of a delivery's cost. What it risks: only a
+    crash of the *database server* within a fraction of a second after a commit can lose that
+    claim or mark and so send that message again; a dying worker, Redis or mail server changes
+    nothing. ``OUTREACH_DURABLE_SENT_MARKS=1`` keeps every commit durable at the fsync's price.
     """
-    if settings.OUTREACH_DURABLE_SENT_MARKS or db_connection.vendor != "postgresql":
+    if settings.OUTREACH_DURABLE_SENT_MARKS:
         return False
     with db_connection.cursor() as cursor:
         cursor.execute("SET synchronous_commit TO OFF")
     return True
 
 
-def deliver(ids: Iterable[int]) -> dict[str, int]:
-    """Deliver these rows over one SMTP connection. After a temporary failure the rest of the
-    batch is left queued for the sweep (the server is likely away for all of them)."""
+def deliver(ids: Iterable[int], worker: str = "") -> dict[str, int]:
+    """Deliver these rows over one SMTP connection, each claimed (and committed) just before
+    its send. Stops claiming after half the task's soft time limit; the rest stays queued."""
     counts = {Outcome.SENT: 0, Outcome.SKIPPED: 0, Outcome.RETRY: 0, Outcome.FAILED: 0}
     ids = list(ids)
-    blocked = blocked_rows(ids)
+    worker = worker or worker_name()
+    counts[Outcome.FAILED] += fail_blocked(ids)
+    budget = time.monotonic() + settings.CELERY_TASK_SOFT_TIME_LIMIT / 2
     connection = get_connection(fail_silently=False)
     relaxed = _relax_commit_durability()
     try:
         for row_id in ids:
-            outcome = deliver_one(row_id, connection, blocked.get(row_id, ""))
-            counts[outcome] += 1
-            if outcome == Outcome.RETRY:
+            if time.monotonic() > budget:
+                break
+            # One row per claim: a crash then leaves exactly the one row in flight "sending",
+            # so only that row is flagged uncertain (see the module's docstring).
+            rows = claim([row_id], worker)
+            if not rows:
+                counts[Outcome.SKIPPED] += 1
+                continue
+            try:
+                counts[deliver_one(rows[0], connection)] += 1
+            except ConnectionLost:
+                counts[Outcome.RETRY] += 1
                 break
     finally:
         with contextlib.suppress(Exception):  # closing a dead connection must not hide the result
@@ -235,6 +328,22 @@ def deliver(ids: Iterable[int]) -> dict[str, int]:
             with contextlib.suppress(Exception), db_connection.cursor() as cursor:  # a broken DB link is dropped anyway
                 cursor.execute("RESET synchronous_commit")
     return counts
+
+
+# --- The sweep's questions ----------------------------------------------------------------------
+
+
+def release_expired_leases() -> int:
+    """Rows left ``sending`` past their lease (their worker died, or its database link never
+    came back): queued again, flagged uncertain, or failed when their attempts are used up."""
+    now = timezone.now()
+    expired = OutboundEmail.objects.filter(state=EmailState.SENDING, lease_expires_at__lt=now)
+    common = {"uncertain": True, "last_error": LEASE_EXPIRED, "lease_expires_at": None}
+    failed = expired.filter(attempts__gte=settings.OUTREACH_MAX_ATTEMPTS).update(state=EmailState.FAILED, **common)
+    again = expired.update(state=EmailState.QUEUED, next_attempt_at=now, **common)
+    if failed or again:
+        logger.warning("outbox: %d expired leases given back, %d failed (may have gone out twice)", again, failed)
+    return failed + again
 
 
 def due_ids(limit: int = 5000) -> list[int]:

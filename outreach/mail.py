@@ -6,9 +6,9 @@ delivery task never renders anything and a retried message is byte-for-byte the 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parseaddr
 from typing import Any
@@ -16,12 +16,15 @@ from typing import Any
 import icalendar
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from crm.emails import QueuedMessage, Rendered, header_safe
+from crm.emails import render as render_triple
 from outreach import tokens
-from outreach.models import TRANSACTIONAL_KINDS, Event, Invitation, OutboundEmail
+from outreach.models import TRANSACTIONAL_KINDS, EmailState, Event, Invitation, OutboundEmail
+
+logger = logging.getLogger(__name__)
 
 ENQUEUE_CHUNK = 100  # ids per delivery task: one SMTP connection serves a chunk
 
@@ -75,20 +78,8 @@ def calendar_of(events: Iterable[Event], *, method: str = "PUBLISH", name: str =
 # --- Rendering ----------------------------------------------------------------------------
 
 
-@dataclass
-class Rendered:
-    subject: str
-    text: str
-    html: str
-
-
 def render(kind: str, context: dict[str, Any], language: str) -> Rendered:
-    base = f"emails/outreach/{kind}"
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
-        text = render_to_string(f"{base}.txt", context)
-        html = render_to_string(f"{base}.html", {**context, "html": True})
-    return Rendered(subject, text, html)
+    return render_triple(f"emails/outreach/{kind}", context, language)
 
 
 def invitation_links(invitation: Invitation) -> dict[str, str]:
@@ -156,7 +147,7 @@ def invitation_row(
         idempotency_key=key,
         kind=kind,
         to_email=person.email,
-        to_name=person.name,
+        to_name=header_safe(person.name),
         language=language,
         from_email=settings.DEFAULT_FROM_EMAIL,
         subject=rendered.subject,
@@ -182,7 +173,7 @@ def user_row(
         idempotency_key=key,
         kind=kind,
         to_email=user.email,
-        to_name=user.get_full_name(),
+        to_name=header_safe(user.get_full_name()),
         language=language,
         from_email=settings.DEFAULT_FROM_EMAIL,
         subject=rendered.subject,
@@ -196,15 +187,27 @@ def user_row(
     )
 
 
+def _wire(row: OutboundEmail) -> None:
+    """Build the wire form now; a message that cannot be built is stored failed, with the
+    reason, instead of breaking the whole fan-out (the other rows go out)."""
+    from outreach.delivery import wire_bytes
+
+    try:
+        row.mime = wire_bytes(row)
+    except Exception as error:  # noqa: BLE001 - whatever stops this one message stays on its row
+        row.mime = b""
+        row.state = EmailState.FAILED
+        row.last_error = f"The message cannot be built: {type(error).__name__}: {error}"[:500]
+        logger.warning("outbox %s cannot be built: %s", row.idempotency_key, row.last_error)
+
+
 def store(rows: list[OutboundEmail]) -> list[int]:
     """Insert rows whose key is new (a key already there means that message exists: skip it)
     and have them delivered after commit. Returns the ids of the rows inserted now."""
     if not rows:
         return []
-    from outreach.delivery import wire_bytes
-
     for row in rows:
-        row.mime = wire_bytes(row)
+        _wire(row)
     keys = [r.idempotency_key for r in rows]
     existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
     fresh = [r for r in rows if r.idempotency_key not in existing]
@@ -217,6 +220,25 @@ def store(rows: list[OutboundEmail]) -> list[int]:
     )
     deliver_after_commit(ids)
     return ids
+
+
+def store_message(message: QueuedMessage) -> bool:
+    """``crm.emails``' outbox (registered in ``outreach.apps``): a message of another app
+    (digest, warm introduction) as one row, no event. False when its key exists already."""
+    row = OutboundEmail(
+        idempotency_key=message.key,
+        kind=message.kind,
+        to_email=message.to_email,
+        to_name=message.to_name,
+        language=message.language,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        subject=message.subject[:300],
+        body_text=message.text,
+        body_html=message.html,
+        headers=dict(message.headers),
+        message_id=new_message_id(),
+    )
+    return bool(store([row]))
 
 
 def deliver_after_commit(ids: list[int]) -> None:

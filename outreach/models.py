@@ -254,17 +254,29 @@ class EmailKind(models.TextChoices):
     EVENT_CANCEL = "event-cancel", _("Session cancelled")
     AWVN_REGISTRATION = "awvn-registration", _("Registration with AWVN")
     FRESH_LINK = "fresh-link", _("Fresh personal link")
+    # Mail to staff users, queued by other apps through crm.emails (no event, no invitation).
+    DIGEST = "digest", _("Daily follow-up digest")
+    WARM_INTRO = "warm-intro", _("Warm introduction")
 
 
 # Transactional kinds answer something the person did; everything else is outreach and carries
 # List-Unsubscribe, and is not sent to someone who opted out.
 TRANSACTIONAL_KINDS = frozenset(
-    {EmailKind.RSVP_CONFIRM, EmailKind.AWVN_REGISTRATION, EmailKind.FRESH_LINK, EmailKind.EVENT_CANCEL}
+    {
+        EmailKind.RSVP_CONFIRM,
+        EmailKind.AWVN_REGISTRATION,
+        EmailKind.FRESH_LINK,
+        EmailKind.EVENT_CANCEL,
+        EmailKind.DIGEST,
+        EmailKind.WARM_INTRO,
+    }
 )
 
 
 class EmailState(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a worker (committed before the SMTP conversation), until marked sent or given
+    # back; a row whose lease expired here may have reached the mail server (``uncertain``).
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
@@ -274,10 +286,6 @@ class OutboundEmailQuerySet(RegionScopedQuerySet):
     region_path = "event__region"
     read_roles = NETWORK_WRITE
     national_read_roles = frozenset()
-
-    def due(self, now: Any = None) -> OutboundEmailQuerySet:
-        """Queued rows whose (re)try time has come."""
-        return self.filter(state=EmailState.QUEUED, next_attempt_at__lte=now or timezone.now())
 
 
 class OutboundEmail(models.Model):
@@ -305,6 +313,12 @@ class OutboundEmail(models.Model):
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    # The claim's lease: a row still ``sending`` after this is handed out again by the sweep.
+    lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
+    claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True)
+    # A worker lost this row between claim and mark: the server may have it already, so a
+    # later attempt may be a second copy ("may have gone out twice", on the page and in the API).
+    uncertain = models.BooleanField(_("may have gone out twice"), default=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, null=True, blank=True, related_name="emails", verbose_name=_("event")
@@ -329,6 +343,7 @@ class OutboundEmail(models.Model):
             models.Index(fields=["next_attempt_at"], condition=Q(state="queued"), name="outbound_queued_due"),
             models.Index(fields=["state", "claimed_at"], name="outbound_state_claimed"),
             models.Index(fields=["event", "kind"], name="outbound_event_kind"),
+            models.Index(fields=["lease_expires_at"], condition=Q(state="sending"), name="outbound_sending_lease"),
         ]
 
     def __str__(self) -> str:
@@ -365,3 +380,53 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"feed {self.region_id or 'national'}"
+
+
+class RoundState(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("In progress")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class InvitationRoundQuerySet(RegionScopedQuerySet):
+    region_path = "event__region"
+    read_roles = NETWORK_WRITE
+    national_read_roles = frozenset()
+
+
+class InvitationRound(models.Model):
+    """A background invitation round: stored in the request's transaction, so the fan-out
+    cannot be lost with a task. The task works through ``person_ids`` in order and commits
+    ``done`` with each chunk of invitations; the beat tick restarts a round that stalled."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="invitation_rounds")
+    person_ids = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(_("state"), max_length=8, choices=RoundState.choices, default=RoundState.PENDING)
+    total = models.PositiveIntegerField(_("people"), default=0)
+    done = models.PositiveIntegerField(_("handled"), default=0)
+    invited = models.PositiveIntegerField(_("invited"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    # Touched with every committed chunk: a running round untouched for the grace period stalled.
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    objects = InvitationRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation round")
+        verbose_name_plural = _("invitation rounds")
+        indexes = [
+            models.Index(fields=["updated_at"], condition=Q(state__in=["pending", "running"]), name="round_unfinished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"round {self.pk} of event {self.event_id}: {self.done}/{self.total}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.state in (RoundState.DONE, RoundState.FAILED)

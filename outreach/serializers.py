@@ -157,5 +157,6 @@ class OutboundEmailSerializer(serializers.ModelSerializer):
         fields = [
             "id", "event", "invitation", "kind", "to_email", "to_name", "language", "subject", "state",
             "attempts", "last_error", "next_attempt_at", "sent_at", "message_id", "created_at",
+            "uncertain",  # a worker was lost mid-send: the recipient may have this message twice
         ]  # fmt: skip
         read_only_fields = fields

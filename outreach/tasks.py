@@ -1,8 +1,17 @@
-"""Celery tasks: thin wrappers that take ids and call one service (JSON arguments only)."""
+"""Celery tasks: thin wrappers that take ids and call one service (JSON arguments only).
+
+Every task here is idempotent (rows are claimed before their side effect, messages and
+invitations have unique keys, a round resumes from its committed progress), so each is
+acknowledged late and given back when its worker dies (``acks_late``,
+``reject_on_worker_lost``; the settings say the same for every task, these say it where it
+is relied on). The beat tick does not depend on that redelivery: it asks the database.
+"""
 
 from __future__ import annotations
 
 import logging
+import os
+from typing import Any
 
 from celery import shared_task
 from django.core.cache import cache
@@ -12,50 +21,55 @@ from outreach.mail import ENQUEUE_CHUNK
 
 logger = logging.getLogger(__name__)
 
-
-@shared_task
-def deliver_emails(ids: list[int]) -> dict[str, int]:
-    """Deliver these outbox rows (rows already sent, locked elsewhere or not yet due are skipped)."""
-    return delivery.deliver(ids)
+IDEMPOTENT: dict[str, Any] = {"acks_late": True, "reject_on_worker_lost": True}
 
 
-@shared_task
+@shared_task(bind=True, **IDEMPOTENT)
+def deliver_emails(self: Any, ids: list[int]) -> dict[str, int]:
+    """Deliver these outbox rows (rows already sent, claimed elsewhere or not yet due are skipped)."""
+    worker = f"{self.request.hostname or delivery.worker_name()}:{os.getpid()}"
+    return delivery.deliver(ids, worker=worker)
+
+
+@shared_task(**IDEMPOTENT)
 def sweep_outbox() -> int:
-    """Hand every due queued row to a delivery task: new rows whose task the broker lost, and
-    retries whose backoff has passed. A row handed out twice is still sent once (claimed)."""
+    """Give back rows whose lease expired (flagged uncertain), then hand every due queued row
+    to a delivery task: new rows whose task the broker lost, and retries whose backoff has
+    passed. A row handed out twice is still sent once (claimed)."""
+    delivery.release_expired_leases()
     ids = delivery.due_ids()
     for start in range(0, len(ids), ENQUEUE_CHUNK):
         deliver_emails.delay(ids[start : start + ENQUEUE_CHUNK])
     return len(ids)
 
 
-@shared_task
+@shared_task(**IDEMPOTENT)
 def tick() -> dict[str, int]:
-    """Every minute (CELERY_BEAT_SCHEDULE): queue what is due by now, then sweep the outbox.
+    """Every minute (CELERY_BEAT_SCHEDULE): queue what is due by now, restart invitation rounds
+    that stalled (or were never enqueued), then sweep the outbox.
 
     A short cache lock keeps two overlapping ticks from planning at the same moment; the
     unique idempotency keys would make that harmless anyway.
     """
+    from outreach import services
+
     if not cache.add("outreach:tick-lock", 1, timeout=55):
         return {"skipped": 1}
     try:
         planned = schedule.plan_due()
     finally:
         cache.delete("outreach:tick-lock")
+    rounds = services.stalled_rounds()
+    for round_id in rounds:
+        run_invitation_round.delay(round_id)
+    planned["rounds"] = len(rounds)
     planned["swept"] = sweep_outbox()
     return planned
 
 
-@shared_task
-def invite_persons(event_id: int, user_id: int, person_ids: list[int]) -> int:
-    """A large fan-out off the request: same service, same keys (a rerun invites nobody twice)."""
-    from django.contrib.auth import get_user_model
-
+@shared_task(**IDEMPOTENT)
+def run_invitation_round(round_id: int) -> str:
+    """A background invitation round (``InvitationRound``), from its committed progress."""
     from outreach import services
-    from outreach.models import Event
 
-    event = Event.objects.filter(pk=event_id).first()
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
-    if event is None or user is None:
-        return 0
-    return len(services.invite(event=event, by=user, persons=person_ids))
+    return services.invitation_round_run(round_id=round_id)

@@ -176,6 +176,8 @@ class EventDetailView(StaffView):
             "invitations": invitations,
             "emails": emails,
             "failed_count": event.emails.filter(state=EmailState.FAILED).count(),
+            # Background invitation rounds: running ones with their progress, and the last few done.
+            "rounds": list(event.invitation_rounds.order_by("-created_at", "-id")[:5]),
             "publish_form": PublishForm(),
             "can_invite": event.state == EventState.PUBLISHED and not event.has_started(),
             "can_check_in": event.state in (EventState.PUBLISHED, EventState.HELD),
@@ -331,7 +333,7 @@ class EventInviteView(StaffView):
             _apply_errors(form, error)
             return self._render(request, event, form, status=400)
         if background:
-            text = _("%(count)d invitations are being prepared; they appear on this page within a few minutes.")
+            text = _("%(count)d invitations are being prepared; this page shows how far the round is.")
         else:
             text = ngettext("%(count)d invitation is on its way.", "%(count)d invitations are on their way.", len(ids))
         messages.success(request, text % {"count": len(ids)})

@@ -115,7 +115,17 @@ def requeue(event_id: int) -> list[int]:
     from outreach.models import OutboundEmail
 
     rows = OutboundEmail.objects.filter(event_id=event_id, kind="invite")
-    rows.update(state="queued", attempts=0, sent_at=None, last_error="", next_attempt_at=django.utils.timezone.now())
+    rows.update(
+        state="queued",
+        attempts=0,
+        sent_at=None,
+        last_error="",
+        next_attempt_at=django.utils.timezone.now(),
+        claimed_at=None,
+        claimed_by="",
+        lease_expires_at=None,
+        uncertain=False,
+    )
     return list(rows.order_by("pk").values_list("pk", flat=True)[:COUNT])
 
 
@@ -153,7 +163,7 @@ def with_workers(ids: list[int], event_id: int) -> float:
         for start in range(0, len(ids), ENQUEUE_CHUNK):
             deliver_emails.apply_async(args=[ids[start : start + ENQUEUE_CHUNK]], queue=QUEUE)
         # A cheap indexed poll (event, kind): the harness must not steal the workers' CPU.
-        pending = OutboundEmail.objects.filter(event_id=event_id, kind="invite", state="queued")
+        pending = OutboundEmail.objects.filter(event_id=event_id, kind="invite", state__in=["queued", "sending"])
         while pending.exists():
             time.sleep(0.1)
         elapsed = time.perf_counter() - started

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -30,9 +31,19 @@ def free_port() -> int:
 
 
 class _Recorder:
-    """Records every accepted message. ``hold_after(n)`` makes the server stop answering at
-    RCPT of the next message once ``n`` are recorded (the client is then provably mid-send,
-    before the server has accepted anything) until ``release()``."""
+    """Records every accepted message, *before* answering 250 (as a real server stores it
+    first), and can misbehave on purpose:
+
+    - ``hold_after(n)``: stop answering at RCPT of the next message once ``n`` are recorded
+      (the client is then provably mid-send, before the server has accepted anything) until
+      ``release()``;
+    - ``delay``: seconds to wait after storing a message before answering 250 (the window in
+      which the message is delivered but the client does not know yet); ``slow[address]``
+      the same for one recipient;
+    - ``rcpt_replies[address]``: a fixed reply at RCPT (``"550 5.1.1 no such user"``);
+      ``data_replies[address]``: a fixed reply to DATA, without storing;
+    - ``greylist``: addresses answered ``451`` at their first ``greylist_times`` RCPTs.
+    """
 
     def __init__(self) -> None:
         self.messages: list[email.message.Message] = []
@@ -40,19 +51,50 @@ class _Recorder:
         self.hold_at: int | None = None
         self.holding = threading.Event()
         self.released = threading.Event()
+        self.delay = 0.0
+        self.slow: dict[str, float] = {}
+        self.rcpt_replies: dict[str, str] = {}
+        self.data_replies: dict[str, str] = {}
+        self.greylist: set[str] = set()
+        self.greylist_times = 1
+        self.rcpt_seen: Counter[str] = Counter()
+        self.in_data = 0  # conversations between DATA and our final answer
+        # Called with each message right after it is stored, before the 250 (no Django ORM
+        # here: this runs in the server's event-loop thread).
+        self.on_store: Callable[[email.message.Message], None] | None = None
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
         if self.hold_at is not None and len(self.messages) >= self.hold_at and not self.released.is_set():
             self.holding.set()
             while not self.released.is_set():
                 await asyncio.sleep(0.01)
+        with self.lock:
+            self.rcpt_seen[address] += 1
+            seen = self.rcpt_seen[address]
+        if address in self.rcpt_replies:
+            return self.rcpt_replies[address]
+        if address in self.greylist and seen <= self.greylist_times:
+            return "451 4.7.1 Greylisted, please try again later"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802 - aiosmtpd API
+        address = envelope.rcpt_tos[0] if envelope.rcpt_tos else ""
+        if address in self.data_replies:
+            return self.data_replies[address]
         message = email.message_from_bytes(envelope.content)
         with self.lock:
             self.messages.append(message)
+            self.in_data += 1
+        try:
+            if self.on_store is not None:
+                self.on_store(message)
+            wait = self.slow.get(address, self.delay)
+            if wait:
+                await asyncio.sleep(wait)
+        finally:
+            with self.lock:
+                self.in_data -= 1
         return "250 Message accepted for delivery"
 
 
@@ -91,6 +133,10 @@ class SmtpServer:
 
     def message_ids(self) -> list[str]:
         return [m["Message-ID"] for m in self.messages]
+
+    def counts(self) -> Counter[str]:
+        """How often each Message-ID arrived."""
+        return Counter(self.message_ids())
 
 
 class RedisServer:
@@ -149,6 +195,8 @@ def celery_env(*, smtp: SmtpServer, redis_url: str | None = None, extra: Mapping
         "OUTREACH_MAX_ATTEMPTS": "1000",
         "OUTREACH_SWEEP_GRACE_SECONDS": "3",
         "OUTREACH_TICK_SECONDS": "1",
+        "EMAIL_TIMEOUT": "2",
+        "OUTREACH_LEASE_SECONDS": "15",
         **(extra or {}),
     }
     if redis_url:
@@ -158,12 +206,16 @@ def celery_env(*, smtp: SmtpServer, redis_url: str | None = None, extra: Mapping
     return environment
 
 
-def start_celery(kind: str, environment: Mapping[str, str], queue: str | None = None) -> subprocess.Popen:
+def start_celery(
+    kind: str, environment: Mapping[str, str], queue: str | None = None, name: str | None = None
+) -> subprocess.Popen:
     command = [sys.executable, "-m", "celery", "-A", "crm", kind, "--loglevel=WARNING"]
     if kind == "worker":
         command += ["--pool=solo", "--without-gossip", "--without-mingle"]
         if queue:
             command += ["-Q", queue]
+        if name:
+            command += ["-n", name]
     else:
         command += ["--schedule", str(Path(tempfile.mkdtemp()) / "beat-schedule")]
     return subprocess.Popen(command, cwd=ROOT, env=dict(environment))

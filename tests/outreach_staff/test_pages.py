@@ -228,8 +228,9 @@ def test_the_detail_page_shows_invitations_and_why_mail_failed(
         invitation=inv,
     )
     client = web(cast["adviser_a"])
-    # session+user, membership, event with counts, speakers, invitations, emails (count, page), failed count
-    with django_assert_max_num_queries(10):
+    # session+user, membership, event with counts, speakers, invitations, emails (count, page), failed count,
+    # invitation rounds
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("outreach:event-detail", args=[event_a.pk]))
     body = response.content.decode()
     assert "Ada Bakker" in body and "Bakkerij Zon" in body
