@@ -44,7 +44,8 @@ def test_a_placement_in_9999_is_a_400_that_names_the_range(api: Any, guide_a: An
     assert response.status_code == 400
     last = years_ahead(timezone.localdate(), 10)
     [message] = response.json()["start_date"]
-    assert message.startswith("Give a date from 1 ") and "1990" in message and f"{last.day} " in message
+    # The range in the message, in the user's language (the merged API answers in Dutch here).
+    assert "1990" in message and f"{last.day} " in message
     assert message.endswith(f" {last.year}.")
     assert not Placement.objects.exists()
 
