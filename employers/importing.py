@@ -25,7 +25,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from crm.fields import clean_text
@@ -111,6 +111,11 @@ def limits() -> dict[str, int]:
     }
 
 
+def _number(value: int) -> str:
+    """1,000 in English, 1.000 in Dutch."""
+    return formats.number_format(value, force_grouping=True)
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
@@ -149,7 +154,7 @@ def _decode(raw: bytes) -> str:
 
 def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
     text = _decode(raw)
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: text.find("\n")] if "\n" in text else text  # no copy of the whole text
     delimiter = max(";,\t", key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     while True:
@@ -163,7 +168,7 @@ def _csv_rows(raw: bytes) -> Iterator[tuple[int, list[str]]]:
             if "field larger" in str(error):
                 raise ImportFileError(
                     _("Line %(line)s: a cell is longer than %(max)s characters.")
-                    % {"line": line, "max": f"{settings.IMPORT_MAX_CELL_CHARS:,}"}
+                    % {"line": line, "max": _number(settings.IMPORT_MAX_CELL_CHARS)}
                 ) from None
             raise ImportFileError(_("Line %(line)s cannot be read as CSV.") % {"line": line}) from None
         yield line, cells
@@ -249,7 +254,7 @@ def read_rows(filename: str, raw: bytes, notices: list[str]) -> Iterator[tuple[i
             if blank_run >= MAX_BLANK_RUN:
                 notices.append(
                     _("Reading stopped at line %(line)s after %(n)s empty rows; rows after it are not imported.")
-                    % {"line": line, "n": f"{MAX_BLANK_RUN:,}"}
+                    % {"line": line, "n": _number(MAX_BLANK_RUN)}
                 )
                 return
             continue
@@ -257,7 +262,7 @@ def read_rows(filename: str, raw: bytes, notices: list[str]) -> Iterator[tuple[i
         data_rows += 1
         if data_rows > settings.IMPORT_MAX_ROWS + 1:  # + the header
             raise ImportFileError(
-                _("The file has more than %(max)s rows; split it.") % {"max": f"{settings.IMPORT_MAX_ROWS:,}"}
+                _("The file has more than %(max)s rows; split it.") % {"max": _number(settings.IMPORT_MAX_ROWS)}
             )
         yield line, cells
 
@@ -327,7 +332,7 @@ def check_row(cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
     errors: dict[str, str] = {}
     for field, value in data.items():
         if len(value) > settings.IMPORT_MAX_CELL_CHARS:
-            errors[field] = _("Longer than %(limit)s characters.") % {"limit": f"{settings.IMPORT_MAX_CELL_CHARS:,}"}
+            errors[field] = _("Longer than %(limit)s characters.") % {"limit": _number(settings.IMPORT_MAX_CELL_CHARS)}
             data[field] = value[:200]  # enough to recognise the row in the preview
         elif "\x00" in value:
             errors[field] = _("Contains a NUL character: the file is damaged here; correct this cell.")
