@@ -389,10 +389,8 @@ class RoundState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class InvitationRoundQuerySet(RegionScopedQuerySet):
-    region_path = "event__region"
-    read_roles = NETWORK_WRITE
-    national_read_roles = frozenset()
+class InvitationRoundQuerySet(OutboundEmailQuerySet):
+    """Rounds are seen by whoever sees the event's outbox: its region's writers."""
 
 
 class InvitationRound(models.Model):

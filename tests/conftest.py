@@ -162,3 +162,13 @@ def _fresh_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def smtp() -> Any:
+    """A real SMTP server on loopback (aiosmtpd) that stores each message before its 250."""
+    from tests.outreach.harness import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()

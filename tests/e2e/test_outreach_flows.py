@@ -4,7 +4,6 @@ worker delivering real mail to an SMTP server on loopback."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -15,16 +14,9 @@ from employers.models import Contact, FollowUp
 from outreach.models import Event, Invitation, OutboundEmail
 from tests.e2e.conftest import assert_accessible, login, shot
 from tests.factories import ContactPersonFactory, EmployerFactory
-from tests.outreach.harness import SmtpServer, celery_env, start_celery, stop, wait_until
+from tests.outreach.harness import celery_env, start_celery, stop, wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -66,13 +66,6 @@ def assert_exactly_once(smtp: SmtpServer, count: int) -> None:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def purged_broker() -> None:
     """Tasks other tests left on the test broker would only be skipped, but cost time."""
     app.control.purge()

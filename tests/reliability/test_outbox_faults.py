@@ -68,13 +68,6 @@ class Cluster:
 
 
 @pytest.fixture
-def smtp() -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def cluster(smtp: SmtpServer, request: pytest.FixtureRequest) -> Iterator[Any]:
     made: list[Cluster] = []
 
