@@ -1,6 +1,6 @@
 """Demo candidates for the two demo guides (``manage.py seed_demo``), after the employers' demo.
 
-Runs on SQLite as well (``make run``). With few or no demo employers it still creates the
+With few or no demo employers it still creates the
 candidates; matches and a placement are added only where matching finds employers in reach.
 """
 

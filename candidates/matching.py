@@ -4,7 +4,7 @@
 with its score parts (as data) and the reasons as one plain-language sentence a guide can read
 out to the candidate. ``candidates/matching_data.py`` loads the plain data from the database.
 
-Weights (all in ``WEIGHTS``, a score is at most 100 points):
+Weights (one table, ``RULES``, from which the SQL pre-sort is built too; at most 100 points):
 
 - ``sector`` 25: the employer's SBI section is one the candidate wishes (0 when no wish).
 - ``opening`` 20: an open opening whose hours overlap the candidate's hours (an opening or a
@@ -21,24 +21,15 @@ the candidate's travel distance are left out. Ties: nearer first, then by name.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from employers.models import AccommodationCode, SbiSection, Stage
 
-WEIGHTS: dict[str, float] = {
-    "sector": 25.0,
-    "opening": 20.0,
-    "accommodations": 20.0,
-    "distance": 15.0,
-    "warm_contact": 10.0,
-    "events": 5.0,
-    "placements": 5.0,
-}
 WARM_CONTACT_DAYS = 90
 MATCHABLE_STAGES = frozenset({Stage.OPEN, Stage.ACTIVE, Stage.AMBASSADOR})
 
@@ -153,49 +144,102 @@ def _contact_text(employer: EmployerData) -> str:
     return _("in touch with %(name)s %(when)s") % {"name": employer.last_contact_by, "when": when}
 
 
-def _sector_part(employer: EmployerData, wishes: Wishes) -> Part | None:
-    if not employer.sbi_section or employer.sbi_section not in wishes.sbi_sections:
+@dataclass(frozen=True)
+class Facts:
+    """What the score is computed from, for one employer and one candidate. The SQL pre-sort
+    (``candidates.matching_data``) selects the same facts under the same names, as columns."""
+
+    km: float
+    sector: bool  # the employer's section is one the candidate wishes
+    opening: OpeningData | None  # the first open opening whose hours overlap (``fit`` in SQL)
+    offered: int  # how many of the accommodations needed the employer offers
+    last_days: int | None  # days since the last contact
+    events: int  # knowledge sessions attended
+    placements: int
+
+
+def facts(employer: EmployerData, wishes: Wishes) -> Facts:
+    return Facts(
+        km=employer.distance_km,
+        sector=bool(employer.sbi_section) and employer.sbi_section in wishes.sbi_sections,
+        opening=next((o for o in employer.openings if hours_overlap(wishes, o)), None),
+        offered=len(wishes.accommodations & employer.accommodations),
+        last_days=employer.last_contact_days,
+        events=employer.events_attended,
+        placements=employer.placements,
+    )
+
+
+def _warm_share(f: Facts, wishes: Wishes) -> float | None:
+    if f.last_days is None or f.last_days > WARM_CONTACT_DAYS:
         return None
-    label = SbiSection(employer.sbi_section).label
-    return Part("sector", WEIGHTS["sector"], _("sector matches (%(sector)s)") % {"sector": label},
-                {"sbi_section": employer.sbi_section})  # fmt: skip
+    return 1 - f.last_days / WARM_CONTACT_DAYS
 
 
-def _opening_part(employer: EmployerData, wishes: Wishes) -> tuple[Part | None, OpeningData | None]:
-    fitting = [o for o in employer.openings if hours_overlap(wishes, o)]
-    if not fitting:
-        return None, None
-    best = fitting[0]
-    data = {"opening": best.id, "hours_min": best.hours_min, "hours_max": best.hours_max, "count": len(fitting)}
-    return Part("opening", WEIGHTS["opening"], _opening_text(best), data), best
+@dataclass(frozen=True)
+class Rule:
+    """One part of the score: ``weight`` times a share between 0 and 1, written twice side by
+    side, in Python (``share``; None: the part does not apply, so no reason names it) and in SQL
+    (``sql``, over the facts' columns ``f.km``, ``f.sector``, ``f.fit``, ``f.offered``,
+    ``f.last_days``, ``f.events``, ``f.placed``; ``%s`` takes ``sql_params``). ``score`` and
+    ``points`` add the Python shares, ``score_sql`` the SQL ones; the tests compare the two."""
+
+    code: str
+    weight: float
+    share: Callable[[Facts, Wishes], float | None]
+    sql: str
+    sql_params: Callable[[Wishes], list[Any]] = lambda wishes: []
 
 
-def _accommodations_part(employer: EmployerData, wishes: Wishes) -> Part | None:
-    both = wishes.accommodations & employer.accommodations
-    if not both:
-        return None
-    offered = [code for code in ACCOMMODATION_LABELS if code in both]
-    points = WEIGHTS["accommodations"] * len(offered) / len(wishes.accommodations)
-    labels = [str(ACCOMMODATION_LABELS[code]).lower() for code in offered]
-    return Part("accommodations", points, _("offers %(what)s") % {"what": _join(labels)}, {"offered": offered})
+# The one table of weights (a score is at most 100 points), in the order the reasons name them.
+RULES: tuple[Rule, ...] = (
+    Rule("sector", 25.0, lambda f, w: 1.0 if f.sector else None, "CASE WHEN f.sector THEN 1 ELSE 0 END"),
+    Rule("distance", 15.0, lambda f, w: max(0.0, 1 - f.km / w.max_km),
+         "GREATEST(0, 1 - f.km / %s)", lambda w: [w.max_km]),
+    Rule("accommodations", 20.0, lambda f, w: f.offered / len(w.accommodations) if f.offered else None,
+         "CAST(f.offered AS double precision) / %s", lambda w: [max(1, len(w.accommodations))]),
+    Rule("opening", 20.0, lambda f, w: 1.0 if f.opening else None, "CASE WHEN f.fit THEN 1 ELSE 0 END"),
+    Rule("warm_contact", 10.0, _warm_share,
+         f"CASE WHEN f.last_days <= {WARM_CONTACT_DAYS} "
+         f"THEN 1 - CAST(f.last_days AS double precision) / {WARM_CONTACT_DAYS} ELSE 0 END"),
+    Rule("events", 5.0, lambda f, w: 1.0 if f.events else None, "CASE WHEN f.events THEN 1 ELSE 0 END"),
+    Rule("placements", 5.0, lambda f, w: 1.0 if f.placements else None, "CASE WHEN f.placed THEN 1 ELSE 0 END"),
+)  # fmt: skip
+WEIGHTS: dict[str, float] = {rule.code: rule.weight for rule in RULES}
 
 
-def _warmth_parts(employer: EmployerData) -> list[Part]:
-    parts = []
-    days = employer.last_contact_days
-    if days is not None and days <= WARM_CONTACT_DAYS:
-        points = WEIGHTS["warm_contact"] * (1 - days / WARM_CONTACT_DAYS)
-        data = {"days": days, "by": employer.last_contact_by, "channel": employer.last_contact_channel}
-        parts.append(Part("warm_contact", points, _contact_text(employer), data))
-    events = employer.events_attended
-    if events:
-        text = ngettext("attended %(n)d knowledge session", "attended %(n)d knowledge sessions", events)
-        parts.append(Part("events", WEIGHTS["events"], text % {"n": events}, {"count": events}))
-    if employer.placements:
-        text = ngettext("%(n)d earlier placement", "%(n)d earlier placements", employer.placements)
-        parts.append(Part("placements", WEIGHTS["placements"], text % {"n": employer.placements},
-                          {"count": employer.placements}))  # fmt: skip
-    return parts
+def score_sql(wishes: Wishes) -> tuple[str, list[Any]]:
+    """``points`` in SQL, built from ``RULES``, with its parameters (double precision throughout:
+    PostgreSQL reads a literal like 1.0 as numeric, which is slower)."""
+    terms = [f"CAST({rule.weight} AS double precision) * ({rule.sql})" for rule in RULES]
+    return " + ".join(terms), [value for rule in RULES for value in rule.sql_params(wishes)]
+
+
+def _explain(code: str, employer: EmployerData, wishes: Wishes, f: Facts) -> tuple[str, dict[str, Any]]:
+    """The reason's words and data for one part of the score."""
+    if code == "sector":
+        label = SbiSection(employer.sbi_section).label
+        return _("sector matches (%(sector)s)") % {"sector": label}, {"sbi_section": employer.sbi_section}
+    if code == "distance":
+        return _distance_text(f.km), {"km": round(f.km, 1)}
+    if code == "accommodations":
+        both = wishes.accommodations & employer.accommodations
+        offered = [c for c in ACCOMMODATION_LABELS if c in both]
+        labels = [str(ACCOMMODATION_LABELS[c]).lower() for c in offered]
+        return _("offers %(what)s") % {"what": _join(labels)}, {"offered": offered}
+    if code == "opening":
+        best = cast(OpeningData, f.opening)  # the rule applies only with a fitting opening
+        count = sum(1 for o in employer.openings if hours_overlap(wishes, o))
+        return _opening_text(best), {"opening": best.id, "hours_min": best.hours_min, "hours_max": best.hours_max,
+                                     "count": count}  # fmt: skip
+    if code == "warm_contact":
+        data = {"days": f.last_days, "by": employer.last_contact_by, "channel": employer.last_contact_channel}
+        return _contact_text(employer), data
+    if code == "events":
+        text = ngettext("attended %(n)d knowledge session", "attended %(n)d knowledge sessions", f.events)
+        return text % {"n": f.events}, {"count": f.events}
+    text = ngettext("%(n)d earlier placement", "%(n)d earlier placements", f.placements)
+    return text % {"n": f.placements}, {"count": f.placements}
 
 
 def _mark_text(employer: EmployerData) -> str:
@@ -209,50 +253,27 @@ def _mark_text(employer: EmployerData) -> str:
 
 
 def score(employer: EmployerData, wishes: Wishes) -> Result:
-    """Score one employer that is in reach (call ``eligible`` first)."""
+    """Score one employer that is in reach (call ``eligible`` first), with the reasons: who they
+    are, then each part of the score that applies in the order of ``RULES``, then the mark."""
+    f = facts(employer, wishes)
     parts: list[Part] = []
-    sector = _sector_part(employer, wishes)
-    opening_part, opening = _opening_part(employer, wishes)
-    accommodations = _accommodations_part(employer, wishes)
-    km = employer.distance_km
-    distance = Part("distance", WEIGHTS["distance"] * max(0.0, 1 - km / wishes.max_km), _distance_text(km),
-                    {"km": round(km, 1)})  # fmt: skip
-    # The order of the sentence: who they are, what fits, how far, what they offer, how warm.
-    phrases = [_stage_text(employer.stage)]
-    for part in (sector, distance, accommodations, opening_part):
-        if part is not None:
-            parts.append(part)
-            phrases.append(part.text)
-    warmth = _warmth_parts(employer)
-    parts.extend(warmth)
-    phrases.extend(p.text for p in warmth)
-    phrases.append(_mark_text(employer))
+    for rule in RULES:
+        share = rule.share(f, wishes)
+        if share is not None:
+            text, data = _explain(rule.code, employer, wishes, f)
+            parts.append(Part(rule.code, rule.weight * share, text, data))
     total = round(sum(p.points for p in parts), 1)
     for part in parts:
         part.points = round(part.points, 1)
-    return Result(employer, total, parts, ", ".join(p for p in phrases if p), opening)
+    phrases = [_stage_text(employer.stage), *(p.text for p in parts), _mark_text(employer)]
+    return Result(employer, total, parts, ", ".join(p for p in phrases if p), f.opening)
 
 
 def points(employer: EmployerData, wishes: Wishes) -> tuple[float, OpeningData | None]:
-    """The total score without building the sentence (the same sum as ``score``), for ranking.
-    ``candidates.matching_data._score_sql`` is this sum in SQL, for the database's pre-sort."""
-    opening = next((o for o in employer.openings if hours_overlap(wishes, o)), None)
-    total = WEIGHTS["distance"] * max(0.0, 1 - employer.distance_km / wishes.max_km)
-    if employer.sbi_section and employer.sbi_section in wishes.sbi_sections:
-        total += WEIGHTS["sector"]
-    if opening is not None:
-        total += WEIGHTS["opening"]
-    offered = len(wishes.accommodations & employer.accommodations)
-    if offered:
-        total += WEIGHTS["accommodations"] * offered / len(wishes.accommodations)
-    days = employer.last_contact_days
-    if days is not None and days <= WARM_CONTACT_DAYS:
-        total += WEIGHTS["warm_contact"] * (1 - days / WARM_CONTACT_DAYS)
-    if employer.events_attended:
-        total += WEIGHTS["events"]
-    if employer.placements:
-        total += WEIGHTS["placements"]
-    return total, opening
+    """The total score without building the sentence (the same sum as ``score``), for ranking."""
+    f = facts(employer, wishes)
+    shares = ((rule.weight, rule.share(f, wishes)) for rule in RULES)
+    return sum(weight * share for weight, share in shares if share is not None), f.opening
 
 
 def rank_key(total: float, employer_id: int, name: str, distance_km: float) -> tuple[float, float, str, int]:

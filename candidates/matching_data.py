@@ -13,32 +13,33 @@ employers well within the benchmark's budget (tests/bench/bench_matching.py).
    counts, this candidate's match); ``candidate_matches`` ranks them with ``rank``, which writes
    the reasons for the page shown.
 
-``load_employers`` reads the same data table by table, the plain way; the tests rank both and
-compare. ``'~'`` sorts after every character a postcode holds (digits, space, letters) in the byte
-order of the C collation our databases use, and in SQLite's binary order.
+The score's rules are ``matching.RULES``, from which ``matching.score_sql`` builds the SQL; rows
+are read by column name. The tests read the same data table by table, the plain way
+(``tests/candidates/loaders.py``), rank both and compare. ``'~'`` sorts after every character a
+postcode holds (digits, space, letters) in the byte order of the C collation our database uses.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from candidates.matching import (
     MATCHABLE_STAGES,
     WARM_CONTACT_DAYS,
-    WEIGHTS,
     EmployerData,
     OpeningData,
     Result,
     Wishes,
     rank,
+    score_sql,
 )
 from candidates.models import Candidate, Match, Placement
 from crm.models import PostcodeArea
@@ -95,20 +96,6 @@ def reach_q(runs: list[tuple[str, str]], prefix: str = "") -> Q:
     return where & Q(**{f"{prefix}stage__in": sorted(MATCHABLE_STAGES), f"{prefix}do_not_contact": False})
 
 
-def events_attended(employer_ids: list[int]) -> dict[int, int]:
-    """``{employer id: knowledge sessions attended}`` (sessions at which at least one of the
-    employer's people was checked in). ``candidates`` may import ``outreach``, never the reverse."""
-    if not employer_ids:
-        return {}
-    rows = (
-        Invitation.objects.filter(contact_person__employer_id__in=employer_ids, attended=True)
-        .values("contact_person__employer_id")
-        .annotate(n=Count("event_id", distinct=True))
-        .order_by()
-    )
-    return {row["contact_person__employer_id"]: row["n"] for row in rows}
-
-
 def _openings(ids: list[int]) -> dict[int, list[OpeningData]]:
     if not ids:
         return {}
@@ -123,43 +110,9 @@ def _openings(ids: list[int]) -> dict[int, list[OpeningData]]:
     return found
 
 
-def _last_contacts(ids: list[int]) -> dict[int, tuple[Any, str, str]]:
-    if not ids:
-        return {}
-    since = timezone.now() - timedelta(days=WARM_CONTACT_DAYS + 1)
-    rows = (
-        Contact.objects.filter(employer_id__in=ids, when__gte=since)
-        .order_by("employer_id", "-when")
-        .values_list("employer_id", "when", "channel", "by__first_name", "by__username")
-    )
-    if connection.vendor == "postgresql":
-        rows = rows.distinct("employer_id")  # one row per employer; SQLite (demo) keeps the first below
-    found: dict[int, tuple[Any, str, str]] = {}
-    for employer_id, when, channel, first_name, username in rows:
-        found.setdefault(employer_id, (when, channel, first_name or username))
-    return found
-
-
-def _placements(ids: list[int]) -> dict[int, int]:
-    if not ids:
-        return {}
-    rows = Placement.objects.filter(employer_id__in=ids).values("employer_id").annotate(n=Count("id"))
-    return {row["employer_id"]: row["n"] for row in rows}
-
-
-def _days_ago(when: Any, midnight: Any) -> int:
-    """Calendar days in Europe/Amsterdam between ``when`` and today (0 = today), without a time
-    zone conversion per row."""
-    return 0 if when >= midnight else (midnight - when).days + 1
-
-
 def _midnight() -> datetime:
     """Today's start in the local time zone (Europe/Amsterdam), as an aware datetime."""
     return timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _sqlite_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
 def candidate_wishes(candidate: Candidate, max_km: float | None = None) -> Wishes:
@@ -173,125 +126,55 @@ def candidate_wishes(candidate: Candidate, max_km: float | None = None) -> Wishe
     )
 
 
-def _reach(candidate: Candidate, wishes: Wishes, sector: str) -> tuple[dict[str, float], Any]:
-    """The PC4 areas in reach and the queryset of matchable employers in them (not yet fetched)."""
-    reach = areas_in_reach(candidate.pc4, wishes.max_km)
-    if not reach:
-        return reach, Employer.objects.none()
-    employers = Employer.objects.filter(reach_q(pc4_runs(reach))).order_by()  # rank() orders
-    if sector:
-        employers = employers.filter(sbi_section=sector)
-    return reach, employers
-
-
-EMPLOYER_COLUMNS = (
-    "id", "legal_name", "trade_name", "sbi_section", "postcode", "stage", "region", "accommodation_codes",
-)  # fmt: skip
-
-
-def _details(candidate: Candidate, rows: list[tuple], reach: dict[str, float]) -> list[EmployerData]:
-    """Full plain data (openings, accommodations, last contact, ...) for the given employer rows,
-    read from the tables one query each (``load_employers``; the shortlist has its own)."""
-    ids = [row[0] for row in rows]
-    openings = _openings(ids)
-    contacts = _last_contacts(ids)
-    placements = _placements(ids)
-    events = events_attended(ids)
-    matches = {
-        m["employer_id"]: m
-        for m in Match.objects.filter(candidate=candidate, employer_id__in=ids).values(
-            "employer_id", "state", "declined_reason"
-        )
-    }
-    midnight = _midnight()
-    result = []
-    for pk, legal, trade, sbi, postcode, stage, region, codes in (row[: len(EMPLOYER_COLUMNS)] for row in rows):
-        contact = contacts.get(pk)
-        match = matches.get(pk, {})
-        result.append(
-            EmployerData(
-                id=pk,
-                name=trade or legal,
-                distance_km=reach[postcode[:4]],
-                stage=stage,
-                sbi_section=sbi,
-                region_id=region,
-                accommodations=frozenset(codes.split()),
-                openings=tuple(openings.get(pk, ())),
-                last_contact_days=_days_ago(contact[0], midnight) if contact else None,
-                last_contact_by=contact[2] if contact else "",
-                last_contact_channel=contact[1] if contact else "",
-                events_attended=events.get(pk, 0),
-                placements=placements.get(pk, 0),
-                match_state=match.get("state", ""),
-                declined_reason=match.get("declined_reason", ""),
-            )
-        )
-    return result
-
-
-def load_employers(candidate: Candidate, wishes: Wishes, *, sector: str = "") -> list[EmployerData]:
-    """Everything ``rank`` needs about every employer in the candidate's reach."""
-    reach, employers = _reach(candidate, wishes, sector)
-    rows = [row for row in employers.values_list(*EMPLOYER_COLUMNS) if row[4][:4] in reach]
-    return _details(candidate, rows, reach) if rows else []
-
-
 def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_openings: bool) -> tuple[str, list]:
-    """Every employer in reach with the score's facts and the score itself, as SQL for both our
-    databases (PostgreSQL, and SQLite for the demo).
+    """Every employer in reach with the score's facts (``matching.Facts``, by the same names) and
+    the score itself (``matching.score_sql``).
 
     Written as SQL rather than the ORM because the distance comes from the PC4 reach computed in
-    Python: an array (or ``VALUES`` list) joined on the postcode's first four characters (a hash
-    join). The facts cost little per employer: the last contact and the accommodations are
-    columns of the employer row; placements and sessions attended are small sets PostgreSQL
-    hashes once per query; a fitting opening is looked up only at the employers that have an
-    open one (``open_openings``). The outer reference inside that EXISTS is deliberate: without
-    it PostgreSQL hashes every open opening in the country, which costs more than the look-ups.
+    Python: two arrays joined on the postcode's first four characters (a hash join; arrays rather
+    than a ``VALUES`` list because a few hundred placeholders cost psycopg milliseconds to parse).
+    The facts cost little per employer: the last contact and the accommodations are columns of
+    the employer row; placements and sessions attended are small sets PostgreSQL hashes once per
+    query; a fitting opening is looked up only at the employers that have an open one
+    (``open_openings``). The outer reference inside that EXISTS is deliberate: without it
+    PostgreSQL hashes every open opening in the country, which costs more than the look-ups.
     """
     employer, opening = Employer._meta.db_table, Opening._meta.db_table
     placement, invitation = Placement._meta.db_table, Invitation._meta.db_table
     person = ContactPerson._meta.db_table
-    postgres = connection.vendor == "postgresql"
     # The postcode ranges as literals, not parameters: pc4_runs formats them from integers.
     postcodes = " OR ".join(f"(e.postcode >= '{low}' AND e.postcode <= '{high}~')" for low, high in pc4_runs(reach))
     stages = sorted(MATCHABLE_STAGES)
     needed = sorted(wishes.accommodations)
-    # ``_days_ago`` in SQL: 0 from today's midnight on, else whole days before it plus one.
+    # ``_days_ago`` in SQL: 0 from today's midnight on, else whole days before it plus one
+    # (date_part gives double precision; EXTRACT would give numeric).
+    days = ("CASE WHEN e.last_contact_at >= %s THEN 0 "
+            "ELSE CAST(FLOOR(date_part('epoch', %s - e.last_contact_at) / 86400) AS INTEGER) + 1 END")  # fmt: skip
+    offered = " + ".join(["(CASE WHEN %s = ANY(e.accommodation_codes) THEN 1 ELSE 0 END)"] * len(needed)) or "0"
+    score, score_params = score_sql(wishes)
     midnight = _midnight()
-    if postgres:
-        seconds = "date_part('epoch', %s - e.last_contact_at)"  # double precision; EXTRACT gives numeric
-    else:  # SQLite stores UTC text; julianday() reads it
-        seconds, midnight = "(julianday(%s) - julianday(e.last_contact_at)) * 86400", _sqlite_utc(midnight)
-    days = (f"CASE WHEN e.last_contact_at >= %s THEN 0 "
-            f"ELSE CAST(FLOOR({seconds} / 86400) AS INTEGER) + 1 END")  # fmt: skip
-    found = "strpos(e.accommodation_codes, %s) > 0" if postgres else "instr(e.accommodation_codes, %s) > 0"
-    offered = " + ".join([f"(CASE WHEN {found} THEN 1 ELSE 0 END)"] * len(needed)) or "0"
-    score, score_params = _score_sql(wishes)
     # The parameters in the order their placeholders appear in the text below.
-    if postgres:  # two arrays: a few hundred placeholders cost psycopg milliseconds to parse
-        areas = "SELECT * FROM unnest(%s::text[], %s::double precision[])"
-        params: list[Any] = [list(reach), list(reach.values())]
-    else:
-        areas = f"VALUES {', '.join(['(%s, CAST(%s AS double precision))'] * len(reach))}"
-        params = [value for code, km in reach.items() for value in (code, km)]
-    params += score_params
-    params += [
+    params: list[Any] = [
+        list(reach),
+        list(reach.values()),
+        *score_params,
+        sorted(wishes.sbi_sections),
         wishes.hours_max if wishes.hours_max is not None else 99,
         wishes.hours_min if wishes.hours_min is not None else 0,
         midnight,
         midnight,
-        *(f" {code} " for code in needed),
+        *needed,
         *stages,
         *([sector] if sector else []),
     ]
     # Only table names, our own constants and integer-formatted postcodes are put into the text;
     # every value from a user or a row is a parameter.
     sql = f"""
-        WITH reach (pc4, km) AS ({areas})
+        WITH reach (pc4, km) AS (SELECT * FROM unnest(%s::text[], %s::double precision[]))
         SELECT f.*, {score} AS score FROM (
             SELECT e.id, e.legal_name, e.trade_name, e.sbi_section, e.postcode, e.stage, e.region_id,
                 e.accommodation_codes, r.km,
+                e.sbi_section = ANY(%s::text[]) AS sector,
                 CASE WHEN e.open_openings > 0 THEN EXISTS (
                     SELECT 1 FROM {opening} o WHERE o.employer_id = e.id AND e.open_openings > 0
                     AND o.state = '{OpeningState.OPEN}'
@@ -306,39 +189,10 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
             WHERE ({postcodes})
                 AND e.stage IN ({", ".join(["%s"] * len(stages))}) AND NOT e.do_not_contact
                 {"AND e.sbi_section = %s" if sector else ""}
-            {"OFFSET 0" if postgres else ""}
+            OFFSET 0
         ) f{" WHERE f.fit" if only_with_openings else ""}
         ORDER BY score DESC"""  # noqa: S608
     return sql, params
-
-
-def _score_sql(wishes: Wishes) -> tuple[str, list[Any]]:
-    """``matching.points`` in SQL, from ``WEIGHTS``, with its parameters. The database only
-    pre-sorts with it: the rows it returns are ranked by ``rank`` itself."""
-
-    # Double precision throughout (PostgreSQL reads a literal like 1.0 as numeric, which is slower).
-    def w(code: str) -> str:
-        return f"CAST({WEIGHTS[code]} AS double precision)"
-
-    terms = [f"{w('distance')} * (CASE WHEN f.km >= %s THEN 0 ELSE 1 - f.km / %s END)"]
-    params: list[Any] = [wishes.max_km, wishes.max_km]
-    if wishes.sbi_sections:
-        terms.append(f"(CASE WHEN f.sbi_section IN ({', '.join(['%s'] * len(wishes.sbi_sections))}) "
-                     f"THEN {w('sector')} ELSE 0 END)")  # fmt: skip
-        params += sorted(wishes.sbi_sections)
-    terms.append(f"(CASE WHEN f.fit THEN {w('opening')} ELSE 0 END)")
-    if wishes.accommodations:
-        terms.append(f"{w('accommodations')} * CAST(f.offered AS double precision) / {len(wishes.accommodations)}")
-    terms.append(f"(CASE WHEN f.last_days <= {WARM_CONTACT_DAYS} "
-                 f"THEN {w('warm_contact')} * (1 - CAST(f.last_days AS double precision) / {WARM_CONTACT_DAYS}) "
-                 "ELSE 0 END)")  # fmt: skip
-    terms.append(f"(CASE WHEN f.events THEN {w('events')} ELSE 0 END)")
-    terms.append(f"(CASE WHEN f.placed THEN {w('placements')} ELSE 0 END)")
-    return " + ".join(terms), params
-
-
-# Row layout of ``_facts_sql``: the EMPLOYER_COLUMNS, then these.
-KM, FIT, LAST_DAYS, PLACED, OFFERED, EVENTS, SQL_SCORE = range(len(EMPLOYER_COLUMNS), len(EMPLOYER_COLUMNS) + 7)
 
 
 # The database's pre-sort and Python's ranking agree up to float rounding; Python's ranking rounds
@@ -346,17 +200,12 @@ KM, FIT, LAST_DAYS, PLACED, OFFERED, EVENTS, SQL_SCORE = range(len(EMPLOYER_COLU
 ROUNDING_MARGIN = 0.1 + 1e-6
 
 
-# Row layout after the facts: what the reasons say about the rows fetched (``_fetch``).
-CONTACT_CHANNEL, CONTACT_BY, PLACEMENTS, EVENTS_ATTENDED, MATCH_STATE, DECLINED_REASON = range(
-    SQL_SCORE + 1, SQL_SCORE + 7
-)
-
-
-def _fetch(sql: str, params: list[Any], candidate: Candidate, limit: int | None) -> list[tuple]:
+def _fetch(sql: str, params: list[Any], candidate: Candidate, limit: int | None) -> list[dict[str, Any]]:
     """The best ``limit`` rows of the facts query, each with what its reasons need: the last
     contact's channel and author (within the warm window), placement and session counts, and
     this candidate's match. Scalar subqueries on the foreign-key indexes, run only for the rows
-    fetched (and only where the facts say there is something to find)."""
+    fetched (and only where the facts say there is something to find). Each row a dict by
+    column name."""
     contact, user = Contact._meta.db_table, get_user_model()._meta.db_table
     placement, invitation = Placement._meta.db_table, Invitation._meta.db_table
     person, match = ContactPerson._meta.db_table, Match._meta.db_table
@@ -364,53 +213,53 @@ def _fetch(sql: str, params: list[Any], candidate: Candidate, limit: int | None)
     warm = f"t.last_days <= {WARM_CONTACT_DAYS}"
     sql = f"""
         SELECT t.*,
-            CASE WHEN {warm} THEN (SELECT c.channel {latest}) ELSE '' END,
+            CASE WHEN {warm} THEN (SELECT c.channel {latest}) ELSE '' END AS contact_channel,
             CASE WHEN {warm} THEN (SELECT COALESCE(NULLIF(u.first_name, ''), u.username)
-                                   FROM {user} u WHERE u.id = (SELECT c.by_id {latest})) ELSE '' END,
-            CASE WHEN t.placed THEN (SELECT COUNT(*) FROM {placement} p WHERE p.employer_id = t.id) ELSE 0 END,
+                                   FROM {user} u WHERE u.id = (SELECT c.by_id {latest})) ELSE '' END AS contact_by,
+            CASE WHEN t.placed THEN (SELECT COUNT(*) FROM {placement} p WHERE p.employer_id = t.id)
+                 ELSE 0 END AS placements,
             CASE WHEN t.events THEN (SELECT COUNT(DISTINCT i.event_id) FROM {invitation} i
                                      JOIN {person} cp ON cp.id = i.contact_person_id
-                                     WHERE cp.employer_id = t.id AND i.attended) ELSE 0 END,
-            (SELECT m.state FROM {match} m WHERE m.candidate_id = %s AND m.employer_id = t.id),
+                                     WHERE cp.employer_id = t.id AND i.attended) ELSE 0 END AS events_attended,
+            (SELECT m.state FROM {match} m WHERE m.candidate_id = %s AND m.employer_id = t.id) AS match_state,
             (SELECT m.declined_reason FROM {match} m WHERE m.candidate_id = %s AND m.employer_id = t.id)
+                AS declined_reason
         FROM ({sql}{" LIMIT %s" if limit is not None else ""}) t"""  # noqa: S608 - see _facts_sql
     params = [candidate.pk, candidate.pk, *params, *([limit] if limit is not None else [])]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
-def _from_rows(rows: list[tuple]) -> list[EmployerData]:
+def _from_rows(rows: list[dict[str, Any]]) -> list[EmployerData]:
     """EmployerData for shortlist rows: all from the rows, but the fitting employers' openings."""
-    openings = _openings([row[0] for row in rows if row[FIT]])
-    result = []
-    for row in rows:
-        pk, legal, trade, sbi, _postcode, stage, region, codes = row[: len(EMPLOYER_COLUMNS)]
-        result.append(
-            EmployerData(
-                id=pk,
-                name=trade or legal,
-                distance_km=row[KM],
-                stage=stage,
-                sbi_section=sbi,
-                region_id=region,
-                accommodations=frozenset(codes.split()),
-                openings=tuple(openings.get(pk, ())),
-                last_contact_days=row[LAST_DAYS],
-                last_contact_by=row[CONTACT_BY] or "",
-                last_contact_channel=row[CONTACT_CHANNEL] or "",
-                events_attended=row[EVENTS_ATTENDED],
-                placements=row[PLACEMENTS],
-                match_state=row[MATCH_STATE] or "",
-                declined_reason=row[DECLINED_REASON] or "",
-            )
+    openings = _openings([row["id"] for row in rows if row["fit"]])
+    return [
+        EmployerData(
+            id=row["id"],
+            name=row["trade_name"] or row["legal_name"],
+            distance_km=row["km"],
+            stage=row["stage"],
+            sbi_section=row["sbi_section"],
+            region_id=row["region_id"],
+            accommodations=frozenset(row["accommodation_codes"]),
+            openings=tuple(openings.get(row["id"], ())),
+            last_contact_days=row["last_days"],
+            last_contact_by=row["contact_by"] or "",
+            last_contact_channel=row["contact_channel"] or "",
+            events_attended=row["events_attended"],
+            placements=row["placements"],
+            match_state=row["match_state"] or "",
+            declined_reason=row["declined_reason"] or "",
         )
-    return result
+        for row in rows
+    ]
 
 
 def shortlist(
     candidate: Candidate, wishes: Wishes, *, sector: str = "", only_with_openings: bool = False, limit: int | None
-) -> list[tuple]:
+) -> list[dict[str, Any]]:
     """Employer rows in reach that hold the best ``limit`` (all of them when ``limit`` is None).
 
     The database scores and sorts every employer in reach and returns twice ``limit`` rows. They
@@ -423,7 +272,7 @@ def shortlist(
     sql, params = _facts_sql(wishes, reach, sector, only_with_openings)
     fetch = None if limit is None else 2 * limit
     rows = _fetch(sql, params, candidate, fetch)
-    if fetch is not None and len(rows) == fetch and rows[limit - 1][SQL_SCORE] - rows[-1][SQL_SCORE] <= ROUNDING_MARGIN:
+    if fetch is not None and len(rows) == fetch and rows[limit - 1]["score"] - rows[-1]["score"] <= ROUNDING_MARGIN:
         rows = _fetch(sql, params, candidate, None)
     return rows
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any, Self
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -103,12 +104,6 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
-def accommodation_codes_text(codes: Iterable[str]) -> str:
-    """``" buddy quiet_workplace "``: each code between spaces, so " buddy " is found as a whole."""
-    chosen = sorted(set(codes))
-    return f" {' '.join(chosen)} " if chosen else ""
-
-
 class EmployerQuerySet(RegionScopedQuerySet):
     region_path = "region"
 
@@ -155,10 +150,10 @@ class Employer(models.Model):
     # warmth of thousands of employers per request: a column beside the postcode it already
     # reads instead of one index probe into the contacts per employer.
     last_contact_at = models.DateTimeField(_("last contact"), null=True, blank=True, editable=False)
-    # The accommodations' codes again, as " buddy quiet_workplace ", kept by set_accommodations:
-    # matching tests thousands of employers per request for the accommodations a candidate needs,
-    # and a substring test on the row costs less than a look-up in the link table per employer.
-    accommodation_codes = models.CharField(max_length=400, blank=True, editable=False)
+    # The accommodations' codes again, sorted, kept by set_accommodations: matching tests thousands
+    # of employers per request for the accommodations a candidate needs, and ``code = ANY(array)``
+    # on the row costs less than a look-up in the link table per employer.
+    accommodation_codes = ArrayField(models.CharField(max_length=40), default=list, blank=True, editable=False)
     # How many of its openings are open, kept by the opening services (``refresh_open_openings``):
     # matching looks for a fitting opening only at the employers that have one.
     open_openings = models.PositiveIntegerField(default=0, editable=False)
@@ -197,7 +192,7 @@ class Employer(models.Model):
         """Set the accommodations offered, and their codes on the row (``accommodation_codes``)."""
         chosen = sorted(set(codes))
         self.accommodations.set(chosen)
-        self.accommodation_codes = accommodation_codes_text(chosen)
+        self.accommodation_codes = chosen
         Employer.objects.filter(pk=self.pk).update(accommodation_codes=self.accommodation_codes)
 
 

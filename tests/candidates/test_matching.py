@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone, translation
 
 from candidates.matching import EmployerData, OpeningData, Wishes, rank
-from candidates.matching_data import candidate_matches, candidate_wishes, load_employers, pc4_runs
+from candidates.matching_data import candidate_matches, candidate_wishes, pc4_runs
 from tests.candidates.factories import CandidateFactory, MatchFactory, PlacementFactory
+from tests.candidates.loaders import load_employers
 from tests.contacts.factories import ContactFactory
 from tests.factories import EmployerFactory, OpeningFactory
 

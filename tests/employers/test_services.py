@@ -277,12 +277,12 @@ def test_messages_are_dutch_for_dutch_users(adviser_a: Any, adviser_b: Any, regi
 
 def test_the_employer_row_keeps_its_accommodation_codes(adviser_a: Any, region_a: Any) -> None:
     employer = employer_create(by=adviser_a, legal_name="Zorg B.V.", region=region_a, accommodations=["buddy"])
-    assert Employer.objects.get(pk=employer.pk).accommodation_codes == " buddy "
+    assert Employer.objects.get(pk=employer.pk).accommodation_codes == ["buddy"]
 
     employer_update(employer=employer, by=adviser_a, accommodations=["quiet_workplace", "flexible_hours"])
-    assert Employer.objects.get(pk=employer.pk).accommodation_codes == " flexible_hours quiet_workplace "
+    assert Employer.objects.get(pk=employer.pk).accommodation_codes == ["flexible_hours", "quiet_workplace"]
     employer_update(employer=employer, by=adviser_a, accommodations=[])
-    assert Employer.objects.get(pk=employer.pk).accommodation_codes == ""
+    assert Employer.objects.get(pk=employer.pk).accommodation_codes == []
 
 
 def test_the_employer_row_counts_its_open_openings(adviser_a: Any) -> None:

@@ -18,7 +18,6 @@ from django.db import transaction
 
 from crm.models import PostcodeArea
 from employers.models import Accommodation, ContactPerson, Employer, Opening, SbiSection, SizeClass, Stage
-from employers.models.network import accommodation_codes_text
 
 KVK_BASE = 60_000_000  # bench KvK numbers 60000000..; demo and tests use lower ones
 BATCH = 5_000
@@ -169,7 +168,7 @@ class Command(BaseCommand):
                         region_id=region,
                         stage=rng.choices(stages, weights)[0],
                         source="import",
-                        accommodation_codes=accommodation_codes_text(offered[-1]),
+                        accommodation_codes=sorted(offered[-1]),
                     )
                 )
             with transaction.atomic():
