@@ -24,7 +24,6 @@ from candidates.matching_data import candidate_matches
 from candidates.models import CANDIDATE_READ, CANDIDATE_WRITE, Candidate, CandidateState, Match, MatchState, Placement
 from candidates.services import (
     access_record,
-    add_months,
     candidate_create,
     candidate_update,
     employers_matchable,
@@ -33,6 +32,7 @@ from candidates.services import (
     placement_create,
     placement_record_durable,
 )
+from crm.dates import add_months
 from crm.mixins import RoleRequiredMixin
 from crm.scoping import region_codes
 from employers.models import Employer

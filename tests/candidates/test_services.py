@@ -13,7 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from candidates import tasks
 from candidates.models import Candidate, CandidateState, Match, MatchChange, Placement
-from candidates.services import add_months, candidate_update, match_set_state, placement_create
+from candidates.services import candidate_update, match_set_state, placement_create
+from crm.dates import add_months
 from crm.models import AuditEntry
 from employers.models import FollowUp
 from tests.candidates.factories import CandidateFactory, PlacementFactory

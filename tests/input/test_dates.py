@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from candidates.models import Placement
-from candidates.services import add_months
 from candidates.tasks import prompt_durable_checks
+from crm.dates import add_months
 from crm.fields import PLACEMENT_DATES, years_ahead
 from tests.candidates.factories import CandidateFactory, MatchFactory, PlacementFactory
 from tests.factories import EmployerFactory

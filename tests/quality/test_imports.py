@@ -49,9 +49,6 @@ KNOWN_CIRCLES_TO_REMOVE: set[tuple[str, str]] = {
     ("outreach.services", "outreach.mail"),
     ("outreach.schedule", "outreach.mail"),
     ("outreach.tasks", "outreach.schedule"),
-    # candidates: services <-> tasks.
-    ("candidates.services", "candidates.tasks"),
-    ("candidates.tasks", "candidates.services"),
 }
 
 
