@@ -117,7 +117,11 @@ class Candidate(models.Model):
     trajectory_end = models.DateField(
         _("trajectory end"), null=True, blank=True, validators=[date_range(TRAJECTORY_DATES)]
     )
-    consent_recorded_at = models.DateTimeField(_("consent recorded at"), null=True, blank=True)
+    # In the trajectories' range like the dates above: a year-996 moment was stored before, and
+    # answered with Amsterdam's local-mean-time offset (+00:19:32), which is not RFC 3339.
+    consent_recorded_at = models.DateTimeField(
+        _("consent recorded at"), null=True, blank=True, validators=[date_range(TRAJECTORY_DATES)]
+    )
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

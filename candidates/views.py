@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from candidates.services import (
 from crm.dates import add_months
 from crm.mixins import RoleRequiredMixin
 from crm.scoping import region_codes
+from employers.filters import search_employers
 from employers.models import Employer
 from employers.views_contacts import _apply_errors, _next_url, _render_form
 
@@ -142,6 +143,23 @@ def _placements(candidate: Candidate) -> list[dict[str, Any]]:
     return rows
 
 
+OUTSIDE_LIST_SHOWN = 10
+
+
+def _outside_list(request: HttpRequest, candidate: Candidate, matches: Any) -> dict[str, Any]:
+    """The guide's search for an employer outside the ranked list (``?outside=<name>``): the
+    employers of their own network they may match with a reason (``employers_matchable``), not
+    yet matched with this candidate, best first; read only when the guide searched."""
+    text = request.GET.get("outside", "").strip()[:100]
+    found: list[Employer] = []
+    if text:
+        allowed = employers_matchable(candidate=candidate, by=request.user, outside_list=True)
+        matched = Match.objects.filter(candidate=candidate).values("employer_id")
+        found = list(search_employers(allowed.exclude(pk__in=matched), text)[:OUTSIDE_LIST_SHOWN])
+    states = [(s, label) for s, label in MatchState.choices if s not in (MatchState.PLACED, MatchState.DECLINED)]
+    return {"outside_text": text, "outside_found": found, "outside_states": states}
+
+
 class CandidateDetailView(CandidateView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         candidate = _visible(request, pk)
@@ -165,6 +183,8 @@ class CandidateDetailView(CandidateView):
             "placements": _placements(candidate),
             "states": MatchState.choices,
         }
+        if context["is_owner"] and not candidate.is_anonymised:
+            context.update(_outside_list(request, candidate, matches))
         return render(request, "candidates/detail.html", context)
 
 
@@ -208,7 +228,16 @@ class MatchStateView(GuideView):
         # a missing id, and the page never names it.
         outside = data["outside_list_reason"].strip()
         matchable = employers_matchable(candidate=candidate, by=request.user, outside_list=bool(outside))
-        employer = get_object_or_404(matchable, pk=data["employer"])
+        employer = matchable.filter(pk=data["employer"]).first()
+        if employer is None:
+            mine = employers_matchable(candidate=candidate, by=request.user, outside_list=True)
+            if not outside and mine.filter(pk=data["employer"]).exists():
+                # An employer of the guide's own network they can read anyway: say what is missing.
+                messages.error(
+                    request, _("This employer is not in the candidate's list: say why in “reason outside the list”.")
+                )
+                return redirect(back)
+            raise Http404
         opening = None
         if data["opening"]:
             opening = get_object_or_404(openings_matchable(employer=employer), pk=data["opening"])

@@ -17,6 +17,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
+from crm.fields import DateRangeValidator
+
 _FIELD_ERRORS = {
     "type": "object",
     "description": "Messages per field name (non_field_errors for the request as a whole).",
@@ -54,6 +56,13 @@ class AutoSchema(openapi.AutoSchema):
         if isinstance(field, serializers.URLField) and direction == "request":
             pattern = URL_PATTERN if not field.allow_blank else f"({URL_PATTERN})|^$"
             mapped = {**mapped, "pattern": pattern}
+        ranges = [v for v in getattr(field, "validators", ()) if isinstance(v, DateRangeValidator)]
+        if ranges and direction == "request":
+            # OpenAPI 3.0 has no minimum or maximum for a date string, and this range moves with
+            # today: stated in words instead.
+            rule = ranges[0]
+            bound = f"From {rule.earliest:%Y-%m-%d} to {rule.years} years after today."
+            mapped = {**mapped, "description": " ".join(filter(None, [mapped.get("description"), bound]))}
         return mapped
 
     def map_parsers(self) -> list[str]:

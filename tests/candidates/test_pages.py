@@ -100,3 +100,31 @@ def test_the_demo_seeds_with_few_employers(region_a, region_b):
     assert summary.startswith("7 candidates")
     assert Candidate.objects.filter(guide=users["begeleider"]).count() == 4
     assert Match.objects.exists()
+
+
+def test_the_candidate_page_takes_a_reason_for_an_employer_outside_the_list(candidate, cast, web):
+    """A prospect of the guide's own region is not in the ranked list: the candidate page finds
+    it and matches it with the reason the guide gives; without a reason the page says what is
+    missing and stores nothing; another region's employer is not offered."""
+    prospect = EmployerFactory(legal_name="Bakkerij Om De Hoek", postcode="1017 AB", stage="prospect")
+    EmployerFactory(legal_name="Bakkerij Elders", postcode="3511 AA", region_id="AM13", stage="prospect")
+    client = web(cast["guide_a"])
+    page_url = f"/candidates/{candidate.pk}/"
+
+    found = client.get(page_url, {"outside": "bakkerij"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Bakkerij Om De Hoek" in found and "Bakkerij Elders" not in found
+    assert f'name="outside_list_reason" id="outside-reason-{prospect.pk}"' in found
+    url = f"/candidates/{candidate.pk}/matches/state/"
+    refused = client.post(url, {"employer": prospect.pk, "state": "approached", "next": page_url}, follow=True)
+    assert not Match.objects.exists()
+    assert "zeg waarom" in refused.content.decode()  # the message, in Dutch (the default language)
+    reason = "Tante van de kandidaat werkt er"
+    client.post(url, {"employer": prospect.pk, "state": "approached", "outside_list_reason": reason, "next": page_url})
+    match = Match.objects.get()
+    assert (match.employer, match.state, match.outside_list_reason) == (prospect, "approached", reason)
+    # Matched now: in the pipeline, no longer offered as outside the list.
+    again = client.get(page_url, {"outside": "bakkerij"}).content.decode()
+    assert f'id="outside-reason-{prospect.pk}"' not in again and "Bakkerij Om De Hoek" in again
+    # The coordinator reads the page but gets no search.
+    assert "outside-search" not in web(cast["coordinator_a"]).get(page_url).content.decode()

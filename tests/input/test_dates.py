@@ -140,3 +140,68 @@ def test_the_contact_form_refuses_a_far_offset_and_9999(web: Any, adviser_a: Any
         response = client.post("/employers/contacts/new/", body)
         assert response.status_code in (200, 400), (when, follow_up, response.status_code)
         assert not employer.contacts.exists()
+
+
+# --- The candidate's consent moment (it was the year-996 case of the schemathesis run) ---------
+
+
+def test_a_consent_moment_in_the_year_996_is_a_400_that_names_the_range(api: Any, guide_a: Any) -> None:
+    from candidates.models import Candidate
+
+    body = {"pc4": "1012", "consent_recorded_at": "0996-05-01T10:00:00Z"}
+    response = api(guide_a).post("/api/v1/candidates/", body, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    [message] = response.json()["consent_recorded_at"]
+    assert message.startswith("Give a date from 1 January 1990 to ")
+    assert not Candidate.objects.exists()
+    sane = {**body, "consent_recorded_at": "2026-05-01T10:00:00Z"}
+    ok = api(guide_a).post("/api/v1/candidates/", sane, format="json")
+    assert ok.status_code == 201 and ok.json()["consent_recorded_at"].startswith("2026-05-01T12:00:00+02:00")
+
+
+def test_the_schema_states_each_date_range_in_words(api: Any, guide_a: Any) -> None:
+    schema = api(guide_a).get("/api/schema/", {"format": "json"}).json()
+    candidate = schema["components"]["schemas"]["CandidateRequest"]["properties"]
+    placement = schema["components"]["schemas"]["PlacementRequest"]["properties"]
+
+    assert candidate["consent_recorded_at"]["description"].endswith("From 1990-01-01 to 10 years after today.")
+    assert placement["start_date"]["description"] == "From 1990-01-01 to 10 years after today."
+    assert "10 years" not in schema["components"]["schemas"]["Placement"]["properties"]["start_date"].get(
+        "description", ""
+    )
+
+
+# --- The API's language: the switch's cookie, else Accept-Language, else Dutch ---------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookie", "starts"),
+    [
+        ({}, None, "Geef een datum van"),  # Dutch first
+        ({"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}, None, "Give a date from"),  # a client asks for English
+        ({"HTTP_ACCEPT_LANGUAGE": "en"}, "nl", "Geef een datum van"),  # the person's own switch wins
+        ({"HTTP_ACCEPT_LANGUAGE": "de"}, None, "Geef een datum van"),  # a language we do not have
+    ],
+)
+def test_the_placement_api_answers_in_the_language_asked(
+    api: Any, guide_a: Any, candidate: Any, employer: Any, headers: dict, cookie: str | None, starts: str
+) -> None:
+    from django.conf import settings as django_settings
+
+    client = api(guide_a)
+    if cookie:
+        client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = cookie
+    body = {"candidate": candidate.pk, "employer": employer.pk, "start_date": "9999-12-31", "hours_per_week": 20}
+
+    response = client.post("/api/v1/placements/", body, format="json", **headers)
+
+    assert response.status_code == 400
+    assert response.json()["start_date"][0].startswith(starts)
+    assert response["Content-Language"] == ("en" if starts.startswith("Give") else "nl")
+
+
+def test_the_pages_stay_dutch_whatever_the_browser_says(web: Any, guide_a: Any, candidate: Any) -> None:
+    page = web(guide_a).get(f"/candidates/{candidate.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Kandidaat" in page

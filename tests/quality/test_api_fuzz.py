@@ -52,8 +52,9 @@ ID_FIELDS = {
 # Rules across fields that OpenAPI 3.0 cannot state (no if/then): do_not_contact needs a reason.
 CROSS_FIELD = {"do_not_contact_reason"}
 # Date ranges that move with today (a placement up to 10 years ahead): OpenAPI 3.0 has no minimum
-# or maximum for a date string. To do: state them in each field's description (issue 13).
+# or maximum for a date string, so each field's description states its range (crm/schema.py).
 CROSS_FIELD |= {"trajectory_start", "starts_at", "ends_at", "due_date", "start_date", "end_date", "happened_at"}
+CROSS_FIELD |= {"trajectory_end", "available_from", "consent_recorded_at"}
 _CREDENTIALS = "/api/v1/auth/token/"
 
 
@@ -76,21 +77,9 @@ def schema_valid_data_accepted(ctx: Any, response: Any, case: Any) -> bool | Non
         raise
 
 
-# Known and owned elsewhere (issue 13, input limits): a candidate created with a year-996 date
-# answers a timestamp with Amsterdam's 1900s local-mean-time offset (+00:19:32), which is not
-# RFC 3339. Until dates outside a sane range are refused, that response is not checked.
-_UNCHECKED_RESPONSES = {("POST", "/api/v1/candidates/")}
-
-
-def response_matches_schema(ctx: Any, response: Any, case: Any) -> bool | None:
-    if (case.method.upper(), case.path) in _UNCHECKED_RESPONSES:
-        return None
-    return response_schema_conformance(ctx, response, case)
-
-
 CHECKS = [
     not_a_server_error,
-    response_matches_schema,
+    response_schema_conformance,
     content_type_conformance,
     status_code_conformance,
     schema_valid_data_accepted,
