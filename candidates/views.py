@@ -26,6 +26,7 @@ from candidates.services import (
     access_record,
     candidate_create,
     candidate_update,
+    employers_in_list,
     employers_matchable,
     match_set_state,
     openings_matchable,
@@ -149,13 +150,15 @@ OUTSIDE_LIST_SHOWN = 10
 def _outside_list(request: HttpRequest, candidate: Candidate, matches: Any) -> dict[str, Any]:
     """The guide's search for an employer outside the ranked list (``?outside=<name>``): the
     employers of their own network they may match with a reason (``employers_matchable``), not
-    yet matched with this candidate, best first; read only when the guide searched."""
+    in the list and not yet matched with this candidate, best first; read only when searched."""
     text = request.GET.get("outside", "").strip()[:100]
     found: list[Employer] = []
     if text:
         allowed = employers_matchable(candidate=candidate, by=request.user, outside_list=True)
         matched = Match.objects.filter(candidate=candidate).values("employer_id")
-        found = list(search_employers(allowed.exclude(pk__in=matched), text)[:OUTSIDE_LIST_SHOWN])
+        in_list = employers_in_list(candidate).values("pk")  # on the matches page, no reason needed
+        outside = allowed.exclude(pk__in=matched).exclude(pk__in=in_list)
+        found = list(search_employers(outside, text)[:OUTSIDE_LIST_SHOWN])
     states = [(s, label) for s, label in MatchState.choices if s not in (MatchState.PLACED, MatchState.DECLINED)]
     return {"outside_text": text, "outside_found": found, "outside_states": states}
 

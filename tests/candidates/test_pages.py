@@ -108,12 +108,13 @@ def test_the_candidate_page_takes_a_reason_for_an_employer_outside_the_list(cand
     missing and stores nothing; another region's employer is not offered."""
     prospect = EmployerFactory(legal_name="Bakkerij Om De Hoek", postcode="1017 AB", stage="prospect")
     EmployerFactory(legal_name="Bakkerij Elders", postcode="3511 AA", region_id="AM13", stage="prospect")
+    EmployerFactory(legal_name="Bakkerij In De Lijst", postcode="1017 AC", stage="open")  # matches page
     client = web(cast["guide_a"])
     page_url = f"/candidates/{candidate.pk}/"
 
     found = client.get(page_url, {"outside": "bakkerij"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "Bakkerij Om De Hoek" in found and "Bakkerij Elders" not in found
+    assert "Bakkerij Om De Hoek" in found and "Bakkerij Elders" not in found and "In De Lijst" not in found
     assert f'name="outside_list_reason" id="outside-reason-{prospect.pk}"' in found
     url = f"/candidates/{candidate.pk}/matches/state/"
     refused = client.post(url, {"employer": prospect.pk, "state": "approached", "next": page_url}, follow=True)
