@@ -1,19 +1,30 @@
 """Work for the worker, enqueued by task name after the transaction commits, so the services
 never import ``candidates.tasks`` (the tasks import the services; tasks.py stays a leaf that
-nothing imports). Looked up in the Celery app's registry rather than ``send_task``: the task
-then runs in the calling process where the app is eager (the tests' ``eager`` fixture), as
-``delay_on_commit`` did."""
+nothing imports).
+
+The task is looked up in the Celery app's registry and sent with ``delay``, as
+``delay_on_commit`` did, rather than with ``send_task``: the same routing and serialisation,
+and it runs in the calling process where the app is eager (the tests' ``eager`` fixture), which
+``send_task`` ignores. A web process has not imported the apps' tasks modules (the worker's
+autodiscovery does that at its start), so the first look-up imports them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from celery import Task
 from django.db import transaction
 
 from crm.celery import app
 
 
+def task(name: str) -> Task:
+    if name not in app.tasks:
+        app.loader.import_default_modules()  # every installed app's tasks module, once
+    return app.tasks[name]
+
+
 def enqueue_on_commit(name: str, *args: Any) -> None:
     """Run the task ``name`` with JSON-only ``args`` once the current transaction commits (at
     once outside one); nothing is sent when it rolls back."""
-    transaction.on_commit(lambda: app.tasks[name].delay(*args))
+    transaction.on_commit(lambda: task(name).delay(*args))
