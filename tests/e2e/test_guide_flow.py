@@ -1,4 +1,5 @@
-"""IPS guide: add a candidate, open the matches, mark one approached."""
+"""IPS guide: add a candidate, open the matches, mark one approached, and match one outside the
+list with a reason."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from candidates.models import Candidate, Match
 from crm.demo import seed_users
+from employers.models import Employer
 from tests.e2e.conftest import assert_accessible, login, shot
 from tests.factories import EmployerFactory, OpeningFactory
 
@@ -46,3 +48,18 @@ def test_guide_adds_a_candidate_opens_matches_and_marks_one_approached(page):
     match = Match.objects.get(candidate=candidate, employer=care)
     assert match.state == "approached"
     shot(page, "guide-match-approached")
+
+    # The paused employer is outside the list: the candidate page finds it and takes the reason.
+    page.goto(f"/candidates/{candidate.pk}/")
+    page.locator("#outside-search").fill("gepauzeerd")
+    page.locator("form[role=search] button[type=submit]").click()
+    page.wait_for_load_state()
+    paused = Employer.objects.get(legal_name="Gepauzeerd B.V.")
+    page.locator(f"#outside-reason-{paused.pk}").fill("Buurman van de kandidaat")
+    assert_accessible(page)
+    shot(page, "guide-outside-the-list")
+    page.locator(f"form:has(#outside-reason-{paused.pk}) button[type=submit]").click()
+    page.wait_for_load_state()
+
+    outside = Match.objects.get(candidate=candidate, employer=paused)
+    assert outside.outside_list_reason == "Buurman van de kandidaat"
