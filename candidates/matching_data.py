@@ -146,8 +146,9 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
     postcodes = " OR ".join(f"(e.postcode >= '{low}' AND e.postcode <= '{high}~')" for low, high in pc4_runs(reach))
     stages = sorted(MATCHABLE_STAGES)
     needed = sorted(wishes.accommodations)
-    # ``_days_ago`` in SQL: 0 from today's midnight on, else whole days before it plus one
-    # (date_part gives double precision; EXTRACT would give numeric).
+    # Calendar days since the last contact (``days_ago`` in tests/candidates/loaders.py): 0 from
+    # today's midnight on, else whole days before it plus one (date_part gives double precision;
+    # EXTRACT would give numeric).
     days = ("CASE WHEN e.last_contact_at >= %s THEN 0 "
             "ELSE CAST(FLOOR(date_part('epoch', %s - e.last_contact_at) / 86400) AS INTEGER) + 1 END")  # fmt: skip
     offered = " + ".join(["(CASE WHEN %s = ANY(e.accommodation_codes) THEN 1 ELSE 0 END)"] * len(needed)) or "0"
