@@ -255,3 +255,33 @@ def test_knowledge_sessions_attended_warm_an_employer(guide_a):
     assert first.employer.name == "Kwam Kijken" and first.employer.events_attended == 1
     assert "attended 1 knowledge session" in first.reasons
     assert second.employer.events_attended == 0
+
+
+@pytest.mark.django_db
+def test_each_rule_scores_the_same_in_sql_as_in_python():
+    """``RULES`` is written once per language, side by side: PostgreSQL computes the SQL score
+    over the same facts as Python's, for a grid of facts and wishes (the random employers above
+    check the same through the whole loader)."""
+    import itertools
+
+    from django.db import connection
+
+    from candidates.matching import RULES, Facts, score_sql
+
+    opening = OpeningData(1, "Magazijn", 16, 24)
+    wishes_options = [WISHES, Wishes(max_km=7), Wishes(max_km=20, accommodations=frozenset({"buddy"}))]
+    grid = itertools.product([0.0, 3.3, 7.0, 15.0], [False, True], [None, opening], [0, 1, 2], [None, 0, 45, 90, 91],
+                             [0, 2], [0, 1])  # fmt: skip
+    with connection.cursor() as cursor:
+        for wishes, (km, sector, fit, offered, last_days, events, placements) in itertools.product(
+            wishes_options, grid
+        ):
+            f = Facts(km, sector, fit, min(offered, len(wishes.accommodations)), last_days, events, placements)
+            python = sum(r.weight * s for r in RULES if (s := r.share(f, wishes)) is not None)
+            sql, params = score_sql(wishes)
+            row = [f.km, f.sector, f.opening is not None, f.offered, f.last_days, f.events > 0, f.placements > 0]
+            facts_row = ("SELECT %s::double precision AS km, %s AS sector, %s AS fit, %s AS offered, "
+                         "%s::integer AS last_days, %s AS events, %s AS placed")  # fmt: skip
+            query = f"SELECT {sql} FROM ({facts_row}) f"  # noqa: S608 - our own SQL; the values are parameters
+            cursor.execute(query, [*params, *row])
+            assert cursor.fetchone()[0] == pytest.approx(python), (wishes, f)
