@@ -336,15 +336,14 @@ def describe(sql: str) -> str:
 # The API client keeps one user object between requests, so its roles (crm_membership) are read
 # on the warm-up request only; a page reads the session, user and roles on each (WEB).
 #
-# Queries that read the same table twice, seen while pinning and left as they are (each its own
-# change): employers:create (the owner choices: exists + list of auth_user), employers:edit and
-# employers:import (crm_region twice: the form's choices and the coordinator's regions),
-# employers:edit, employers:opening-edit and candidates:edit (employers_accommodation twice: the
-# object's and the form's choices), employers:detail (employers_opening and _accommodation twice:
-# the header figures and the openings section), outreach:rsvp (outreach_invitation twice: the
-# token's and again with the event for the page), outreach:event-detail (count
-# outreach_outboundemail twice), outreach:event-invite (outreach_event twice), the reports
-# (employers_stagechange and outreach_invitation twice each: one query per figure).
+# Tables read twice in one request, seen while pinning and left for their own change (the cause
+# not checked here): employers:create (auth_user), employers:edit (crm_region,
+# employers_accommodation), employers:import (crm_region), employers:opening-edit and
+# candidates:edit (employers_accommodation), employers:detail (employers_opening,
+# employers_accommodation, employers_contact), employers:person (employers_contact),
+# outreach:rsvp (outreach_invitation), outreach:event-detail (count outreach_outboundemail),
+# outreach:event-invite (outreach_event), candidate matches (crm_postcodearea), the reports
+# (employers_stagechange, outreach_invitation, employers_contact).
 PINS: dict[str, Pin] = {
     "api-root": Pin("adviser_a", _none, ()),
     "api-stats-national": Pin(
