@@ -80,7 +80,9 @@ class EventViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Event]:
-        return selectors.with_counts(selectors.api_events(self.request.user)).order_by("starts_at", "id")
+        # The speakers in one query for the whole page (each row lists them).
+        events = selectors.with_counts(selectors.api_events(self.request.user)).prefetch_related("speakers")
+        return events.order_by("starts_at", "id")
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return EventUpdateSerializer if self.action == "partial_update" else EventSerializer

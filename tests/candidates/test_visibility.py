@@ -8,6 +8,7 @@ import pytest
 from candidates.models import Candidate, CandidateAccess
 from tests.candidates.factories import CandidateFactory, MatchFactory, PlacementFactory
 from tests.factories import EmployerFactory
+from tests.quality.snapshot import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -109,8 +110,10 @@ def test_another_guide_cannot_write_to_my_candidate(cast, api, world):
     candidate, match, _ = world
     other = api(cast["guide_b"])
 
-    assert other.patch(f"/api/v1/candidates/{candidate.pk}/", {"pc4": "3511"}, format="json").status_code == 404
-    response = other.post("/api/v1/matches/", {"candidate": candidate.pk, "employer": match.employer_id}, format="json")
+    with nothing_changes():
+        assert other.patch(f"/api/v1/candidates/{candidate.pk}/", {"pc4": "3511"}, format="json").status_code == 404
+        body = {"candidate": candidate.pk, "employer": match.employer_id}
+        response = other.post("/api/v1/matches/", body, format="json")
     assert response.status_code == 400 and "candidate" in response.json()
 
 

@@ -14,7 +14,8 @@ from employers.models import Contact, FollowUp
 from outreach.models import Event, Invitation, OutboundEmail
 from tests.e2e.conftest import assert_accessible, login, shot
 from tests.factories import ContactPersonFactory, EmployerFactory
-from tests.outreach.harness import celery_env, start_celery, stop, wait_until
+from tests.outreach.harness import celery_env, start_celery, stop
+from tests.polling import wait_until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -13,6 +13,7 @@ from employers.models import Contact, FollowUp
 from outreach.models import EmailState, Event, Invitation, OutboundEmail
 from tests.factories import ContactPersonFactory
 from tests.outreach.factories import EventFactory, InvitationFactory
+from tests.quality.snapshot import nothing_changes
 
 pytestmark = pytest.mark.django_db
 
@@ -368,9 +369,11 @@ def test_a_walk_in_is_added_as_attended(cast, web, event_a, network):
 
 
 def test_a_walk_in_from_another_region_is_refused(cast, web, event_a, network):
-    response = web(cast["adviser_a"]).post(
-        reverse("outreach:event-checkin", args=[event_a.pk]), {"contact_person": network.other_region.pk}
-    )
+    client = web(cast["adviser_a"])
+    with nothing_changes():
+        response = client.post(
+            reverse("outreach:event-checkin", args=[event_a.pk]), {"contact_person": network.other_region.pk}
+        )
     assert response.status_code == 400 and not Invitation.objects.exists()
 
 
@@ -435,7 +438,9 @@ def test_coordinators_see_the_agenda_read_only(cast, web, event_a):
 
 
 def test_awvn_cannot_confirm_a_draft(cast, web, draft_a):
-    response = web(cast["awvn"]).post(reverse("outreach:agenda-confirm", args=[draft_a.pk]), {"reference": "X"})
+    client = web(cast["awvn"])
+    with nothing_changes():
+        response = client.post(reverse("outreach:agenda-confirm", args=[draft_a.pk]), {"reference": "X"})
     assert response.status_code == 404
 
 

@@ -3,26 +3,21 @@ store and enqueue; the worker checks the file (progress on the batch row), then 
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from employers.models import Employer, ImportBatch, ImportState
+from tests.polling import wait_until
 from tests.workers import start_worker, stop_worker
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def _wait_for(batch_id: int, state: str, seconds: float = 90) -> ImportBatch:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        batch = ImportBatch.objects.get(pk=batch_id)
-        if batch.state == state:
-            return batch
-        time.sleep(0.2)
-    raise AssertionError(f"batch {batch_id} is {batch.state}, not {state}")
+    batch = wait_until(lambda: ImportBatch.objects.filter(pk=batch_id, state=state).first(), timeout=seconds)
+    assert batch, f"batch {batch_id} is {ImportBatch.objects.get(pk=batch_id).state}, not {state}"
+    return batch
 
 
 def test_an_import_is_checked_and_written_by_the_worker(web, adviser_a) -> None:

@@ -29,8 +29,9 @@ from employers.models import ContactPerson
 from outreach import services
 from outreach.models import EmailState, Invitation, InvitationRound, OutboundEmail
 from tests.outreach.factories import EventFactory
-from tests.outreach.harness import RedisServer, SmtpServer, celery_env, start_celery, stop, wait_until
+from tests.outreach.harness import RedisServer, SmtpServer, celery_env, start_celery, stop
 from tests.outreach.test_delivery_real import make_people
+from tests.polling import port_open, wait_until
 from tests.workers import ROOT
 from tests.workers import test_database_url as database_url
 
@@ -120,7 +121,7 @@ def test_sigkill_of_workers_during_delivery_sends_at_most_the_one_message_in_fli
     while kills < kills_wanted:
         target = (kills + 1) * count // (kills_wanted + 2)
         assert wait_until(lambda t=target: sent() >= t, timeout=90), f"stuck at {sent()}"
-        time.sleep(rng.uniform(0, 0.05))
+        time.sleep(rng.uniform(0, 0.05))  # a random moment to kill at: the fault, not a wait
         inside += c.kill(rng.choice(c.workers))
         kills += 1
         c.worker()
@@ -291,7 +292,7 @@ def test_redis_stopped_during_delivery_and_a_background_invite_meanwhile(
     assert "enqueue_seconds" in answer.stdout
     (round_,) = InvitationRound.objects.filter(event=event)
     assert round_.state == "pending"
-    time.sleep(2)
+    assert wait_until(lambda: not port_open(c.redis.port), timeout=10)  # the broker is down
     c.redis.start()  # same port, empty
 
     total = count + more

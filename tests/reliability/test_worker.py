@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import uuid
 from pathlib import Path
 
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from crm.celery import app
+from tests.polling import wait_until
 from tests.workers import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,7 +31,4 @@ def test_worker_runs_the_beat_heartbeat_through_redis(worker):
 
     app.send_task("crm.tasks.heartbeat", queue=worker)
 
-    deadline = time.monotonic() + 60
-    while cache.get("crm:last-beat") is None and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert cache.get("crm:last-beat") is not None
+    assert wait_until(lambda: cache.get("crm:last-beat") is not None, timeout=60)
