@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views import View
 
+from crm.forms import apply_errors, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
@@ -27,7 +28,6 @@ from employers.filters import EmployerFilter
 from employers.forms import ContactPersonForm, EmployerForm, OpeningForm, StageForm
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.timeline import employer_timeline
-from employers.views_contacts import _apply_errors, _render_form
 
 PER_PAGE = 25
 
@@ -61,7 +61,7 @@ def _editable(request: HttpRequest, pk: int) -> Employer:
 
 def _form_errors(form: Any, error: ValidationError) -> Employer | None:
     """Put a service's errors on the form; return the existing employer of a same-region duplicate."""
-    _apply_errors(form, error)
+    apply_errors(form, error)
     return getattr(error, "existing", None)
 
 
@@ -154,7 +154,7 @@ class EmployerCreateView(NetworkReadView):
     write_roles = NETWORK_WRITE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _render_form(request, self.template_name, EmployerForm(user=request.user))
+        return render_form(request, self.template_name, EmployerForm(user=request.user))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = EmployerForm(request.POST, user=request.user)
@@ -167,7 +167,7 @@ class EmployerCreateView(NetworkReadView):
             else:
                 messages.success(request, _("Employer %(name)s added.") % {"name": employer})
                 return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, existing=existing)
+        return render_form(request, self.template_name, form, status=400, existing=existing)
 
 
 class EmployerEditView(NetworkReadView):
@@ -176,7 +176,7 @@ class EmployerEditView(NetworkReadView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = EmployerForm(instance=employer, user=request.user)
-        return _render_form(request, self.template_name, form, employer=employer)
+        return render_form(request, self.template_name, form, employer=employer)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
@@ -190,7 +190,7 @@ class EmployerEditView(NetworkReadView):
             else:
                 messages.success(request, _("Employer updated."))
                 return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer, existing=existing)
+        return render_form(request, self.template_name, form, status=400, employer=employer, existing=existing)
 
 
 class EmployerStageView(NetworkReadView):
@@ -199,7 +199,7 @@ class EmployerStageView(NetworkReadView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = StageForm(initial={"stage": employer.stage})
-        return _render_form(request, self.template_name, form, employer=employer)
+        return render_form(request, self.template_name, form, employer=employer)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
@@ -210,7 +210,7 @@ class EmployerStageView(NetworkReadView):
             )
             messages.success(request, _("Stage is now: %(stage)s.") % {"stage": employer.get_stage_display()})
             return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer)
+        return render_form(request, self.template_name, form, status=400, employer=employer)
 
 
 class EmployerDeleteView(NetworkReadView):
@@ -243,7 +243,7 @@ class ContactPersonCreateView(NetworkPartView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = self._employer(request, pk)
-        return _render_form(request, self.template_name, ContactPersonForm(), employer=employer, kind="person")
+        return render_form(request, self.template_name, ContactPersonForm(), employer=employer, kind="person")
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = self._employer(request, pk)
@@ -252,11 +252,11 @@ class ContactPersonCreateView(NetworkPartView):
             try:
                 services.contact_person_create(employer=employer, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Contact person added."))
                 return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer, kind="person")
+        return render_form(request, self.template_name, form, status=400, employer=employer, kind="person")
 
 
 class ContactPersonEditView(NetworkPartView):
@@ -268,7 +268,7 @@ class ContactPersonEditView(NetworkPartView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         person = self._person(request, pk)
         form = ContactPersonForm(instance=person)
-        return _render_form(request, self.template_name, form, employer=person.employer, kind="person", obj=person)
+        return render_form(request, self.template_name, form, employer=person.employer, kind="person", obj=person)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         person = self._person(request, pk)
@@ -277,12 +277,12 @@ class ContactPersonEditView(NetworkPartView):
             try:
                 services.contact_person_update(contact_person=person, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Contact person updated."))
                 return redirect("employers:detail", person.employer_id)
         context = {"employer": person.employer, "kind": "person", "obj": person}
-        return _render_form(request, self.template_name, form, status=400, **context)
+        return render_form(request, self.template_name, form, status=400, **context)
 
 
 class OpeningCreateView(NetworkPartView):
@@ -290,7 +290,7 @@ class OpeningCreateView(NetworkPartView):
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
-        return _render_form(request, self.template_name, OpeningForm(), employer=employer, kind="opening")
+        return render_form(request, self.template_name, OpeningForm(), employer=employer, kind="opening")
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
@@ -299,11 +299,11 @@ class OpeningCreateView(NetworkPartView):
             try:
                 services.opening_create(employer=employer, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Opening added."))
                 return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer, kind="opening")
+        return render_form(request, self.template_name, form, status=400, employer=employer, kind="opening")
 
 
 class OpeningEditView(NetworkPartView):
@@ -315,7 +315,7 @@ class OpeningEditView(NetworkPartView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         opening = self._opening(request, pk)
         form = OpeningForm(instance=opening)
-        return _render_form(request, self.template_name, form, employer=opening.employer, kind="opening", obj=opening)
+        return render_form(request, self.template_name, form, employer=opening.employer, kind="opening", obj=opening)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         opening = self._opening(request, pk)
@@ -324,9 +324,9 @@ class OpeningEditView(NetworkPartView):
             try:
                 services.opening_update(opening=opening, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Opening updated."))
                 return redirect("employers:detail", opening.employer_id)
         context = {"employer": opening.employer, "kind": "opening", "obj": opening}
-        return _render_form(request, self.template_name, form, status=400, **context)
+        return render_form(request, self.template_name, form, status=400, **context)
