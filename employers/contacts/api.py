@@ -15,9 +15,9 @@ from rest_framework.routers import DefaultRouter
 from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_READ, users_visible_to
-from employers.filters_contacts import ContactFilter, FollowUpFilter
+from employers.contacts.filters import ContactFilter, FollowUpFilter
+from employers.contacts.services import contact_delete, contact_log, contact_update, followup_complete, followup_create
 from employers.models import Contact, ContactPerson, Employer, FollowUp
-from employers.services_contacts import contact_delete, contact_log, contact_update, followup_complete, followup_create
 
 
 class _ScopedRelated(serializers.PrimaryKeyRelatedField):

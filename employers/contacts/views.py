@@ -15,16 +15,16 @@ from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Role
 from crm.scoping import NETWORK_READ, has_role
-from employers import selectors_contacts as selectors
-from employers.forms_contacts import ContactEditForm, ContactForm, employer_label
-from employers.models import Contact, ContactPerson, Employer, FollowUp
-from employers.services_contacts import (
+from employers.contacts import selectors as selectors
+from employers.contacts.forms import ContactEditForm, ContactForm, employer_label
+from employers.contacts.services import (
     contact_delete,
     contact_log,
     contact_update,
     followup_complete,
     preference_remember_language,
 )
+from employers.models import Contact, ContactPerson, Employer, FollowUp
 from employers.timeline import employer_timeline
 
 _LANG_SESSION_KEY = "employers:remembered-language"
