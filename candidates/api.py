@@ -9,17 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.serializers import as_serializer_error
 
 from candidates.filters import CandidateFilter, MatchFilter, PlacementFilter
 from candidates.matching_data import candidate_matches
@@ -46,19 +42,6 @@ from candidates.services import (
     placement_record_durable,
 )
 from crm.permissions import ScopedPermission
-
-
-def _field_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(as_serializer_error(error))
-
-
-def _call(service: Any, **kwargs: Any) -> Any:
-    try:
-        return service(**kwargs)
-    except DjangoPermissionDenied as error:
-        raise PermissionDenied(str(error)) from error
-    except DjangoValidationError as error:
-        raise _field_errors(error) from error
 
 
 class CandidateViewSet(viewsets.ModelViewSet):
@@ -89,13 +72,13 @@ class CandidateViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: CandidateSerializer) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = _call(candidate_create, by=self.request.user, **data)
+        serializer.instance = candidate_create(by=self.request.user, **data)
         # The answer holds the whole record: a read like any other.
         access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-created")
 
     def perform_update(self, serializer: CandidateSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k in (*CANDIDATE_FIELDS, "accommodations_needed")}
-        _call(candidate_update, candidate=serializer.instance, by=self.request.user, **data)
+        candidate_update(candidate=serializer.instance, by=self.request.user, **data)
         serializer.instance.refresh_from_db()
         access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-updated")
 
@@ -151,8 +134,7 @@ class MatchViewSet(
 
     def perform_create(self, serializer: MatchSerializer) -> None:
         data = serializer.validated_data
-        serializer.instance = _call(
-            match_set_state,
+        serializer.instance = match_set_state(
             candidate=data["candidate"],
             employer=data["employer"],
             state=data.get("state", MatchState.SUGGESTED),
@@ -166,8 +148,7 @@ class MatchViewSet(
     def perform_update(self, serializer: MatchSerializer) -> None:
         match = serializer.instance
         data = serializer.validated_data
-        serializer.instance = _call(
-            match_set_state,
+        serializer.instance = match_set_state(
             candidate=match.candidate,
             employer=match.employer,
             state=data.get("state", match.state),
@@ -211,7 +192,7 @@ class PlacementViewSet(
         return Response(self.get_serializer(placement).data)
 
     def perform_create(self, serializer: PlacementSerializer) -> None:
-        serializer.instance = _call(placement_create, by=self.request.user, **serializer.validated_data)
+        serializer.instance = placement_create(by=self.request.user, **serializer.validated_data)
         access_record(candidates=serializer.instance.candidate, user=self.request.user, what="api:placement-created")
 
     @extend_schema(request=DurableCheckSerializer, responses=PlacementSerializer)
@@ -220,7 +201,7 @@ class PlacementViewSet(
         placement = self.get_object()
         body = DurableCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        _call(placement_record_durable, placement=placement, by=request.user, **body.validated_data)
+        placement_record_durable(placement=placement, by=request.user, **body.validated_data)
         return Response(self.get_serializer(placement).data)
 
 

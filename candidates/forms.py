@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import HEALTH_WARNING, Candidate, MatchState, Method
 from crm.fields import PLACEMENT_DATES, date_range
-from employers.forms_contacts import DescribedFieldsMixin
+from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import Accommodation, Opening, OpeningState, SbiSection
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

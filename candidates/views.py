@@ -34,11 +34,11 @@ from candidates.services import (
     placement_record_durable,
 )
 from crm.dates import add_months
+from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.scoping import region_codes
 from employers.filters import search_employers
 from employers.models import Employer
-from employers.views_contacts import _apply_errors, _next_url, _render_form
 
 
 class CandidateView(RoleRequiredMixin, View):
@@ -93,7 +93,7 @@ class CandidateCreateView(GuideView):
     template = "candidates/form.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _render_form(request, self.template, CandidateForm())
+        return render_form(request, self.template, CandidateForm())
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = CandidateForm(request.POST)
@@ -101,11 +101,11 @@ class CandidateCreateView(GuideView):
             try:
                 candidate = candidate_create(by=request.user, **form.service_data())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Candidate %(code)s recorded.") % {"code": candidate.reference_code})
                 return redirect("candidates:matches", candidate.pk)
-        return _render_form(request, self.template, form, status=400)
+        return render_form(request, self.template, form, status=400)
 
 
 class CandidateEditView(GuideView):
@@ -114,7 +114,7 @@ class CandidateEditView(GuideView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         access_record(candidates=candidate, user=request.user, what="page:candidate-edit")
-        return _render_form(request, self.template, CandidateForm(instance=candidate), candidate=candidate)
+        return render_form(request, self.template, CandidateForm(instance=candidate), candidate=candidate)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
@@ -124,11 +124,11 @@ class CandidateEditView(GuideView):
             try:
                 candidate_update(candidate=candidate, by=request.user, **form.service_data())
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Candidate updated."))
                 return redirect("candidates:detail", candidate.pk)
-        return _render_form(request, self.template, form, status=400, candidate=candidate)
+        return render_form(request, self.template, form, status=400, candidate=candidate)
 
 
 def _placements(candidate: Candidate) -> list[dict[str, Any]]:
@@ -221,7 +221,7 @@ class MatchStateView(GuideView):
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         form = MatchStateForm(request.POST)
-        back = _next_url(request, reverse("candidates:detail", args=[candidate.pk]))
+        back = next_url(request, reverse("candidates:detail", args=[candidate.pk]))
         if not form.is_valid():
             messages.error(request, _("Choose a state."))
             return redirect(back)
@@ -283,7 +283,7 @@ class PlacementCreateView(GuideView):
             initial={"employer": employer.pk, "opening": match.opening_id if match else None,
                      "start_date": timezone.localdate(), "hours_per_week": candidate.hours_max or candidate.hours_min},
         )  # fmt: skip
-        return _render_form(request, self.template, form, candidate=candidate, employer=employer)
+        return render_form(request, self.template, form, candidate=candidate, employer=employer)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
@@ -302,11 +302,11 @@ class PlacementCreateView(GuideView):
                     by=request.user,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Placement recorded. Congratulations!"))
                 return redirect("candidates:detail", candidate.pk)
-        return _render_form(request, self.template, form, status=400, candidate=candidate, employer=employer)
+        return render_form(request, self.template, form, status=400, candidate=candidate, employer=employer)
 
 
 class DurableCheckView(GuideView):

@@ -19,14 +19,15 @@ def app_modules(name: str) -> list[ModuleType]:
 
 
 def app_modules_named_like(prefix: str) -> list[ModuleType]:
-    """Per local app, in ``LOCAL_APPS`` order: ``<app>.<prefix>`` and then its
-    ``<app>.<prefix>_*`` siblings in name order (``demo``, then ``demo_contacts``)."""
+    """Per local app, in ``LOCAL_APPS`` order: ``<app>.<prefix>``, its ``<app>.<prefix>_*``
+    siblings, then ``<app>.<package>.<prefix>`` of its subpackages, each in name order
+    (``employers.demo``, then ``employers.contacts.demo``)."""
     found = []
     for app in settings.LOCAL_APPS:
-        names = sorted(
-            info.name
-            for info in pkgutil.iter_modules(import_module(app).__path__)
-            if info.name == prefix or info.name.startswith(f"{prefix}_")
+        modules = list(pkgutil.iter_modules(import_module(app).__path__))
+        names = sorted(m.name for m in modules if m.name == prefix or m.name.startswith(f"{prefix}_"))
+        names += sorted(
+            f"{m.name}.{prefix}" for m in modules if m.ispkg and find_spec(f"{app}.{m.name}.{prefix}") is not None
         )
         found += [import_module(f"{app}.{name}") for name in names]
     return found

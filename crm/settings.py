@@ -263,6 +263,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "crm.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "crm.schema.AutoSchema",
+    # Services raise Django's ValidationError/PermissionDenied; one handler answers them.
+    "EXCEPTION_HANDLER": "crm.api_errors.exception_handler",
     # Per client address for the token endpoint; per personal link (else address) for the
     # public outreach POSTs (crm/throttling.py). Both fail open when Redis is away.
     "DEFAULT_THROTTLE_RATES": {

@@ -1,1 +1,1 @@
-from employers import admin_contacts  # noqa: F401 - registers the contact log in the admin
+from employers.contacts import admin as contacts_admin  # noqa: F401 - registers the contact log in the admin

@@ -4,8 +4,8 @@ from rest_framework.routers import DefaultRouter
 
 
 def register(router: DefaultRouter) -> None:
-    from employers.api_contacts import register as register_contacts
     from employers.api_employers import register as register_employers
+    from employers.contacts.api import register as register_contacts
 
     register_employers(router)
     register_contacts(router)

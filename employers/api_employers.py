@@ -1,23 +1,20 @@
 """/api/v1/employers/, /api/v1/contact-persons/, /api/v1/openings/: the network over the API.
 
 Reads start from ``visible_to`` querysets, writes go through ``employers.services``; the
-services' ``ValidationError``s come back as field-keyed JSON.
+services' ``ValidationError``s come back as field-keyed JSON through ``crm.api_errors``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.serializers import as_serializer_error
 
 from crm.models import Region
 from crm.permissions import ScopedPermission
@@ -26,10 +23,6 @@ from crm.scoping import NETWORK_READ, NETWORK_WRITE
 from employers import services
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
-
-
-def _field_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(as_serializer_error(error))
 
 
 def employer_queryset(user: Any) -> QuerySet[Employer]:
@@ -165,18 +158,12 @@ class EmployerViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: EmployerSerializer) -> None:
         data = dict(serializer.validated_data)
-        try:
-            employer = services.employer_create(by=self.request.user, **data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        employer = services.employer_create(by=self.request.user, **data)
         serializer.instance = self._reload(employer)
 
     def perform_update(self, serializer: EmployerSerializer) -> None:
         data = dict(serializer.validated_data)
-        try:
-            employer = services.employer_update(employer=serializer.instance, by=self.request.user, **data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        employer = services.employer_update(employer=serializer.instance, by=self.request.user, **data)
         serializer.instance = self._reload(employer)
 
     def perform_destroy(self, instance: Employer) -> None:
@@ -188,12 +175,9 @@ class EmployerViewSet(viewsets.ModelViewSet):
         employer = self.get_object()
         serializer = StageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            employer = services.employer_change_stage(
-                employer=employer, by=request.user, stage=serializer.validated_data["stage"]
-            )
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        employer = services.employer_change_stage(
+            employer=employer, by=request.user, stage=serializer.validated_data["stage"]
+        )
         return Response(EmployerSerializer(self._reload(employer), context=self.get_serializer_context()).data)
 
     @extend_schema(responses=StageChangeSerializer(many=True))
@@ -228,19 +212,13 @@ class ContactPersonViewSet(_NetworkPartViewSet):
         return ContactPersonUpdateSerializer if self.action == "partial_update" else ContactPersonSerializer
 
     def perform_create(self, serializer: ContactPersonSerializer) -> None:
-        try:
-            serializer.instance = services.contact_person_create(by=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        serializer.instance = services.contact_person_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: ContactPersonSerializer) -> None:
         data = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.contact_person_update(
-                contact_person=serializer.instance, by=self.request.user, **data
-            )
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        serializer.instance = services.contact_person_update(
+            contact_person=serializer.instance, by=self.request.user, **data
+        )
 
 
 class OpeningViewSet(_NetworkPartViewSet):
@@ -257,17 +235,11 @@ class OpeningViewSet(_NetworkPartViewSet):
         return OpeningUpdateSerializer if self.action == "partial_update" else OpeningSerializer
 
     def perform_create(self, serializer: OpeningSerializer) -> None:
-        try:
-            serializer.instance = services.opening_create(by=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        serializer.instance = services.opening_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: OpeningSerializer) -> None:
         data = dict(serializer.validated_data)
-        try:
-            serializer.instance = services.opening_update(opening=serializer.instance, by=self.request.user, **data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        serializer.instance = services.opening_update(opening=serializer.instance, by=self.request.user, **data)
 
 
 def register(router: DefaultRouter) -> None:

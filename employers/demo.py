@@ -1,4 +1,4 @@
-"""Demo employers (``seed(users)``, called by seed_demo before employers.demo_contacts).
+"""Demo employers (``seed(users)``, called by seed_demo before employers.contacts.demo).
 
 Made-up but believable Dutch employers in Groot Amsterdam (AM18) and Midden-Utrecht (AM13),
 and a few in other regions (which the demo users must not see). Written through the services,

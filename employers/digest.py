@@ -21,8 +21,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from crm import emails
+from employers.contacts.selectors import local_today
 from employers.models import DigestRun, DigestState, FollowUp, UserPreference
-from employers.selectors_contacts import local_today
 
 logger = logging.getLogger(__name__)
 DIGEST_KIND = "digest"  # outreach.models.EmailKind.DIGEST (employers does not import outreach)

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Region
-from employers.forms_contacts import DescribedFieldsMixin, UserChoiceField
+from employers.contacts.forms import DescribedFieldsMixin, UserChoiceField
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.services import owners_for
 

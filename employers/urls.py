@@ -17,6 +17,6 @@ urlpatterns: list = [
     path("contact-persons/<int:pk>/edit/", views.ContactPersonEditView.as_view(), name="contact-person-edit"),
     path("<int:pk>/openings/new/", views.OpeningCreateView.as_view(), name="opening-create"),
     path("openings/<int:pk>/edit/", views.OpeningEditView.as_view(), name="opening-edit"),
-    path("", include("employers.urls_contacts")),
+    path("", include("employers.contacts.urls")),
     path("", include("employers.urls_import")),
 ]

@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
+from crm.forms import apply_errors, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
@@ -27,7 +29,6 @@ from employers.filters import EmployerFilter
 from employers.forms import ContactPersonForm, EmployerForm, OpeningForm, StageForm
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.timeline import employer_timeline
-from employers.views_contacts import _apply_errors, _render_form
 
 PER_PAGE = 25
 
@@ -61,7 +62,7 @@ def _editable(request: HttpRequest, pk: int) -> Employer:
 
 def _form_errors(form: Any, error: ValidationError) -> Employer | None:
     """Put a service's errors on the form; return the existing employer of a same-region duplicate."""
-    _apply_errors(form, error)
+    apply_errors(form, error)
     return getattr(error, "existing", None)
 
 
@@ -154,7 +155,7 @@ class EmployerCreateView(NetworkReadView):
     write_roles = NETWORK_WRITE
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return _render_form(request, self.template_name, EmployerForm(user=request.user))
+        return render_form(request, self.template_name, EmployerForm(user=request.user))
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = EmployerForm(request.POST, user=request.user)
@@ -167,7 +168,7 @@ class EmployerCreateView(NetworkReadView):
             else:
                 messages.success(request, _("Employer %(name)s added.") % {"name": employer})
                 return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, existing=existing)
+        return render_form(request, self.template_name, form, status=400, existing=existing)
 
 
 class EmployerEditView(NetworkReadView):
@@ -176,7 +177,7 @@ class EmployerEditView(NetworkReadView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = EmployerForm(instance=employer, user=request.user)
-        return _render_form(request, self.template_name, form, employer=employer)
+        return render_form(request, self.template_name, form, employer=employer)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
@@ -190,7 +191,7 @@ class EmployerEditView(NetworkReadView):
             else:
                 messages.success(request, _("Employer updated."))
                 return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer, existing=existing)
+        return render_form(request, self.template_name, form, status=400, employer=employer, existing=existing)
 
 
 class EmployerStageView(NetworkReadView):
@@ -199,7 +200,7 @@ class EmployerStageView(NetworkReadView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = StageForm(initial={"stage": employer.stage})
-        return _render_form(request, self.template_name, form, employer=employer)
+        return render_form(request, self.template_name, form, employer=employer)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
@@ -210,7 +211,7 @@ class EmployerStageView(NetworkReadView):
             )
             messages.success(request, _("Stage is now: %(stage)s.") % {"stage": employer.get_stage_display()})
             return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer)
+        return render_form(request, self.template_name, form, status=400, employer=employer)
 
 
 class EmployerDeleteView(NetworkReadView):
@@ -235,98 +236,84 @@ class EmployerDeleteView(NetworkReadView):
 # --- Contact persons and openings ------------------------------------------------------
 
 
-class ContactPersonCreateView(NetworkPartView):
-    template_name = "employers/part_form.html"
+class PartFormView(NetworkPartView):
+    """Add or change one contact person or opening of an employer. The four views differ only
+    in what they look up (``target``), which form, which service (``save``) and what they say."""
 
-    def _employer(self, request: HttpRequest, pk: int) -> Employer:
-        return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
+    template_name = "employers/part_form.html"
+    kind: str
+    form_class: type[ContactPersonForm] | type[OpeningForm]
+    saved: str
+
+    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, ContactPerson | Opening | None]:
+        raise NotImplementedError
+
+    def save(self, request: HttpRequest, employer: Employer, obj: Any, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def _context(self, employer: Employer, obj: ContactPerson | Opening | None) -> dict[str, Any]:
+        return {"employer": employer, "kind": self.kind, **({"obj": obj} if obj is not None else {})}
 
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        employer = self._employer(request, pk)
-        return _render_form(request, self.template_name, ContactPersonForm(), employer=employer, kind="person")
+        employer, obj = self.target(request, pk)
+        form = self.form_class(instance=obj)
+        return render_form(request, self.template_name, form, **self._context(employer, obj))
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        employer = self._employer(request, pk)
-        form = ContactPersonForm(request.POST)
+        employer, obj = self.target(request, pk)
+        form = self.form_class(request.POST, instance=obj)
         if form.is_valid():
             try:
-                services.contact_person_create(employer=employer, by=request.user, **form.cleaned_data)
+                self.save(request, employer, obj, form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
-                messages.success(request, _("Contact person added."))
+                messages.success(request, self.saved)
                 return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer, kind="person")
+        return render_form(request, self.template_name, form, status=400, **self._context(employer, obj))
 
 
-class ContactPersonEditView(NetworkPartView):
-    template_name = "employers/part_form.html"
-
-    def _person(self, request: HttpRequest, pk: int) -> ContactPerson:
-        return get_object_or_404(ContactPerson.objects.editable_by(request.user).select_related("employer"), pk=pk)
-
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = self._person(request, pk)
-        form = ContactPersonForm(instance=person)
-        return _render_form(request, self.template_name, form, employer=person.employer, kind="person", obj=person)
-
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        person = self._person(request, pk)
-        form = ContactPersonForm(request.POST, instance=person)
-        if form.is_valid():
-            try:
-                services.contact_person_update(contact_person=person, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Contact person updated."))
-                return redirect("employers:detail", person.employer_id)
-        context = {"employer": person.employer, "kind": "person", "obj": person}
-        return _render_form(request, self.template_name, form, status=400, **context)
+def _visible_employer(request: HttpRequest, pk: int) -> tuple[Employer, None]:
+    return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk), None
 
 
-class OpeningCreateView(NetworkPartView):
-    template_name = "employers/part_form.html"
+class ContactPersonCreateView(PartFormView):
+    kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person added.")
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
-        return _render_form(request, self.template_name, OpeningForm(), employer=employer, kind="opening")
+    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, None]:
+        return _visible_employer(request, pk)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
-        form = OpeningForm(request.POST)
-        if form.is_valid():
-            try:
-                services.opening_create(employer=employer, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Opening added."))
-                return redirect("employers:detail", employer.pk)
-        return _render_form(request, self.template_name, form, status=400, employer=employer, kind="opening")
+    def save(self, request: HttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
+        services.contact_person_create(employer=employer, by=request.user, **data)
 
 
-class OpeningEditView(NetworkPartView):
-    template_name = "employers/part_form.html"
+class ContactPersonEditView(PartFormView):
+    kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person updated.")
 
-    def _opening(self, request: HttpRequest, pk: int) -> Opening:
-        return get_object_or_404(Opening.objects.editable_by(request.user).select_related("employer"), pk=pk)
+    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, ContactPerson]:
+        person = get_object_or_404(ContactPerson.objects.editable_by(request.user).select_related("employer"), pk=pk)
+        return person.employer, person
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
-        opening = self._opening(request, pk)
-        form = OpeningForm(instance=opening)
-        return _render_form(request, self.template_name, form, employer=opening.employer, kind="opening", obj=opening)
+    def save(self, request: HttpRequest, employer: Employer, obj: ContactPerson, data: dict[str, Any]) -> None:
+        services.contact_person_update(contact_person=obj, by=request.user, **data)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
-        opening = self._opening(request, pk)
-        form = OpeningForm(request.POST, instance=opening)
-        if form.is_valid():
-            try:
-                services.opening_update(opening=opening, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
-                messages.success(request, _("Opening updated."))
-                return redirect("employers:detail", opening.employer_id)
-        context = {"employer": opening.employer, "kind": "opening", "obj": opening}
-        return _render_form(request, self.template_name, form, status=400, **context)
+
+class OpeningCreateView(PartFormView):
+    kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening added.")
+
+    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, None]:
+        return _visible_employer(request, pk)
+
+    def save(self, request: HttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
+        services.opening_create(employer=employer, by=request.user, **data)
+
+
+class OpeningEditView(PartFormView):
+    kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening updated.")
+
+    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, Opening]:
+        opening = get_object_or_404(Opening.objects.editable_by(request.user).select_related("employer"), pk=pk)
+        return opening.employer, opening
+
+    def save(self, request: HttpRequest, employer: Employer, obj: Opening, data: dict[str, Any]) -> None:
+        services.opening_update(opening=obj, by=request.user, **data)

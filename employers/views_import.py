@@ -16,7 +16,7 @@ from django.views import View
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE
-from employers.forms_contacts import DescribedFieldsMixin
+from employers.contacts.forms import DescribedFieldsMixin
 from employers.importing import (
     CREATE,
     SKIP,

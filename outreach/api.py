@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -19,7 +18,6 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.serializers import as_serializer_error
 
 from crm.models import Role
 from crm.permissions import ScopedPermission
@@ -53,10 +51,6 @@ from outreach.services import (
 
 AWVN = frozenset({Role.AWVN})
 EVENT_READ = NETWORK_WRITE | AWVN
-
-
-def _field_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(as_serializer_error(error))
 
 
 class EventViewSet(
@@ -93,24 +87,18 @@ class EventViewSet(
     def perform_create(self, serializer: EventSerializer) -> None:
         data = dict(serializer.validated_data)
         speakers = [dict(s) for s in data.pop("speakers", [])]
-        try:
-            event = event_create(by=self.request.user, speakers=speakers, **data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        event = event_create(by=self.request.user, speakers=speakers, **data)
         serializer.instance = self._reloaded(event)
 
     def perform_update(self, serializer: EventSerializer) -> None:
         data = dict(serializer.validated_data)
         speakers = data.pop("speakers", None)
-        try:
-            event = event_update(
-                event=serializer.instance,
-                by=self.request.user,
-                speakers=None if speakers is None else [dict(s) for s in speakers],
-                **data,
-            )
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        event = event_update(
+            event=serializer.instance,
+            by=self.request.user,
+            speakers=None if speakers is None else [dict(s) for s in speakers],
+            **data,
+        )
         serializer.instance = self._reloaded(event)
 
     def _answer(self, event: Event) -> Response:
@@ -121,10 +109,7 @@ class EventViewSet(
     def publish(self, request: Request, pk: str | None = None) -> Response:
         body = PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            event = event_publish(event=self.get_object(), by=request.user, **body.validated_data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        event = event_publish(event=self.get_object(), by=request.user, **body.validated_data)
         return self._answer(event)
 
     @extend_schema(request=CancelSerializer, responses=EventSerializer)
@@ -132,19 +117,13 @@ class EventViewSet(
     def cancel(self, request: Request, pk: str | None = None) -> Response:
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            event = event_cancel(event=self.get_object(), by=request.user, **body.validated_data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        event = event_cancel(event=self.get_object(), by=request.user, **body.validated_data)
         return self._answer(event)
 
     @extend_schema(request=None, responses=EventSerializer)
     @action(detail=True, methods=["post"], url_path="register-awvn")
     def register_awvn(self, request: Request, pk: str | None = None) -> Response:
-        try:
-            event = event_register_awvn(event=self.get_object(), by=request.user)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        event = event_register_awvn(event=self.get_object(), by=request.user)
         return self._answer(event)
 
     @extend_schema(request=AwvnConfirmSerializer, responses=EventSerializer)
@@ -155,10 +134,7 @@ class EventViewSet(
             raise PermissionDenied("Only the AWVN adviser confirms a registration.")
         body = AwvnConfirmSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            event = awvn_confirm(event=event, by=request.user, reference=body.validated_data["reference"])
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        event = awvn_confirm(event=event, by=request.user, reference=body.validated_data["reference"])
         return self._answer(event)
 
     @extend_schema(request=AudienceSerializer, responses=AudienceResultSerializer)
@@ -174,13 +150,10 @@ class EventViewSet(
         invited: list[Any] = []
         background = not dry_run and len(ids) > selectors.INVITE_IN_REQUEST_MAX
         if not dry_run:
-            try:
-                if background:
-                    invite_in_background(event=event, by=request.user, persons=ids)
-                else:
-                    invited = invite(event=event, by=request.user, persons=ids)
-            except DjangoValidationError as error:
-                raise _field_errors(error) from error
+            if background:
+                invite_in_background(event=event, by=request.user, persons=ids)
+            else:
+                invited = invite(event=event, by=request.user, persons=ids)
         excluded: dict[str, int] = {}
         for _person, reason in found.preview.excluded:
             excluded[reason] = excluded.get(reason, 0) + 1
@@ -219,12 +192,9 @@ class InvitationViewSet(
     def perform_update(self, serializer: AttendanceSerializer) -> None:
         if "attended" not in serializer.validated_data:
             raise ValidationError({"attended": ["This field is required."]})
-        try:
-            invitation = attendance_mark(
-                invitation=serializer.instance, by=self.request.user, attended=serializer.validated_data["attended"]
-            )
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        invitation = attendance_mark(
+            invitation=serializer.instance, by=self.request.user, attended=serializer.validated_data["attended"]
+        )
         serializer.instance = self.get_queryset().get(pk=invitation.pk)
 
 

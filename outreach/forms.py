@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Region
-from employers.forms_contacts import DescribedFieldsMixin
+from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import ContactPerson, SbiSection, Stage
 from outreach.models import Event, SpeakerKind
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from employers.forms_contacts import DescribedFieldsMixin
+from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import Language
 from outreach.models import Rsvp
 from outreach.services import MAX_PEOPLE_PER_ANSWER

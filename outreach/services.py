@@ -26,10 +26,10 @@ from django.utils.translation import gettext_lazy
 
 from crm.models import AuditEntry, Membership, Role
 from crm.scoping import NETWORK_READ, has_role, may_write_region
+from employers.contacts.selectors import local_today
+from employers.contacts.services import contact_log, contact_withdraw
 from employers.models import Channel, ContactPerson, Purpose
-from employers.selectors_contacts import local_today
 from employers.services import contact_person_mail_preferences
-from employers.services_contacts import contact_log, contact_withdraw
 from outreach import mail, tokens
 from outreach.models import (
     EmailKind,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from crm.forms import apply_errors
 from crm.throttling import public_allow
 from outreach import mail, services
 from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
@@ -102,7 +103,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 services.rsvp_answer(invitation=invitation, **form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Thank you, your answer is saved. A confirmation is on its way."))
                 return redirect(request.path)
@@ -128,14 +129,6 @@ def _initial(invitation: Invitation) -> dict[str, Any]:
         "names": invitation.names,
         "access_needs": invitation.access_needs,
     }
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View
 
+from crm.forms import apply_errors
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region, Role
 from crm.scoping import NETWORK_WRITE, region_codes, user_roles
@@ -56,14 +57,6 @@ def exclusion_label(reason: str) -> str:
         ExclusionReason.NO_EMAIL: _("No e-mail address"),
         ExclusionReason.ALREADY_INVITED: _("Already invited"),
     }.get(reason, reason)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error.messages)
-        return
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _error_message(request: HttpRequest, error: ValidationError) -> None:
@@ -121,7 +114,7 @@ class EventCreateView(StaffView):
                     **_event_fields(form),
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Session “%(title)s” saved as a draft.") % {"title": event.title})
                 return redirect("outreach:event-detail", event.pk)
@@ -146,7 +139,7 @@ class EventEditView(StaffView):
             try:
                 event_update(event=event, by=request.user, speakers=speakers_from(speakers), **_event_fields(form))
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 if event.state == EventState.PUBLISHED:
                     messages.success(
@@ -237,7 +230,7 @@ class EventCancelView(StaffView):
             try:
                 event_cancel(event=event, by=request.user, reason=form.cleaned_data["reason"])
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Session cancelled. Everyone who said yes gets a cancellation."))
                 return redirect("outreach:event-detail", event.pk)
@@ -330,7 +323,7 @@ class EventInviteView(StaffView):
             else:
                 ids = [inv.pk for inv in invite(event=event, by=request.user, persons=ids)]
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
             return self._render(request, event, form, status=400)
         if background:
             text = _("%(count)d invitations are being prepared; this page shows how far the round is.")
@@ -397,7 +390,7 @@ class EventCheckinView(StaffView):
             try:
                 walk_in_add(event=event, by=request.user, contact_person=person)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("%(name)s added as a walk-in.") % {"name": person.name})
                 return redirect(request.get_full_path())

@@ -19,8 +19,8 @@ from django.utils import timezone
 from candidates.models import Placement
 from crm.dates import add_months
 from crm.models import Membership, Region, Role
+from employers.contacts.selectors import ips_figures, ips_weeks
 from employers.models import Channel, Contact, Employer, Stage, StageChange
-from employers.selectors_contacts import ips_figures, ips_weeks
 from outreach.models import Event, EventState, Invitation, Rsvp
 from reports.periods import AMSTERDAM, Period, current_quarter_start
 from reports.records import (

@@ -138,7 +138,7 @@ def match_set_state(
 
 def warm_intro_request(*, match: Match, by: Any) -> None:
     """Ask the owning adviser of another region's employer to introduce our guide (once per match)."""
-    from employers.services_contacts import followup_create
+    from employers.contacts.services import followup_create
 
     employer = match.employer
     adviser = employer.owner

@@ -110,7 +110,7 @@ def durable_checks_due(today: date) -> list[tuple[int, int]]:
 @transaction.atomic
 def durable_check_prompt(*, placement_id: int, months: int) -> bool:
     """Open a follow-up for the guide to check the placement (claimed: once per check)."""
-    from employers.services_contacts import followup_create
+    from employers.contacts.services import followup_create
 
     claimed = Placement.objects.filter(
         pk=placement_id, **{f"durable_{months}m_prompted_at__isnull": True, f"durable_{months}m__isnull": True}

@@ -22,8 +22,8 @@ from django.test.utils import CaptureQueriesContext
 from candidates.matching_data import areas_in_reach, pc4_runs, reach_q
 from candidates.models import Candidate
 from crm.models import Membership, PostcodeArea, Role
+from employers.contacts.services import refresh_last_contact
 from employers.models import Contact, Employer, SbiSection
-from employers.services_contacts import refresh_last_contact
 
 EMPLOYERS = 100_000
 CANDIDATES = 100

@@ -9,8 +9,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from crm.models import Role
+from employers.contacts.services import refresh_last_contact
 from employers.models import Contact, Employer
-from employers.services_contacts import refresh_last_contact
 
 EMPLOYERS = 100_000
 CONTACTS = 1_000_000

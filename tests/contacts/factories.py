@@ -23,7 +23,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
     def last_contact(obj, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805 - factory_boy's signature
         # What contact_log does: the employer row keeps its latest contact's moment.
         if create:
-            from employers.services_contacts import refresh_last_contact
+            from employers.contacts.services import refresh_last_contact
 
             refresh_last_contact(employer_ids=[obj.employer_id])
 

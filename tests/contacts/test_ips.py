@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from employers.selectors_contacts import ips_figures, ips_weeks
+from employers.contacts.selectors import ips_figures, ips_weeks
 from tests.contacts.factories import ContactFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,14 +8,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from crm.models import AuditEntry
-from employers.models import Contact, FollowUp
-from employers.services_contacts import (
+from employers.contacts.services import (
     contact_delete,
     contact_log,
     contact_update,
     followup_complete,
     followup_reopen,
 )
+from employers.models import Contact, FollowUp
 from tests.contacts.factories import ContactFactory
 from tests.factories import ContactPersonFactory, EmployerFactory
 

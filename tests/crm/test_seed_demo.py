@@ -15,5 +15,5 @@ def test_seed_demo_finds_every_apps_demo_and_runs_them_layer_by_layer():
     call_command("seed_demo", quiet_logins=True, stdout=out)
 
     seeded = [line.split(":")[0] for line in out.getvalue().splitlines() if ": " in line]
-    assert seeded == ["employers", "employers.demo_contacts", "outreach", "candidates"]
+    assert seeded == ["employers", "employers.contacts", "outreach", "candidates"]
     assert "Demo data created." in out.getvalue()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from crm.demo import seed_users
-from employers import demo, demo_contacts
+from employers import demo
+from employers.contacts import demo as demo_contacts
 from employers.models import Contact, ContactPerson, Employer, Opening, StageChange
 
 pytestmark = pytest.mark.django_db

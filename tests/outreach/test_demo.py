@@ -6,7 +6,7 @@ import pytest
 
 from crm.demo import seed_users
 from employers import demo as employers_demo
-from employers import demo_contacts
+from employers.contacts import demo as demo_contacts
 from employers.models import Contact
 from outreach import demo
 from outreach.models import CalendarFeed, Event, Invitation, OutboundEmail

@@ -69,7 +69,7 @@ def test_unmarking_attendance_leaves_last_contact_at_on_the_latest_remaining_con
 ) -> None:
     employer = EmployerFactory(owner=adviser_a)
     earlier = timezone.now() - timedelta(days=20)
-    from employers.services_contacts import contact_log
+    from employers.contacts.services import contact_log
 
     contact_log(
         employer=employer, by=adviser_a, channel="phone", purpose="relationship", summary="Gebeld", when=earlier

@@ -58,7 +58,7 @@ def _contact_body(employer: Any, person: Any) -> dict[str, Any]:
 
 
 def _page_contact(employer: Any, person: Any, owner: Any) -> dict[str, Any]:
-    from employers.forms_contacts import employer_label
+    from employers.contacts.forms import employer_label
 
     return {
         "employer": employer_label(employer),

@@ -10,8 +10,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from employers.contacts.services import contact_log
 from employers.models import Channel, Contact, Employer, FollowUp, Purpose
-from employers.services_contacts import contact_log
 
 SUMMARIES = [
     "Kennismaking met HR-manager; open voor een proefplaatsing.",

@@ -4,28 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
-from rest_framework.serializers import as_serializer_error
 
 from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_READ, users_visible_to
-from employers.filters_contacts import ContactFilter, FollowUpFilter
+from employers.contacts.filters import ContactFilter, FollowUpFilter
+from employers.contacts.services import contact_delete, contact_log, contact_update, followup_complete, followup_create
 from employers.models import Contact, ContactPerson, Employer, FollowUp
-from employers.services_contacts import contact_delete, contact_log, contact_update, followup_complete, followup_create
-
-
-def _field_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(as_serializer_error(error))
 
 
 class _ScopedRelated(serializers.PrimaryKeyRelatedField):
@@ -97,10 +89,7 @@ class ContactViewSet(viewsets.ModelViewSet):
 
     def perform_create(self, serializer: ContactSerializer) -> None:
         data = dict(serializer.validated_data)
-        try:
-            serializer.instance = contact_log(by=self.request.user, **data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        serializer.instance = contact_log(by=self.request.user, **data)
 
     def perform_update(self, serializer: ContactSerializer) -> None:
         data = dict(serializer.validated_data)
@@ -108,18 +97,10 @@ class ContactViewSet(viewsets.ModelViewSet):
             data.pop(name, None)
         in_person = data.pop("event_in_person", None) if "event_in_person" in self.request.data else None
         data.pop("event_in_person", None)
-        try:
-            contact_update(contact=serializer.instance, by=self.request.user, event_in_person=in_person, **data)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        contact_update(contact=serializer.instance, by=self.request.user, event_in_person=in_person, **data)
 
     def perform_destroy(self, instance: Contact) -> None:
-        try:
-            contact_delete(contact=instance, by=self.request.user)
-        except DjangoPermissionDenied as error:
-            raise PermissionDenied(str(error)) from error
+        contact_delete(contact=instance, by=self.request.user)
 
 
 class FollowUpViewSet(
@@ -137,10 +118,7 @@ class FollowUpViewSet(
         return FollowUp.objects.visible_to(self.request.user)
 
     def perform_create(self, serializer: FollowUpSerializer) -> None:
-        try:
-            serializer.instance = followup_create(by=self.request.user, **serializer.validated_data)
-        except DjangoValidationError as error:
-            raise _field_errors(error) from error
+        serializer.instance = followup_create(by=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=None, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])

@@ -2,31 +2,29 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 
+from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Role
 from crm.scoping import NETWORK_READ, has_role
-from employers import selectors_contacts as selectors
-from employers.forms_contacts import ContactEditForm, ContactForm, employer_label
-from employers.models import Contact, ContactPerson, Employer, FollowUp
-from employers.services_contacts import (
+from employers.contacts import selectors as selectors
+from employers.contacts.forms import ContactEditForm, ContactForm, employer_label
+from employers.contacts.services import (
     contact_delete,
     contact_log,
     contact_update,
     followup_complete,
     preference_remember_language,
 )
+from employers.models import Contact, ContactPerson, Employer, FollowUp
 from employers.timeline import employer_timeline
 
 _LANG_SESSION_KEY = "employers:remembered-language"
@@ -38,24 +36,6 @@ def remember_language(request: HttpRequest) -> None:
     if request.session.get(_LANG_SESSION_KEY) != language:
         preference_remember_language(user=request.user, language=language)
         request.session[_LANG_SESSION_KEY] = language
-
-
-def _next_url(request: HttpRequest, default: str) -> str:
-    """Where to go after a post: a local ``next`` only, never another site."""
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
-        return target
-    return default
-
-
-def _render_form(request: HttpRequest, template: str, form: Any, status: int = 200, **context: Any) -> HttpResponse:
-    form.describe_fields()
-    return render(request, template, {"form": form, **context}, status=status)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 class NetworkView(RoleRequiredMixin, View):
@@ -75,7 +55,7 @@ class ContactCreateView(NetworkView):
     def get(self, request: HttpRequest) -> HttpResponse:
         remember_language(request)
         form = ContactForm(user=request.user, employer=self._employer(request))
-        return _render_form(request, self.template_name, form)
+        return render_form(request, self.template_name, form)
 
     def post(self, request: HttpRequest) -> HttpResponse:
         form = ContactForm(request.POST, user=request.user)
@@ -97,11 +77,11 @@ class ContactCreateView(NetworkView):
                     follow_up_note=data["follow_up_note"],
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Contact logged with %(name)s.") % {"name": contact.employer})
-                return redirect(_next_url(request, reverse("employers:timeline", args=[contact.employer_id])))
-        return _render_form(request, self.template_name, form, status=400)
+                return redirect(next_url(request, reverse("employers:timeline", args=[contact.employer_id])))
+        return render_form(request, self.template_name, form, status=400)
 
 
 class ContactEditView(NetworkView):
@@ -116,7 +96,7 @@ class ContactEditView(NetworkView):
     def get(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = self._contact(request, pk)
         form = ContactEditForm(instance=contact, user=request.user)
-        return _render_form(request, self.template_name, form, contact=contact)
+        return render_form(request, self.template_name, form, contact=contact)
 
     def post(self, request: HttpRequest, pk: int) -> HttpResponse:
         contact = self._contact(request, pk)
@@ -132,11 +112,11 @@ class ContactEditView(NetworkView):
             try:
                 contact_update(contact=contact, by=request.user, event_in_person=in_person, **data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, _("Contact updated."))
                 return redirect("employers:timeline", contact.employer_id)
-        return _render_form(request, self.template_name, form, status=400, contact=contact)
+        return render_form(request, self.template_name, form, status=400, contact=contact)
 
 
 class EmployerLookupView(NetworkView):
@@ -168,7 +148,7 @@ class FollowUpCompleteView(NetworkView):
         followup = get_object_or_404(FollowUp.objects.editable_by(request.user), pk=pk)
         followup_complete(followup=followup, by=request.user)
         messages.success(request, _("Follow-up done."))
-        return redirect(_next_url(request, reverse("employers:my-work")))
+        return redirect(next_url(request, reverse("employers:my-work")))
 
 
 class MyWorkView(NetworkView):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from employers import views_contacts as views
+from employers.contacts import views as views
 
 urlpatterns = [
     path("contacts/new/", views.ContactCreateView.as_view(), name="contact-create"),

@@ -1,4 +1,4 @@
-"""Admin for the contact log. Imported from employers/admin.py (``from employers import admin_contacts``)."""
+"""Admin for the contact log. Imported from employers/admin.py (``from employers.contacts import admin``)."""
 
 from __future__ import annotations
 

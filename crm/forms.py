@@ -1,0 +1,34 @@
+"""What every page with a form shares: a service's ``ValidationError`` shown on the form, the
+form rendered with its field descriptions, and a safe ``next`` address. The pages' one error
+path, as ``crm.api_errors`` is the API's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def apply_errors(form: Any, error: ValidationError) -> None:
+    """A service's errors beside their fields; a field the form lacks, or none, at the top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error.messages)
+        return
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def render_form(request: HttpRequest, template: str, form: Any, status: int = 200, **context: Any) -> HttpResponse:
+    form.describe_fields()
+    return render(request, template, {"form": form, **context}, status=status)
+
+
+def next_url(request: HttpRequest, default: str) -> str:
+    """Where to go after a post: a local ``next`` only, never another site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
