@@ -41,6 +41,7 @@ from candidates.services import (
 from crm.models import Region, Role
 from crm.permissions import ScopedPermission
 from crm.scoping import regions_held
+from crm.types import AuthenticatedRequest
 from employers.models import Accommodation, Employer, Opening, SbiSection
 
 
@@ -207,6 +208,8 @@ def ranked_row(result: Result) -> dict[str, Any]:
 class CandidateViewSet(viewsets.ModelViewSet):
     """My candidates (guide), or my region's (coordinator, read-only); ranked matches per candidate."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = CANDIDATE_READ
     write_roles = CANDIDATE_WRITE
@@ -244,7 +247,7 @@ class CandidateViewSet(viewsets.ModelViewSet):
 
     @extend_schema(parameters=[MatchQuerySerializer], responses=RankedEmployerSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def matches(self, request: Request, pk: str | None = None) -> Response:
+    def matches(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Employers in the candidate's reach, best first, with score parts and reasons."""
         candidate = self.get_object()
         query = MatchQuerySerializer(data=request.query_params)
@@ -307,6 +310,8 @@ class MatchViewSet(
 ):
     """Matches of my candidates: create or move one (state, opening, reason for declining)."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = CANDIDATE_READ
     write_roles = CANDIDATE_WRITE
@@ -360,7 +365,7 @@ class MatchViewSet(
 
     @extend_schema(responses=MatchChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def history(self, request: Request, pk: str | None = None) -> Response:
+    def history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         match = self.get_object()
         access_record(candidates=match.candidate, user=request.user, what="api:match-history")
         return Response(MatchChangeSerializer(match.changes.all(), many=True).data)
@@ -408,6 +413,8 @@ class PlacementViewSet(
 ):
     """Placements of my candidates; answer the 6- and 12-month checks with POST …/durable-check/."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = CANDIDATE_READ
     write_roles = CANDIDATE_WRITE
@@ -434,7 +441,7 @@ class PlacementViewSet(
 
     @extend_schema(request=DurableCheckSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="durable-check", url_name="durable-check")
-    def durable_check(self, request: Request, pk: str | None = None) -> Response:
+    def durable_check(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         placement = self.get_object()
         body = DurableCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)

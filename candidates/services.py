@@ -7,7 +7,7 @@ people than the candidate's guide.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,6 +34,9 @@ from crm.scoping import region_codes
 from employers.models import Employer, Opening, OpeningState, Stage
 from employers.services import employer_change_stage
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 CANDIDATE_FIELDS = (
     "real_name", "pc4", "sbi_sections", "work_kinds", "hours_min", "hours_max", "max_travel_km",
     "available_from", "disclosure", "disclosure_note", "notes", "state", "trajectory_start",
@@ -41,13 +44,13 @@ CANDIDATE_FIELDS = (
 )  # fmt: skip
 
 
-def access_record(*, candidates: list[Candidate] | Candidate, user: Any, what: str) -> None:
+def access_record(*, candidates: list[Candidate] | Candidate, user: AuthUser, what: str) -> None:
     """One access entry per candidate read (a list of 20 writes 20 rows, in one INSERT)."""
     rows = candidates if isinstance(candidates, list) else [candidates]
     CandidateAccess.objects.bulk_create([CandidateAccess(candidate=c, user=user, what=what[:60]) for c in rows])
 
 
-def _guide_region(by: Any, region: Any) -> str:
+def _guide_region(by: AuthUser, region: Any) -> str:
     regions = region_codes(by, {Role.GUIDE})
     code = getattr(region, "pk", region)
     if code is None and len(regions) == 1:
@@ -78,7 +81,7 @@ def _unique_code(region_code: str) -> str:
 
 @transaction.atomic
 def candidate_create(
-    *, by: Any, region: Any = None, accommodations_needed: list[Any] | None = None, **fields: Any
+    *, by: AuthUser, region: Any = None, accommodations_needed: list[Any] | None = None, **fields: Any
 ) -> Candidate:
     """The guide ``by`` records a candidate of their own (region: theirs, if they have one)."""
     unknown = set(fields) - set(CANDIDATE_FIELDS)
@@ -96,7 +99,7 @@ def candidate_create(
 
 @transaction.atomic
 def candidate_update(
-    *, candidate: Candidate, by: Any, accommodations_needed: list[Any] | None = None, **changes: Any
+    *, candidate: Candidate, by: AuthUser, accommodations_needed: list[Any] | None = None, **changes: Any
 ) -> Candidate:
     if candidate.guide_id != getattr(by, "pk", None):
         raise PermissionDenied(_("Only the candidate's own guide changes the candidate."))
@@ -130,7 +133,7 @@ def employers_in_list(candidate: Candidate) -> QuerySet[Employer]:
     return Employer.objects.filter(reach_q(pc4_runs(reach)))
 
 
-def employers_matchable(*, candidate: Candidate, by: Any, outside_list: bool = False) -> QuerySet[Employer]:
+def employers_matchable(*, candidate: Candidate, by: AuthUser, outside_list: bool = False) -> QuerySet[Employer]:
     """Employers ``by`` may match ``candidate`` with (and so place the candidate at).
 
     The ranked list's employers; the employers the candidate already has a match with (not
@@ -155,7 +158,7 @@ def openings_matchable(*, employer: Employer | None) -> QuerySet[Opening]:
     return Opening.objects.filter(employer=employer).exclude(state=OpeningState.CLOSED)
 
 
-def _check_matchable(candidate: Candidate, employer: Employer, by: Any, outside_list_reason: str) -> None:
+def _check_matchable(candidate: Candidate, employer: Employer, by: AuthUser, outside_list_reason: str) -> None:
     """The services' own check, whatever the caller resolved (forms and serializers do it first)."""
     matchable = employers_matchable(candidate=candidate, by=by, outside_list=bool(outside_list_reason.strip()))
     if not matchable.filter(pk=employer.pk).exists():
@@ -170,7 +173,7 @@ def _check_matchable(candidate: Candidate, employer: Employer, by: Any, outside_
         )
 
 
-def _check_owner(candidate: Candidate, by: Any) -> None:
+def _check_owner(candidate: Candidate, by: AuthUser) -> None:
     if not Candidate.objects.editable_by(by).filter(pk=candidate.pk).exists():
         raise PermissionDenied(_("Only the candidate's own guide works on the candidate's matches."))
 
@@ -181,7 +184,7 @@ def match_set_state(
     candidate: Candidate,
     employer: Employer,
     state: str,
-    by: Any,
+    by: AuthUser,
     opening: Opening | None = None,
     reason: str = "",
     score: float | None = None,
@@ -237,7 +240,7 @@ def match_set_state(
     return match
 
 
-def warm_intro_request(*, match: Match, by: Any) -> None:
+def warm_intro_request(*, match: Match, by: AuthUser) -> None:
     """Ask the owning adviser of another region's employer to introduce our guide (once per match)."""
     from employers.services_contacts import followup_create
 
@@ -275,7 +278,7 @@ def placement_create(
     start_date: date,
     hours_per_week: int,
     method: str = Method.IPS,  # the model's default: the API may leave it out (it was a 500)
-    by: Any,
+    by: AuthUser,
     opening: Opening | None = None,
     outside_list_reason: str = "",
 ) -> Placement:
@@ -324,7 +327,7 @@ def placement_create(
 
 
 @transaction.atomic
-def placement_record_durable(*, placement: Placement, months: int, still_working: bool, by: Any) -> Placement:
+def placement_record_durable(*, placement: Placement, months: int, still_working: bool, by: AuthUser) -> Placement:
     """The guide answers the 6- or 12-month check: still working, yes or no."""
     _check_owner(placement.candidate, by)
     if months not in (6, 12):

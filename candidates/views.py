@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +35,7 @@ from candidates.services import (
 )
 from crm.mixins import RoleRequiredMixin
 from crm.scoping import region_codes
+from crm.types import AuthenticatedHttpRequest
 from employers.models import Employer
 from employers.views_contacts import _apply_errors, _next_url, _render_form
 
@@ -51,16 +52,16 @@ class GuideView(RoleRequiredMixin, View):
     write_roles = CANDIDATE_WRITE
 
 
-def _visible(request: HttpRequest, pk: int) -> Candidate:
+def _visible(request: AuthenticatedHttpRequest, pk: int) -> Candidate:
     return get_object_or_404(Candidate.objects.visible_to(request.user).select_related("region", "guide"), pk=pk)
 
 
-def _mine(request: HttpRequest, pk: int) -> Candidate:
+def _mine(request: AuthenticatedHttpRequest, pk: int) -> Candidate:
     return get_object_or_404(Candidate.objects.editable_by(request.user).select_related("region"), pk=pk)
 
 
 class CandidateListView(CandidateView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         state = request.GET.get("state", "")
         candidates = (
             Candidate.objects.visible_to(request.user)
@@ -82,7 +83,7 @@ class CandidateListView(CandidateView):
         return render(request, "candidates/list.html", context)
 
     @staticmethod
-    def _is_guide(request: HttpRequest) -> bool:
+    def _is_guide(request: AuthenticatedHttpRequest) -> bool:
         # A flag for the "new candidate" button, not a scope: no queryset is meant here.
         return bool(region_codes(request.user, CANDIDATE_WRITE))
 
@@ -90,10 +91,10 @@ class CandidateListView(CandidateView):
 class CandidateCreateView(GuideView):
     template = "candidates/form.html"
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return _render_form(request, self.template, CandidateForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = CandidateForm(request.POST)
         if form.is_valid():
             try:
@@ -109,12 +110,12 @@ class CandidateCreateView(GuideView):
 class CandidateEditView(GuideView):
     template = "candidates/form.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         access_record(candidates=candidate, user=request.user, what="page:candidate-edit")
         return _render_form(request, self.template, CandidateForm(instance=candidate), candidate=candidate)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         # The form writes onto its instance while validating; the service gets a clean copy.
         form = CandidateForm(request.POST, instance=_mine(request, pk))
@@ -143,7 +144,7 @@ def _placements(candidate: Candidate) -> list[dict[str, Any]]:
 
 
 class CandidateDetailView(CandidateView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _visible(request, pk)
         access_record(candidates=candidate, user=request.user, what="page:candidate")
         matches = (
@@ -169,7 +170,7 @@ class CandidateDetailView(CandidateView):
 
 
 class CandidateMatchesView(CandidateView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _visible(request, pk)
         access_record(candidates=candidate, user=request.user, what="page:candidate-matches")
         form = MatchQueryForm(request.GET or None)
@@ -195,7 +196,7 @@ class CandidateMatchesView(CandidateView):
 
 
 class MatchStateView(GuideView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         form = MatchStateForm(request.POST)
         back = _next_url(request, reverse("candidates:detail", args=[candidate.pk]))
@@ -235,13 +236,13 @@ class MatchStateView(GuideView):
 class PlacementCreateView(GuideView):
     template = "candidates/placement_form.html"
 
-    def _employer(self, request: HttpRequest, candidate: Candidate) -> Employer:
+    def _employer(self, request: AuthenticatedHttpRequest, candidate: Candidate) -> Employer:
         raw = request.POST.get("employer") or request.GET.get("employer", "")
         # Only an employer this candidate has a match with: the pipeline is where placements come from.
         employer_ids = Match.objects.filter(candidate=candidate).values("employer_id")
         return get_object_or_404(Employer.objects.filter(pk__in=employer_ids), pk=raw if raw.isdigit() else 0)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         employer = self._employer(request, candidate)
         access_record(candidates=candidate, user=request.user, what="page:placement-form")
@@ -253,7 +254,7 @@ class PlacementCreateView(GuideView):
         )  # fmt: skip
         return _render_form(request, self.template, form, candidate=candidate, employer=employer)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         employer = self._employer(request, candidate)
         form = PlacementForm(request.POST, employer_id=employer.pk)
@@ -278,7 +279,7 @@ class PlacementCreateView(GuideView):
 
 
 class DurableCheckView(GuideView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         placement = get_object_or_404(Placement.objects.editable_by(request.user).select_related("candidate"), pk=pk)
         form = DurableCheckForm(request.POST)
         if form.is_valid():

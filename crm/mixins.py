@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 
 from crm.scoping import has_role
+from crm.types import AuthenticatedHttpRequest
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -16,6 +17,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     read_roles: frozenset[str] = frozenset()
     write_roles: frozenset[str] = frozenset()
+    request: AuthenticatedHttpRequest  # dispatch below turns visitors away before any handler runs
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:

@@ -11,7 +11,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import as_serializer_error
@@ -19,6 +18,7 @@ from rest_framework.serializers import as_serializer_error
 from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_READ, users_visible_to
+from crm.types import AuthenticatedRequest
 from employers.filters_contacts import ContactFilter, FollowUpFilter
 from employers.models import Contact, ContactPerson, Employer, FollowUp
 from employers.services_contacts import contact_delete, contact_log, contact_update, followup_complete, followup_create
@@ -83,6 +83,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
 class ContactViewSet(viewsets.ModelViewSet):
     """Contacts with employers of my regions; the author changes or deletes within the edit window."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     write_roles = NETWORK_READ
@@ -127,6 +129,8 @@ class FollowUpViewSet(
 ):
     """Follow-ups on employers of my regions; mark one done with POST …/complete/."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     write_roles = NETWORK_READ
@@ -144,7 +148,7 @@ class FollowUpViewSet(
 
     @extend_schema(request=None, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])
-    def complete(self, request: Request, pk: str | None = None) -> Response:
+    def complete(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         followup = followup_complete(followup=self.get_object(), by=request.user)
         return Response(self.get_serializer(followup).data)
 

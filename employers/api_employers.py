@@ -6,7 +6,7 @@ services' ``ValidationError``s come back as field-keyed JSON.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
@@ -14,7 +14,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import as_serializer_error
@@ -23,16 +22,20 @@ from crm.models import Region
 from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
+from crm.types import AuthenticatedRequest
 from employers import services
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 
 def _field_errors(error: DjangoValidationError) -> ValidationError:
     return ValidationError(as_serializer_error(error))
 
 
-def employer_queryset(user: Any) -> QuerySet[Employer]:
+def employer_queryset(user: AuthUser) -> QuerySet[Employer]:
     """The scoped employers with what the list shows, at a fixed number of queries (the open
     openings are counted on the row: ``Employer.open_openings``)."""
     return (
@@ -99,7 +102,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "from_stage", "to_stage", "by", "at"]
 
 
-def _writable_employers(user: Any) -> QuerySet[Employer]:
+def _writable_employers(user: AuthUser) -> QuerySet[Employer]:
     # Contact persons and openings may be added by everyone who reads the network (guides too).
     return Employer.objects.visible_to(user)
 
@@ -147,6 +150,8 @@ class EmployerViewSet(viewsets.ModelViewSet):
     """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
     PATCH ``stage`` or POST ``…/stage/``; both keep the stage history."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     # Every network role passes the role gate on writes, so that someone of another region gets
@@ -184,7 +189,7 @@ class EmployerViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=StageSerializer, responses=EmployerSerializer)
     @action(detail=True, methods=["post"], serializer_class=StageSerializer)
-    def stage(self, request: Request, pk: str | None = None) -> Response:
+    def stage(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         employer = self.get_object()
         serializer = StageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -198,7 +203,7 @@ class EmployerViewSet(viewsets.ModelViewSet):
 
     @extend_schema(responses=StageChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="stage-history", serializer_class=StageChangeSerializer)
-    def stage_history(self, request: Request, pk: str | None = None) -> Response:
+    def stage_history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         employer = self.get_object()
         return Response(StageChangeSerializer(employer.stage_changes.all(), many=True).data)
 
@@ -210,6 +215,7 @@ class _NetworkPartViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     write_roles = NETWORK_READ  # guides may add contact persons and openings
@@ -218,6 +224,8 @@ class _NetworkPartViewSet(
 
 class ContactPersonViewSet(_NetworkPartViewSet):
     """Contact persons at employers of my regions."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     filterset_class = ContactPersonFilter
 
@@ -245,6 +253,8 @@ class ContactPersonViewSet(_NetworkPartViewSet):
 
 class OpeningViewSet(_NetworkPartViewSet):
     """Openings (vacancies, or work an employer can offer) at employers of my regions."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     filterset_class = OpeningFilter
 

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -21,6 +21,7 @@ from django.views import View
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
+from crm.types import AuthenticatedHttpRequest
 from employers import exporting, services
 from employers.api_employers import employer_queryset
 from employers.filters import EmployerFilter
@@ -51,7 +52,7 @@ class NetworkPartView(RoleRequiredMixin, View):
     write_roles = NETWORK_READ
 
 
-def _editable(request: HttpRequest, pk: int) -> Employer:
+def _editable(request: AuthenticatedHttpRequest, pk: int) -> Employer:
     """An employer the user may change: out of sight is 404, in sight but read-only is 403."""
     employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
     if not may_write_region(request.user, employer.region_id):
@@ -69,7 +70,7 @@ def _form_errors(form: Any, error: ValidationError) -> Employer | None:
 
 
 class EmployerListView(NetworkReadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         filterset = EmployerFilter(request.GET or None, queryset=employer_queryset(request.user), request=request)
         page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
         context = {
@@ -81,7 +82,7 @@ class EmployerListView(NetworkReadView):
 
 
 class EmployerExportView(NetworkReadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         kind = request.GET.get("format", "csv")
         if kind not in exporting.FORMATS:
             kind = "csv"
@@ -103,7 +104,7 @@ class EmployerExportView(NetworkReadView):
 
 
 class PipelineView(NetworkReadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         counts = (
             Employer.objects.visible_to(request.user).values("region_id", "stage").annotate(n=Count("id")).order_by()
         )
@@ -131,7 +132,7 @@ class PipelineView(NetworkReadView):
 
 
 class EmployerDetailView(NetworkReadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(employer_queryset(request.user), pk=pk)
         openings = employer.openings.prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
@@ -153,10 +154,10 @@ class EmployerCreateView(NetworkReadView):
     read_roles = NETWORK_WRITE
     write_roles = NETWORK_WRITE
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return _render_form(request, self.template_name, EmployerForm(user=request.user))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = EmployerForm(request.POST, user=request.user)
         existing = None
         if form.is_valid():
@@ -173,12 +174,12 @@ class EmployerCreateView(NetworkReadView):
 class EmployerEditView(NetworkReadView):
     template_name = "employers/employer_form.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = EmployerForm(instance=employer, user=request.user)
         return _render_form(request, self.template_name, form, employer=employer)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = EmployerForm(request.POST, instance=employer, user=request.user)
         existing = None
@@ -196,12 +197,12 @@ class EmployerEditView(NetworkReadView):
 class EmployerStageView(NetworkReadView):
     template_name = "employers/stage_form.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = StageForm(initial={"stage": employer.stage})
         return _render_form(request, self.template_name, form, employer=employer)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = StageForm(request.POST)
         if form.is_valid():
@@ -214,7 +215,7 @@ class EmployerStageView(NetworkReadView):
 
 
 class EmployerDeleteView(NetworkReadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         context = {
             "employer": employer,
@@ -224,7 +225,7 @@ class EmployerDeleteView(NetworkReadView):
         }
         return render(request, "employers/confirm_delete.html", context)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         name = str(employer)
         services.employer_delete(employer=employer, by=request.user)
@@ -238,14 +239,14 @@ class EmployerDeleteView(NetworkReadView):
 class ContactPersonCreateView(NetworkPartView):
     template_name = "employers/part_form.html"
 
-    def _employer(self, request: HttpRequest, pk: int) -> Employer:
+    def _employer(self, request: AuthenticatedHttpRequest, pk: int) -> Employer:
         return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = self._employer(request, pk)
         return _render_form(request, self.template_name, ContactPersonForm(), employer=employer, kind="person")
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = self._employer(request, pk)
         form = ContactPersonForm(request.POST)
         if form.is_valid():
@@ -262,15 +263,15 @@ class ContactPersonCreateView(NetworkPartView):
 class ContactPersonEditView(NetworkPartView):
     template_name = "employers/part_form.html"
 
-    def _person(self, request: HttpRequest, pk: int) -> ContactPerson:
+    def _person(self, request: AuthenticatedHttpRequest, pk: int) -> ContactPerson:
         return get_object_or_404(ContactPerson.objects.editable_by(request.user).select_related("employer"), pk=pk)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         person = self._person(request, pk)
         form = ContactPersonForm(instance=person)
         return _render_form(request, self.template_name, form, employer=person.employer, kind="person", obj=person)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         person = self._person(request, pk)
         form = ContactPersonForm(request.POST, instance=person)
         if form.is_valid():
@@ -288,11 +289,11 @@ class ContactPersonEditView(NetworkPartView):
 class OpeningCreateView(NetworkPartView):
     template_name = "employers/part_form.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
         return _render_form(request, self.template_name, OpeningForm(), employer=employer, kind="opening")
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
         form = OpeningForm(request.POST)
         if form.is_valid():
@@ -309,15 +310,15 @@ class OpeningCreateView(NetworkPartView):
 class OpeningEditView(NetworkPartView):
     template_name = "employers/part_form.html"
 
-    def _opening(self, request: HttpRequest, pk: int) -> Opening:
+    def _opening(self, request: AuthenticatedHttpRequest, pk: int) -> Opening:
         return get_object_or_404(Opening.objects.editable_by(request.user).select_related("employer"), pk=pk)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         opening = self._opening(request, pk)
         form = OpeningForm(instance=opening)
         return _render_form(request, self.template_name, form, employer=opening.employer, kind="opening", obj=opening)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         opening = self._opening(request, pk)
         form = OpeningForm(request.POST, instance=opening)
         if form.is_valid():
