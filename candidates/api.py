@@ -225,12 +225,12 @@ class CandidateViewSet(viewsets.ModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        access_record(candidates=list(page), user=request.user, what="api:candidate-list")
+        access_record(candidates=list(page), user=self.request.user, what="api:candidate-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         candidate = self.get_object()
-        access_record(candidates=candidate, user=request.user, what="api:candidate")
+        access_record(candidates=candidate, user=self.request.user, what="api:candidate")
         return Response(self.get_serializer(candidate).data)
 
     def perform_create(self, serializer: CandidateSerializer) -> None:
@@ -327,12 +327,12 @@ class MatchViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         read = list({m.candidate_id: m.candidate for m in page}.values())
-        access_record(candidates=read, user=request.user, what="api:match-list")
+        access_record(candidates=read, user=self.request.user, what="api:match-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         match = self.get_object()
-        access_record(candidates=match.candidate, user=request.user, what="api:match")
+        access_record(candidates=match.candidate, user=self.request.user, what="api:match")
         return Response(self.get_serializer(match).data)
 
     def perform_create(self, serializer: MatchSerializer) -> None:
@@ -427,12 +427,12 @@ class PlacementViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         read = list({p.candidate_id: p.candidate for p in page}.values())
-        access_record(candidates=read, user=request.user, what="api:placement-list")
+        access_record(candidates=read, user=self.request.user, what="api:placement-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         placement = self.get_object()
-        access_record(candidates=placement.candidate, user=request.user, what="api:placement")
+        access_record(candidates=placement.candidate, user=self.request.user, what="api:placement")
         return Response(self.get_serializer(placement).data)
 
     def perform_create(self, serializer: PlacementSerializer) -> None:

@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponseBase
 
 from crm.scoping import has_role
-from crm.types import AuthenticatedHttpRequest
 
 
 class RoleRequiredMixin(LoginRequiredMixin):
@@ -17,12 +16,11 @@ class RoleRequiredMixin(LoginRequiredMixin):
 
     read_roles: frozenset[str] = frozenset()
     write_roles: frozenset[str] = frozenset()
-    request: AuthenticatedHttpRequest  # dispatch below turns visitors away before any handler runs
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not hasattr(self, request.method.lower()):
+        if not hasattr(self, (request.method or "").lower()):
             return super().dispatch(request, *args, **kwargs)  # Django's 405 for what we do not serve
         roles = self.read_roles if request.method in ("GET", "HEAD", "OPTIONS") else self.write_roles
         if not has_role(request.user, roles):

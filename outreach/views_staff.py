@@ -79,6 +79,7 @@ class StaffView(RoleRequiredMixin, View):
 
     read_roles = NETWORK_WRITE
     write_roles = NETWORK_WRITE
+    request: AuthenticatedHttpRequest  # RoleRequiredMixin turns visitors away before any handler runs
 
     def event(self, pk: int) -> Event:
         return get_object_or_404(selectors.staff_events(self.request.user), pk=pk)

@@ -114,7 +114,7 @@ class RegionStatsAPIView(APIView):
 
     permission_classes = [ScopedPermission]
     read_roles = REGION_ROLES
-    write_roles = frozenset()
+    write_roles: frozenset[str] = frozenset()
 
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request: AuthenticatedRequest, code: str) -> Response:
@@ -129,7 +129,7 @@ class NationalStatsAPIView(APIView):
 
     permission_classes = [ScopedPermission]
     read_roles = NATIONAL_ROLES
-    write_roles = frozenset()
+    write_roles: frozenset[str] = frozenset()
 
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request: AuthenticatedRequest) -> Response:
