@@ -8,7 +8,7 @@ writes ``CandidateAccess`` rows like the guide's own pages, so that a read here 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
@@ -16,8 +16,16 @@ from django.http import HttpRequest, HttpResponse
 from candidates.models import Candidate, CandidateAccess, Match, MatchChange, Placement
 from candidates.services import access_record
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 # Free text and the disclosure: the guide's, written with the candidate; never for operators.
 CANDIDATE_PRIVATE_FIELDS = ["real_name", "notes", "disclosure", "disclosure_note"]
+
+
+def _staff(request: HttpRequest) -> AuthUser:
+    """The admin site serves signed-in staff only, so its ``request.user`` is never anonymous."""
+    return cast("AuthUser", request.user)
 
 
 @admin.register(Candidate)
@@ -32,7 +40,7 @@ class CandidateAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         changelist = (getattr(response, "context_data", None) or {}).get("cl")
         if changelist is not None:
-            access_record(candidates=list(changelist.result_list), user=request.user, what="admin:candidate-list")
+            access_record(candidates=list(changelist.result_list), user=_staff(request), what="admin:candidate-list")
         return response
 
     def change_view(
@@ -41,7 +49,7 @@ class CandidateAdmin(admin.ModelAdmin):
         response = super().change_view(request, object_id, form_url, extra_context)
         candidate = Candidate.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
         if candidate is not None and response.status_code == 200:
-            access_record(candidates=candidate, user=request.user, what="admin:candidate")
+            access_record(candidates=candidate, user=_staff(request), what="admin:candidate")
         return response
 
 

@@ -42,10 +42,13 @@ from candidates.services import (
     placement_record_durable,
 )
 from crm.permissions import ScopedPermission
+from crm.types import AuthenticatedRequest
 
 
 class CandidateViewSet(viewsets.ModelViewSet):
     """My candidates (guide), or my region's (coordinator, read-only); ranked matches per candidate."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     permission_classes = [ScopedPermission]
     read_roles = CANDIDATE_READ
@@ -62,12 +65,12 @@ class CandidateViewSet(viewsets.ModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
-        access_record(candidates=list(page), user=request.user, what="api:candidate-list")
+        access_record(candidates=list(page), user=self.request.user, what="api:candidate-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         candidate = self.get_object()
-        access_record(candidates=candidate, user=request.user, what="api:candidate")
+        access_record(candidates=candidate, user=self.request.user, what="api:candidate")
         return Response(self.get_serializer(candidate).data)
 
     def perform_create(self, serializer: CandidateSerializer) -> None:
@@ -84,7 +87,7 @@ class CandidateViewSet(viewsets.ModelViewSet):
 
     @extend_schema(parameters=[MatchQuerySerializer], responses=RankedEmployerSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def matches(self, request: Request, pk: str | None = None) -> Response:
+    def matches(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Employers in the candidate's reach, best first, with score parts and reasons."""
         candidate = self.get_object()
         query = MatchQuerySerializer(data=request.query_params)
@@ -109,6 +112,8 @@ class MatchViewSet(
 ):
     """Matches of my candidates: create or move one (state, opening, reason for declining)."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = CANDIDATE_READ
     write_roles = CANDIDATE_WRITE
@@ -124,12 +129,12 @@ class MatchViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         read = list({m.candidate_id: m.candidate for m in page}.values())
-        access_record(candidates=read, user=request.user, what="api:match-list")
+        access_record(candidates=read, user=self.request.user, what="api:match-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         match = self.get_object()
-        access_record(candidates=match.candidate, user=request.user, what="api:match")
+        access_record(candidates=match.candidate, user=self.request.user, what="api:match")
         return Response(self.get_serializer(match).data)
 
     def perform_create(self, serializer: MatchSerializer) -> None:
@@ -160,7 +165,7 @@ class MatchViewSet(
 
     @extend_schema(responses=MatchChangeSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
-    def history(self, request: Request, pk: str | None = None) -> Response:
+    def history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         match = self.get_object()
         access_record(candidates=match.candidate, user=request.user, what="api:match-history")
         return Response(MatchChangeSerializer(match.changes.all(), many=True).data)
@@ -170,6 +175,8 @@ class PlacementViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
 ):
     """Placements of my candidates; answer the 6- and 12-month checks with POST …/durable-check/."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     permission_classes = [ScopedPermission]
     read_roles = CANDIDATE_READ
@@ -183,12 +190,12 @@ class PlacementViewSet(
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         read = list({p.candidate_id: p.candidate for p in page}.values())
-        access_record(candidates=read, user=request.user, what="api:placement-list")
+        access_record(candidates=read, user=self.request.user, what="api:placement-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         placement = self.get_object()
-        access_record(candidates=placement.candidate, user=request.user, what="api:placement")
+        access_record(candidates=placement.candidate, user=self.request.user, what="api:placement")
         return Response(self.get_serializer(placement).data)
 
     def perform_create(self, serializer: PlacementSerializer) -> None:
@@ -197,7 +204,7 @@ class PlacementViewSet(
 
     @extend_schema(request=DurableCheckSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="durable-check", url_name="durable-check")
-    def durable_check(self, request: Request, pk: str | None = None) -> Response:
+    def durable_check(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         placement = self.get_object()
         body = DurableCheckSerializer(data=request.data)
         body.is_valid(raise_exception=True)

@@ -8,7 +8,7 @@ failures are the outbox's.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,10 +20,13 @@ from candidates.models import Match
 from crm import emails
 from employers.models import UserPreference
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 WARM_INTRO_KIND = "warm-intro"  # outreach.models.EmailKind.WARM_INTRO
 
 
-def intro_context(match: Match, guide: Any) -> dict[str, Any]:
+def intro_context(match: Match, guide: AuthUser) -> dict[str, Any]:
     return {
         "adviser": match.employer.owner,
         "guide": guide,

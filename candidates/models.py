@@ -9,7 +9,7 @@ page or API record leaves a ``CandidateAccess`` row (who, when, what).
 from __future__ import annotations
 
 import secrets
-from typing import Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -22,6 +22,9 @@ from crm.fields import PLACEMENT_DATES, TRAJECTORY_DATES, date_range
 from crm.models import Region, Role
 from crm.scoping import RegionScopedQuerySet, region_codes
 from employers.models import Accommodation, Employer, Opening
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 CANDIDATE_READ = frozenset({Role.GUIDE, Role.COORDINATOR})
 CANDIDATE_WRITE = frozenset({Role.GUIDE})
@@ -57,7 +60,7 @@ class CandidateQuerySet(RegionScopedQuerySet):
     read_roles = CANDIDATE_READ
     write_roles = CANDIDATE_WRITE
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: AuthUser) -> Self:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         guide_regions = sorted(region_codes(user, {Role.GUIDE}))
@@ -66,7 +69,7 @@ class CandidateQuerySet(RegionScopedQuerySet):
             return self.none()
         return self.filter(Q(guide=user, region__in=guide_regions) | Q(region__in=coordinator_regions))
 
-    def editable_by(self, user: Any) -> Self:
+    def editable_by(self, user: AuthUser) -> Self:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self.filter(guide=user, region__in=sorted(region_codes(user, {Role.GUIDE})))
@@ -188,10 +191,10 @@ class MatchState(models.TextChoices):
 class _ViaCandidateQuerySet(models.QuerySet):
     """Matches and placements are as visible as their candidate."""
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: AuthUser) -> Self:
         return self.filter(candidate__in=Candidate.objects.visible_to(user).values("pk"))
 
-    def editable_by(self, user: Any) -> Self:
+    def editable_by(self, user: AuthUser) -> Self:
         return self.filter(candidate__in=Candidate.objects.editable_by(user).values("pk"))
 
 

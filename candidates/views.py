@@ -37,6 +37,7 @@ from crm.dates import add_months
 from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.scoping import region_codes
+from crm.types import AuthenticatedHttpRequest
 from employers.filters import search_employers
 from employers.models import Employer
 
@@ -53,16 +54,16 @@ class GuideView(RoleRequiredMixin, View):
     write_roles = CANDIDATE_WRITE
 
 
-def _visible(request: HttpRequest, pk: int) -> Candidate:
+def _visible(request: AuthenticatedHttpRequest, pk: int) -> Candidate:
     return get_object_or_404(Candidate.objects.visible_to(request.user).select_related("region", "guide"), pk=pk)
 
 
-def _mine(request: HttpRequest, pk: int) -> Candidate:
+def _mine(request: AuthenticatedHttpRequest, pk: int) -> Candidate:
     return get_object_or_404(Candidate.objects.editable_by(request.user).select_related("region"), pk=pk)
 
 
 class CandidateListView(CandidateView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         state = request.GET.get("state", "")
         candidates = (
             Candidate.objects.visible_to(request.user)
@@ -84,7 +85,7 @@ class CandidateListView(CandidateView):
         return render(request, "candidates/list.html", context)
 
     @staticmethod
-    def _is_guide(request: HttpRequest) -> bool:
+    def _is_guide(request: AuthenticatedHttpRequest) -> bool:
         # A flag for the "new candidate" button, not a scope: no queryset is meant here.
         return bool(region_codes(request.user, CANDIDATE_WRITE))
 
@@ -95,7 +96,7 @@ class CandidateCreateView(GuideView):
     def get(self, request: HttpRequest) -> HttpResponse:
         return render_form(request, self.template, CandidateForm())
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = CandidateForm(request.POST)
         if form.is_valid():
             try:
@@ -111,12 +112,12 @@ class CandidateCreateView(GuideView):
 class CandidateEditView(GuideView):
     template = "candidates/form.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         access_record(candidates=candidate, user=request.user, what="page:candidate-edit")
         return render_form(request, self.template, CandidateForm(instance=candidate), candidate=candidate)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         # The form writes onto its instance while validating; the service gets a clean copy.
         form = CandidateForm(request.POST, instance=_mine(request, pk))
@@ -164,7 +165,7 @@ def _outside_list(request: HttpRequest, candidate: Candidate, matches: Any) -> d
 
 
 class CandidateDetailView(CandidateView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _visible(request, pk)
         access_record(candidates=candidate, user=request.user, what="page:candidate")
         matches = (
@@ -192,7 +193,7 @@ class CandidateDetailView(CandidateView):
 
 
 class CandidateMatchesView(CandidateView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _visible(request, pk)
         access_record(candidates=candidate, user=request.user, what="page:candidate-matches")
         form = MatchQueryForm(request.GET or None)
@@ -218,7 +219,7 @@ class CandidateMatchesView(CandidateView):
 
 
 class MatchStateView(GuideView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         form = MatchStateForm(request.POST)
         back = next_url(request, reverse("candidates:detail", args=[candidate.pk]))
@@ -267,13 +268,13 @@ class MatchStateView(GuideView):
 class PlacementCreateView(GuideView):
     template = "candidates/placement_form.html"
 
-    def _employer(self, request: HttpRequest, candidate: Candidate) -> Employer:
+    def _employer(self, request: AuthenticatedHttpRequest, candidate: Candidate) -> Employer:
         raw = request.POST.get("employer") or request.GET.get("employer", "")
         # Only an employer this candidate has a match with: the pipeline is where placements come from.
         employer_ids = Match.objects.filter(candidate=candidate).values("employer_id")
         return get_object_or_404(Employer.objects.filter(pk__in=employer_ids), pk=raw if raw.isdigit() else 0)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         employer = self._employer(request, candidate)
         access_record(candidates=candidate, user=request.user, what="page:placement-form")
@@ -285,7 +286,7 @@ class PlacementCreateView(GuideView):
         )  # fmt: skip
         return render_form(request, self.template, form, candidate=candidate, employer=employer)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         candidate = _mine(request, pk)
         employer = self._employer(request, candidate)
         form = PlacementForm(request.POST, employer_id=employer.pk)
@@ -310,7 +311,7 @@ class PlacementCreateView(GuideView):
 
 
 class DurableCheckView(GuideView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         placement = get_object_or_404(Placement.objects.editable_by(request.user).select_related("candidate"), pk=pk)
         form = DurableCheckForm(request.POST)
         if form.is_valid():

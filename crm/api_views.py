@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from crm.models import Region
@@ -26,7 +30,7 @@ class TokenView(ObtainAuthToken):
     throttle_scope = "token"
 
     @extend_schema(request=ObtainAuthToken.serializer_class, responses={200: {"type": "object"}})
-    def post(self, request, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def post(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().post(request, *args, **kwargs)
 
 

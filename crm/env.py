@@ -7,6 +7,7 @@ an unknown database scheme only warns). Every helper here fails start-up with
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from typing import Any
@@ -42,7 +43,7 @@ class Env:
     def str(self, name: str, default: Any = _MISSING) -> str:
         return self._raw(name, default)
 
-    def bool(self, name: str, default: Any = _MISSING) -> bool:
+    def bool(self, name: builtins.str, default: Any = _MISSING) -> bool:
         value = self._raw(name, default)
         if isinstance(value, bool):
             return value
@@ -52,7 +53,7 @@ class Env:
             return False
         raise self._fail(name, value, "one of 1/0, true/false, yes/no, on/off")
 
-    def int(self, name: str, default: Any = _MISSING, *, minimum: int | None = None) -> int:
+    def int(self, name: builtins.str, default: Any = _MISSING, *, minimum: int | None = None) -> int:
         value = self._raw(name, default)
         if isinstance(value, int):
             return value
@@ -64,13 +65,13 @@ class Env:
             raise self._fail(name, value, f"a whole number of at least {minimum}")
         return number
 
-    def list(self, name: str, default: Any = _MISSING) -> list[str]:
+    def list(self, name: builtins.str, default: Any = _MISSING) -> list[builtins.str]:
         value = self._raw(name, default)
         if isinstance(value, list):
             return value
         return [item.strip() for item in value.split(",") if item.strip()]
 
-    def url(self, name: str, default: Any = _MISSING, *, schemes: set[str]) -> str:
+    def url(self, name: builtins.str, default: Any = _MISSING, *, schemes: set[builtins.str]) -> builtins.str:
         value = self._raw(name, default)
         if value == "" and default == "":
             return ""
@@ -80,7 +81,7 @@ class Env:
         # Drop one trailing slash of a base URL, but keep a bare "filesystem://".
         return value[:-1] if value.endswith("/") and not value.endswith("://") else value
 
-    def database(self, name: str, default: str) -> dict[str, Any]:
+    def database(self, name: builtins.str, default: builtins.str) -> dict[builtins.str, Any]:
         value = self._raw(name, default)
         scheme = urlsplit(value).scheme
         if scheme not in _DB_SCHEMES:
@@ -93,7 +94,7 @@ class Env:
             raise self._fail(name, value, "a database name in the URL")
         return config
 
-    def email(self, name: str, default: str) -> dict[str, Any]:
+    def email(self, name: builtins.str, default: builtins.str) -> dict[builtins.str, Any]:
         value = self._raw(name, default)
         scheme = urlsplit(value).scheme
         if scheme not in _EMAIL_SCHEMES:

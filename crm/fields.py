@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import re
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, overload
 
 import django_filters
 from django import forms
@@ -37,6 +37,10 @@ from rest_framework import serializers
 MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
 
 
+@overload
+def storable_datetime(value: datetime) -> datetime: ...
+@overload
+def storable_datetime(value: None) -> None: ...
 def storable_datetime(value: datetime | None) -> datetime | None:
     """``value`` in UTC, or a ValidationError when PostgreSQL could not store it."""
     if value is None:

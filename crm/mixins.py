@@ -20,7 +20,7 @@ class RoleRequiredMixin(LoginRequiredMixin):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if not hasattr(self, request.method.lower()):
+        if not hasattr(self, (request.method or "").lower()):
             return super().dispatch(request, *args, **kwargs)  # Django's 405 for what we do not serve
         roles = self.read_roles if request.method in ("GET", "HEAD", "OPTIONS") else self.write_roles
         if not has_role(request.user, roles):

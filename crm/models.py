@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -10,17 +10,20 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 
 class RegionQuerySet(models.QuerySet):
     """Which regions a user reads or writes in; the rule itself lives in ``crm.scoping`` (which
     imports this module, hence the import inside the methods)."""
 
-    def readable_by(self, user: Any) -> RegionQuerySet:
+    def readable_by(self, user: AuthUser) -> RegionQuerySet:
         from crm.scoping import NETWORK_READ, region_codes
 
         return self.filter(code__in=sorted(region_codes(user, NETWORK_READ)))
 
-    def writable_by(self, user: Any) -> RegionQuerySet:
+    def writable_by(self, user: AuthUser) -> RegionQuerySet:
         from crm.scoping import NETWORK_WRITE, region_codes
 
         return self.filter(code__in=sorted(region_codes(user, NETWORK_WRITE)))
@@ -128,7 +131,7 @@ class AuditEntry(models.Model):
         action: str,
         *,
         target: models.Model | None = None,
-        actor: Any = None,
+        actor: AuthUser | None = None,
         data: dict[str, Any] | None = None,
     ) -> AuditEntry:
         return cls.objects.create(

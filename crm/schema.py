@@ -10,7 +10,7 @@ schemathesis' status-code conformance in tests/quality/test_api_fuzz.py).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from drf_spectacular import openapi
 from drf_spectacular.utils import extend_schema_field
@@ -85,7 +85,7 @@ class AutoSchema(openapi.AutoSchema):
         # a page past the end, declared with the scoping 404 above).
         return self.method == "GET" and bool(self._get_filter_parameters() or self._get_pagination_parameters())
 
-    def _get_response_bodies(self, direction: str = "response") -> dict[str, Any]:
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses

@@ -15,12 +15,15 @@ may see or name (``users_visible_to``), who may own employers (``network_owners`
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.contrib.auth import get_user_model
 from django.db import models
 
 from crm.models import Membership, Region, Role
+
+if TYPE_CHECKING:
+    from crm.types import AnyUser, AuthUser
 
 NETWORK_READ = frozenset({Role.ADVISER, Role.COORDINATOR, Role.GUIDE})
 NETWORK_WRITE = frozenset({Role.ADVISER, Role.COORDINATOR})
@@ -30,9 +33,9 @@ NATIONAL = None  # the "region" of a national membership
 _CACHE_ATTR = "_wsp_roles_by_region"
 
 
-def roles_by_region(user: Any) -> dict[str | None, frozenset[str]]:
+def roles_by_region(user: AnyUser) -> dict[str | None, frozenset[str]]:
     """``{region code or None: roles}``, read once per request (cached on the user object)."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:  # a visitor holds no roles
         return {}
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
@@ -44,21 +47,21 @@ def roles_by_region(user: Any) -> dict[str | None, frozenset[str]]:
     return cached
 
 
-def forget_roles(user: Any) -> None:
+def forget_roles(user: AnyUser) -> None:
     """Drop the cached roles, after memberships changed within one request or test."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def user_roles(user: Any) -> frozenset[str]:
+def user_roles(user: AnyUser) -> frozenset[str]:
     return frozenset().union(*roles_by_region(user).values()) if roles_by_region(user) else frozenset()
 
 
-def has_role(user: Any, roles: Iterable[str]) -> bool:
+def has_role(user: AnyUser, roles: Iterable[str]) -> bool:
     return bool(user_roles(user) & frozenset(roles))
 
 
-def region_codes(user: Any, roles: Iterable[str]) -> set[str]:
+def region_codes(user: AnyUser, roles: Iterable[str]) -> set[str]:
     """The regions in which ``user`` holds at least one of ``roles``."""
     wanted = frozenset(roles)
     return {code for code, held in roles_by_region(user).items() if code is not None and held & wanted}
@@ -79,19 +82,19 @@ class RegionScopedQuerySet(models.QuerySet):
     def _in_regions(self, codes: set[str]) -> Self:
         return self.filter(**{f"{self.region_path}__in": sorted(codes)})
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: AuthUser) -> Self:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if has_role(user, self.national_read_roles):
             return self.all()
         return self._in_regions(region_codes(user, self.read_roles))
 
-    def editable_by(self, user: Any) -> Self:
+    def editable_by(self, user: AuthUser) -> Self:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self._in_regions(region_codes(user, self.write_roles))
 
-    def in_regions_of(self, user: Any, roles: Iterable[str]) -> Self:
+    def in_regions_of(self, user: AuthUser, roles: Iterable[str]) -> Self:
         """The rows in the regions where ``user`` holds one of ``roles`` (for a rule that is
         neither the read nor the write rule of the model, e.g. "people I may invite")."""
         if not getattr(user, "is_authenticated", False):
@@ -102,7 +105,7 @@ class RegionScopedQuerySet(models.QuerySet):
 # --- Regions and users: the questions that are not about one model's rows ---------------------
 
 
-def regions_held(user: Any, roles: Iterable[str]) -> models.QuerySet[Region]:
+def regions_held(user: AuthUser, roles: Iterable[str]) -> models.QuerySet[Region]:
     """The regions (rows, ordered by code) in which ``user`` holds one of ``roles``."""
     return Region.objects.filter(code__in=sorted(region_codes(user, roles))).order_by("code")
 
@@ -118,12 +121,12 @@ def members_of(codes: Iterable[str], roles: Iterable[str]) -> models.QuerySet:
     return get_user_model().objects.filter(pk__in=members).order_by("first_name", "last_name", "username")
 
 
-def network_owners(user: Any) -> models.QuerySet:
+def network_owners(user: AuthUser) -> models.QuerySet:
     """Who can own employers in ``user``'s network regions: the advisers and coordinators there."""
     return members_of(region_codes(user, NETWORK_READ), NETWORK_WRITE)
 
 
-def users_visible_to(user: Any) -> models.QuerySet:
+def users_visible_to(user: AuthUser) -> models.QuerySet:
     """The users ``user`` may name in a filter or a write: everyone with a network role in one
     of ``user``'s network regions, and ``user``. Anyone else is "not found", like a missing id,
     so a filter cannot confirm that a user id exists somewhere else."""
@@ -139,12 +142,12 @@ def users_visible_to(user: Any) -> models.QuerySet:
     )
 
 
-def may_write_region(user: Any, code: str | None) -> bool:
+def may_write_region(user: AuthUser, code: str | None) -> bool:
     """Whether ``user`` writes the network of region ``code`` (the services' second check). From
     the roles read once per request: no query, unlike ``Region.objects.writable_by(user)``."""
     return code is not None and code in region_codes(user, NETWORK_WRITE)
 
 
-def writes_any_region(user: Any) -> bool:
+def writes_any_region(user: AuthUser) -> bool:
     """Whether ``user`` writes some region's network (shows the "add" buttons); no query."""
     return bool(region_codes(user, NETWORK_WRITE))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from celery.schedules import crontab
@@ -272,7 +273,7 @@ REST_FRAMEWORK = {
         "public": _rate("PUBLIC_THROTTLE_RATE", "10/minute"),
     },
 }
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": "WSP CRM API",
     "DESCRIPTION": "Employer matching and outreach CRM for the Dutch werkgeversservicepunten.",
     "VERSION": "1.0.0",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -50,6 +50,8 @@ class FailOpenMixin:
     """A throttle that lets the request through when its cache cannot be reached: a Redis outage
     must not take the RSVP page or the log-in down with it (the warning says it happened)."""
 
+    scope: str | None  # set by the SimpleRateThrottle subclasses this mixes into
+
     def allow_request(self, request: Any, view: Any) -> bool:
         try:
             return super().allow_request(request, view)  # type: ignore[misc]
@@ -60,7 +62,10 @@ class FailOpenMixin:
     def get_rate(self) -> str | None:
         # Read the rates when the throttle is made, not when the class was imported, so a
         # changed setting (and a test's override) takes effect.
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)  # type: ignore[attr-defined]
+        if self.scope is None:
+            return None
+        # The stubs type the rates loosely; the settings hold strings such as "10/min" (or None: no limit).
+        return cast("str | None", api_settings.DEFAULT_THROTTLE_RATES.get(self.scope))
 
     def get_ident(self, request: Any) -> str:
         return client_address(request) or "unknown"

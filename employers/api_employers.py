@@ -6,13 +6,12 @@ services' ``ValidationError``s come back as field-keyed JSON through ``crm.api_e
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -20,9 +19,13 @@ from crm.models import Region
 from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
+from crm.types import AuthenticatedRequest
 from employers import services
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 
 def employer_queryset(user: Any) -> QuerySet[Employer]:
@@ -92,7 +95,7 @@ class StageChangeSerializer(serializers.ModelSerializer):
         fields = ["id", "from_stage", "to_stage", "by", "at"]
 
 
-def _writable_employers(user: Any) -> QuerySet[Employer]:
+def _writable_employers(user: AuthUser) -> QuerySet[Employer]:
     # Contact persons and openings may be added by everyone who reads the network (guides too).
     return Employer.objects.visible_to(user)
 
@@ -140,6 +143,8 @@ class EmployerViewSet(viewsets.ModelViewSet):
     """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
     PATCH ``stage`` or POST ``…/stage/``; both keep the stage history."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     # Every network role passes the role gate on writes, so that someone of another region gets
@@ -171,7 +176,7 @@ class EmployerViewSet(viewsets.ModelViewSet):
 
     @extend_schema(request=StageSerializer, responses=EmployerSerializer)
     @action(detail=True, methods=["post"], serializer_class=StageSerializer)
-    def stage(self, request: Request, pk: str | None = None) -> Response:
+    def stage(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         employer = self.get_object()
         serializer = StageSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -182,7 +187,7 @@ class EmployerViewSet(viewsets.ModelViewSet):
 
     @extend_schema(responses=StageChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="stage-history", serializer_class=StageChangeSerializer)
-    def stage_history(self, request: Request, pk: str | None = None) -> Response:
+    def stage_history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         employer = self.get_object()
         return Response(StageChangeSerializer(employer.stage_changes.all(), many=True).data)
 
@@ -194,6 +199,7 @@ class _NetworkPartViewSet(
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     write_roles = NETWORK_READ  # guides may add contact persons and openings
@@ -202,6 +208,8 @@ class _NetworkPartViewSet(
 
 class ContactPersonViewSet(_NetworkPartViewSet):
     """Contact persons at employers of my regions."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     filterset_class = ContactPersonFilter
 
@@ -223,6 +231,8 @@ class ContactPersonViewSet(_NetworkPartViewSet):
 
 class OpeningViewSet(_NetworkPartViewSet):
     """Openings (vacancies, or work an employer can offer) at employers of my regions."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     filterset_class = OpeningFilter
 

@@ -8,13 +8,16 @@ so stage history and audit entries look like real use. Works on SQLite.
 from __future__ import annotations
 
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
 from crm.models import Region
 from employers.models import Employer, Stage, StageChange
 from employers.services import contact_person_create, employer_change_stage, employer_create, opening_create
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 # name, trade name, SBI, size, postcode, place, stage, accommodations
 AM18 = [
@@ -161,7 +164,7 @@ def _email(person: str, employer: str) -> str:
     return f"{local}.{domain}@example.nl"
 
 
-def _add_people_and_openings(rng: random.Random, employer: Employer, by: Any) -> None:
+def _add_people_and_openings(rng: random.Random, employer: Employer, by: AuthUser) -> None:
     for _n in range(rng.randint(1, 3)):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
         contact_person_create(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,6 +23,9 @@ from django.utils import timezone
 from crm import emails
 from employers.contacts.selectors import local_today
 from employers.models import DigestRun, DigestState, FollowUp, UserPreference
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 logger = logging.getLogger(__name__)
 DIGEST_KIND = "digest"  # outreach.models.EmailKind.DIGEST (employers does not import outreach)
@@ -47,7 +50,7 @@ def _finish(user_id: int, day: date, state: str) -> None:
     DigestRun.objects.filter(user_id=user_id, day=day, state=DigestState.SENDING).update(state=state, sent_at=sent_at)
 
 
-def digest_context(user: Any, day: date) -> dict[str, Any] | None:
+def digest_context(user: AuthUser, day: date) -> dict[str, Any] | None:
     followups = list(
         FollowUp.objects.open().filter(owner=user, due_date__lte=day).select_related("employer").order_by("due_date")
     )
@@ -64,11 +67,11 @@ def digest_context(user: Any, day: date) -> dict[str, Any] | None:
     }
 
 
-def user_language(user: Any) -> str:
+def user_language(user: AuthUser) -> str:
     return UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or "nl"
 
 
-def render_digest(user: Any, day: date) -> emails.Rendered | None:
+def render_digest(user: AuthUser, day: date) -> emails.Rendered | None:
     context = digest_context(user, day)
     return None if context is None else emails.render("emails/digest", context, user_language(user))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry
 from employers.models import Employer
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,7 +93,7 @@ def employers_xlsx(queryset: QuerySet[Employer]) -> bytes:
 
 
 @transaction.atomic
-def audit_export(*, by: Any, queryset: QuerySet[Employer], kind: str, filters: dict[str, list[str]]) -> int:
+def audit_export(*, by: AuthUser, queryset: QuerySet[Employer], kind: str, filters: dict[str, list[str]]) -> int:
     """Who exported how many rows with which filters, written before the rows leave."""
     count = queryset.count()
     AuditEntry.record("employers.employer.exported", actor=by, data={"format": kind, "rows": count, "filters": filters})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -12,6 +12,9 @@ from crm.models import Region
 from employers.contacts.forms import DescribedFieldsMixin, UserChoiceField
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.services import owners_for
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 
 class AccommodationField(forms.ModelMultipleChoiceField):
@@ -54,7 +57,7 @@ class EmployerForm(ServiceValidatedForm):
         ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.writable_by(user)
         self.fields["owner"].queryset = owners_for(user)

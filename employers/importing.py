@@ -17,7 +17,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,6 +42,9 @@ from employers.models import (
     StageChange,
 )
 from employers.services import employer_change_stage, normalise_kvk, normalise_postcode
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
 
@@ -442,7 +445,7 @@ def choices_for(row: dict) -> list[str]:
 PROGRESS_EVERY = 500  # rows between two progress updates of the batch row
 
 
-def import_upload(*, by: Any, region: Region, filename: str, raw: bytes, language: str = "") -> ImportBatch:
+def import_upload(*, by: AuthUser, region: Region, filename: str, raw: bytes, language: str = "") -> ImportBatch:
     """Store the upload and hand the dry run to Celery (after commit); nothing is read here, so
     the request returns at once whatever the file holds."""
     check_size(len(raw))
@@ -510,7 +513,7 @@ def _check(filename: str, raw: bytes, region: Region, report: Any = None) -> tup
     return rows, header_notices + notices
 
 
-def import_check(*, by: Any, region: Region, filename: str, raw: bytes) -> ImportBatch:
+def import_check(*, by: AuthUser, region: Region, filename: str, raw: bytes) -> ImportBatch:
     """The dry run in one go (what the task does, for a caller that already runs in a worker or
     a shell): read and check the file, store the outcome; no employer is written."""
     check_size(len(raw))
@@ -540,7 +543,7 @@ def _person(employer_id: int, data: dict[str, str]) -> ContactPerson | None:
     )
 
 
-def import_request_confirm(*, batch: ImportBatch, by: Any, actions: dict[int, str]) -> bool:
+def import_request_confirm(*, batch: ImportBatch, by: AuthUser, actions: dict[int, str]) -> bool:
     """The user confirmed: claim the batch (preview -> importing) with the chosen actions and hand
     the write to Celery after commit. The write runs in the task too: updates go row by row
     through the employer services (stage history, audit), which for 20,000 rows takes longer
@@ -577,7 +580,7 @@ def import_run_confirm(*, batch_id: int, by_id: int) -> str:
 
 
 def import_confirm(
-    *, batch: ImportBatch, by: Any, actions: dict[int, str], state: str = ImportState.PREVIEW
+    *, batch: ImportBatch, by: AuthUser, actions: dict[int, str], state: str = ImportState.PREVIEW
 ) -> dict[str, int]:
     """Write the chosen rows (``{line: create|update|skip}``), all or nothing.
 
@@ -614,7 +617,7 @@ def import_confirm(
         ) from error
 
 
-def _write(batch: ImportBatch, by: Any, planned: list[tuple[dict, str]], state: str) -> dict[str, int]:
+def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], state: str) -> dict[str, int]:
     with transaction.atomic():
         batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
         if batch.state != state:
@@ -668,7 +671,7 @@ def _write(batch: ImportBatch, by: Any, planned: list[tuple[dict, str]], state: 
         return counts
 
 
-def import_discard(*, batch: ImportBatch, by: Any) -> None:
+def import_discard(*, batch: ImportBatch, by: AuthUser) -> None:
     ImportBatch.objects.filter(pk=batch.pk, state__in=(ImportState.PREVIEW, ImportState.FAILED)).update(
         state=ImportState.DISCARDED, raw=b""
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +21,9 @@ from django.utils.translation import gettext as _
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
 from employers.models import Accommodation, ContactPerson, Employer, Opening, OpeningState, Stage, StageChange
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 EMPLOYER_FIELDS = (
     "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website", "address",
@@ -110,7 +113,7 @@ def _check_duplicates(employer: Employer) -> None:
         raise error
 
 
-def _check_region(employer: Employer, by: Any) -> None:
+def _check_region(employer: Employer, by: AuthUser) -> None:
     if employer.region_id is None:
         raise ValidationError({"region": _("Choose a region: the postcode does not suggest one.")})
     if not may_write_region(by, employer.region_id):
@@ -127,7 +130,7 @@ def _check_owner(employer: Employer) -> None:
         raise ValidationError({"owner": _("Choose an adviser or coordinator of this employer's region.")})
 
 
-def _clean_employer(employer: Employer, by: Any) -> None:
+def _clean_employer(employer: Employer, by: AuthUser) -> None:
     employer.legal_name = (employer.legal_name or "").strip()
     if not employer.legal_name:
         raise ValidationError({"legal_name": _("Give the legal name.")})
@@ -166,7 +169,7 @@ def _accommodation_codes(accommodations: Iterable[Any]) -> list[str]:
 
 @transaction.atomic
 def employer_create(
-    *, by: Any, legal_name: str, accommodations: Iterable[Any] = (), stage: str = Stage.PROSPECT, **fields: Any
+    *, by: AuthUser, legal_name: str, accommodations: Iterable[Any] = (), stage: str = Stage.PROSPECT, **fields: Any
 ) -> Employer:
     """Create an employer; without a region, the postcode's PC4 suggests one."""
     unknown = set(fields) - set(EMPLOYER_FIELDS)
@@ -188,7 +191,7 @@ def employer_create(
 
 @transaction.atomic
 def employer_update(
-    *, employer: Employer, by: Any, accommodations: Iterable[Any] | None = None, **changes: Any
+    *, employer: Employer, by: AuthUser, accommodations: Iterable[Any] | None = None, **changes: Any
 ) -> Employer:
     """Change fields; a changed ``stage`` is recorded as a stage change, a region only to one's own."""
     unknown = set(changes) - set(EMPLOYER_FIELDS)
@@ -218,7 +221,7 @@ def employer_update(
 
 
 @transaction.atomic
-def employer_change_stage(*, employer: Employer, by: Any, stage: str) -> Employer:
+def employer_change_stage(*, employer: Employer, by: AuthUser, stage: str) -> Employer:
     """Move the employer to ``stage``, kept as history (who, when, from, to); same stage: nothing."""
     if stage not in Stage.values:
         raise ValidationError({"stage": _("Choose one of the network stages.")})
@@ -234,7 +237,7 @@ def employer_change_stage(*, employer: Employer, by: Any, stage: str) -> Employe
 
 
 @transaction.atomic
-def employer_delete(*, employer: Employer, by: Any) -> None:
+def employer_delete(*, employer: Employer, by: AuthUser) -> None:
     """Deleting takes the employer's people, openings and contacts with it; the audit log keeps its fields."""
     data = _snapshot(employer)
     data["contact_persons"] = employer.contact_persons.count()
@@ -286,7 +289,7 @@ def _clean_person(person: ContactPerson) -> None:
 
 
 @transaction.atomic
-def contact_person_create(*, employer: Employer, by: Any, opted_out: bool = False, **fields: Any) -> ContactPerson:
+def contact_person_create(*, employer: Employer, by: AuthUser, opted_out: bool = False, **fields: Any) -> ContactPerson:
     unknown = set(fields) - set(CONTACT_PERSON_FIELDS)
     if unknown:
         raise TypeError(f"contact_person_create does not take {sorted(unknown)}")
@@ -301,7 +304,7 @@ def contact_person_create(*, employer: Employer, by: Any, opted_out: bool = Fals
 
 @transaction.atomic
 def contact_person_update(
-    *, contact_person: ContactPerson, by: Any, opted_out: bool | None = None, **changes: Any
+    *, contact_person: ContactPerson, by: AuthUser, opted_out: bool | None = None, **changes: Any
 ) -> ContactPerson:
     unknown = set(changes) - set(CONTACT_PERSON_FIELDS)
     if unknown:
@@ -353,7 +356,7 @@ def refresh_open_openings(*, employer_ids: list[int]) -> None:
 
 
 @transaction.atomic
-def opening_create(*, employer: Employer, by: Any, accommodations: Iterable[Any] = (), **fields: Any) -> Opening:
+def opening_create(*, employer: Employer, by: AuthUser, accommodations: Iterable[Any] = (), **fields: Any) -> Opening:
     unknown = set(fields) - set(OPENING_FIELDS)
     if unknown:
         raise TypeError(f"opening_create does not take {sorted(unknown)}")
@@ -370,7 +373,7 @@ def opening_create(*, employer: Employer, by: Any, accommodations: Iterable[Any]
 
 @transaction.atomic
 def opening_update(
-    *, opening: Opening, by: Any, accommodations: Iterable[Any] | None = None, **changes: Any
+    *, opening: Opening, by: AuthUser, accommodations: Iterable[Any] | None = None, **changes: Any
 ) -> Opening:
     unknown = set(changes) - set(OPENING_FIELDS)
     if unknown:
@@ -392,6 +395,6 @@ def opening_update(
     return opening
 
 
-def owners_for(user: Any) -> Any:
+def owners_for(user: AuthUser) -> Any:
     """Who can own employers in ``user``'s regions: advisers and coordinators there."""
     return network_owners(user)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import CharField, F, QuerySet, Value
@@ -24,6 +24,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from employers.models import Contact, Employer, Opening, StageChange
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 PER_PAGE = 25
 
@@ -34,7 +37,7 @@ class TimelineEntry:
     at: datetime
     title: Any
     text: str = ""
-    by: Any = None
+    by: AuthUser | None = None
     url: str = ""
     badges: tuple[Any, ...] = field(default_factory=tuple)
     obj: Any = None

@@ -23,6 +23,7 @@ from crm.forms import apply_errors, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
+from crm.types import AuthenticatedHttpRequest
 from employers import exporting, services
 from employers.api_employers import employer_queryset
 from employers.filters import EmployerFilter
@@ -52,7 +53,7 @@ class NetworkPartView(RoleRequiredMixin, View):
     write_roles = NETWORK_READ
 
 
-def _editable(request: HttpRequest, pk: int) -> Employer:
+def _editable(request: AuthenticatedHttpRequest, pk: int) -> Employer:
     """An employer the user may change: out of sight is 404, in sight but read-only is 403."""
     employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
     if not may_write_region(request.user, employer.region_id):
@@ -70,7 +71,7 @@ def _form_errors(form: Any, error: ValidationError) -> Employer | None:
 
 
 class EmployerListView(NetworkReadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         filterset = EmployerFilter(request.GET or None, queryset=employer_queryset(request.user), request=request)
         page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
         context = {
@@ -82,7 +83,7 @@ class EmployerListView(NetworkReadView):
 
 
 class EmployerExportView(NetworkReadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         kind = request.GET.get("format", "csv")
         if kind not in exporting.FORMATS:
             kind = "csv"
@@ -104,7 +105,7 @@ class EmployerExportView(NetworkReadView):
 
 
 class PipelineView(NetworkReadView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         counts = (
             Employer.objects.visible_to(request.user).values("region_id", "stage").annotate(n=Count("id")).order_by()
         )
@@ -132,7 +133,7 @@ class PipelineView(NetworkReadView):
 
 
 class EmployerDetailView(NetworkReadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(employer_queryset(request.user), pk=pk)
         openings = employer.openings.prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
@@ -157,7 +158,7 @@ class EmployerCreateView(NetworkReadView):
     def get(self, request: HttpRequest) -> HttpResponse:
         return render_form(request, self.template_name, EmployerForm(user=request.user))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = EmployerForm(request.POST, user=request.user)
         existing = None
         if form.is_valid():
@@ -174,12 +175,12 @@ class EmployerCreateView(NetworkReadView):
 class EmployerEditView(NetworkReadView):
     template_name = "employers/employer_form.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = EmployerForm(instance=employer, user=request.user)
         return render_form(request, self.template_name, form, employer=employer)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = EmployerForm(request.POST, instance=employer, user=request.user)
         existing = None
@@ -197,12 +198,12 @@ class EmployerEditView(NetworkReadView):
 class EmployerStageView(NetworkReadView):
     template_name = "employers/stage_form.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = StageForm(initial={"stage": employer.stage})
         return render_form(request, self.template_name, form, employer=employer)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         form = StageForm(request.POST)
         if form.is_valid():
@@ -215,7 +216,7 @@ class EmployerStageView(NetworkReadView):
 
 
 class EmployerDeleteView(NetworkReadView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         context = {
             "employer": employer,
@@ -225,7 +226,7 @@ class EmployerDeleteView(NetworkReadView):
         }
         return render(request, "employers/confirm_delete.html", context)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
         name = str(employer)
         services.employer_delete(employer=employer, by=request.user)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.views import View
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE
+from crm.types import AuthenticatedHttpRequest
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.importing import (
     CREATE,
@@ -30,6 +31,9 @@ from employers.importing import (
 )
 from employers.models import ImportBatch, ImportState
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 
 class ImportForm(DescribedFieldsMixin, forms.Form):
     file = forms.FileField(
@@ -41,7 +45,7 @@ class ImportForm(DescribedFieldsMixin, forms.Form):
     )
     region = forms.ModelChoiceField(queryset=Region.objects.none(), label=gettext_lazy("Region"), empty_label=None)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["region"].queryset = Region.objects.writable_by(user)
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
@@ -60,15 +64,15 @@ class ImportView(RoleRequiredMixin, View):
     write_roles = NETWORK_WRITE
     template_name = "employers/import/upload.html"
 
-    def _render(self, request: HttpRequest, form: ImportForm, status: int = 200) -> HttpResponse:
+    def _render(self, request: AuthenticatedHttpRequest, form: ImportForm, status: int = 200) -> HttpResponse:
         form.describe_fields()
         batches = ImportBatch.objects.visible_to(request.user).select_related("created_by")[:10]
         return render(request, self.template_name, {"form": form, "batches": batches}, status=status)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return self._render(request, ImportForm(user=request.user))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = ImportForm(request.POST, request.FILES, user=request.user)
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -93,10 +97,10 @@ class ImportPreviewView(RoleRequiredMixin, View):
     write_roles = NETWORK_WRITE
     template_name = "employers/import/preview.html"
 
-    def _batch(self, request: HttpRequest, pk: int) -> ImportBatch:
+    def _batch(self, request: AuthenticatedHttpRequest, pk: int) -> ImportBatch:
         return get_object_or_404(ImportBatch.objects.visible_to(request.user).select_related("region"), pk=pk)
 
-    def get(self, request: HttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int, error: str = "", status: int = 200) -> HttpResponse:
         batch = self._batch(request, pk)
         if batch.state in (ImportState.QUEUED, ImportState.CHECKING, ImportState.IMPORTING):
             return render(request, "employers/import/progress.html", {"batch": batch, "refresh_seconds": 2})
@@ -111,7 +115,7 @@ class ImportPreviewView(RoleRequiredMixin, View):
         }
         return render(request, self.template_name, context, status=status)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         batch = self._batch(request, pk)
         if "discard" in request.POST:
             import_discard(batch=batch, by=request.user)

@@ -22,6 +22,7 @@ from rest_framework.routers import DefaultRouter
 from crm.models import Role
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_WRITE, has_role
+from crm.types import AuthenticatedRequest
 from outreach import selectors_staff as selectors
 from outreach.filters import EventFilter, InvitationFilter, OutboundEmailFilter
 from outreach.models import Event, Invitation, OutboundEmail
@@ -63,6 +64,8 @@ class EventViewSet(
     """Knowledge sessions. Drafts are created here; ``publish``, ``cancel``, ``invite`` and
     ``register-awvn`` act on one; the AWVN adviser uses ``confirm-awvn``. There is no DELETE:
     a session is cancelled, so its history and mail stay."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     permission_classes = [ScopedPermission]
     read_roles = EVENT_READ
@@ -106,7 +109,7 @@ class EventViewSet(
 
     @extend_schema(request=PublishSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
-    def publish(self, request: Request, pk: str | None = None) -> Response:
+    def publish(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = PublishSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         event = event_publish(event=self.get_object(), by=request.user, **body.validated_data)
@@ -114,7 +117,7 @@ class EventViewSet(
 
     @extend_schema(request=CancelSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
+    def cancel(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         body = CancelSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         event = event_cancel(event=self.get_object(), by=request.user, **body.validated_data)
@@ -128,7 +131,7 @@ class EventViewSet(
 
     @extend_schema(request=AwvnConfirmSerializer, responses=EventSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-awvn")
-    def confirm_awvn(self, request: Request, pk: str | None = None) -> Response:
+    def confirm_awvn(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         event = get_object_or_404(self.get_queryset(), pk=pk)
         if not has_role(request.user, AWVN):
             raise PermissionDenied("Only the AWVN adviser confirms a registration.")
@@ -139,7 +142,7 @@ class EventViewSet(
 
     @extend_schema(request=AudienceSerializer, responses=AudienceResultSerializer)
     @action(detail=True, methods=["post"])
-    def invite(self, request: Request, pk: str | None = None) -> Response:
+    def invite(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         event = self.get_object()
         body = AudienceSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
@@ -172,6 +175,8 @@ class InvitationViewSet(
 ):
     """Invitations of my regions' sessions; PATCH ``attended`` is the check-in."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_WRITE
     write_roles = NETWORK_WRITE
@@ -200,6 +205,8 @@ class InvitationViewSet(
 
 class OutboundEmailViewSet(viewsets.ReadOnlyModelViewSet):
     """The outbox of my regions' sessions: state, attempts and the reason of a failure."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_WRITE

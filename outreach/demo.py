@@ -9,7 +9,7 @@ Works on SQLite (make run) as on PostgreSQL.
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -17,6 +17,9 @@ from crm.models import Region
 from employers.models import ContactPerson
 from outreach import services
 from outreach.models import CalendarFeed, Event, EventState, Invitation
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 SPEAKERS = [
     {
@@ -43,7 +46,7 @@ def _people(region: str, count: int, offset: int = 0) -> list[ContactPerson]:
     return list(people.filter(employer__do_not_contact=False).order_by("pk")[offset : offset + count])
 
 
-def _upcoming(adviser: Any, region: str, title: str, days: int, awvn: bool) -> Event:
+def _upcoming(adviser: AuthUser, region: str, title: str, days: int, awvn: bool) -> Event:
     event = services.event_create(
         by=adviser,
         region=region,
@@ -68,7 +71,7 @@ def _upcoming(adviser: Any, region: str, title: str, days: int, awvn: bool) -> E
     return event
 
 
-def _held(adviser: Any, region: str) -> Event:
+def _held(adviser: AuthUser, region: str) -> Event:
     """A session of last week: created as it was then, answers, check-in, then held."""
     event = services.event_create(
         by=adviser,

@@ -3,7 +3,7 @@ check-in and the AWVN confirmation. Choices always come from the user's own regi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +13,9 @@ from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import ContactPerson, SbiSection, Stage
 from outreach.models import Event, SpeakerKind
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
 
 
@@ -20,7 +23,7 @@ def _datetime_widget() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-def write_regions(user: Any) -> Any:
+def write_regions(user: AuthUser) -> Any:
     """The regions in which ``user`` may organise sessions and invite (adviser, coordinator)."""
     return Region.objects.writable_by(user).order_by("code")
 
@@ -66,7 +69,7 @@ class EventForm(DescribedFieldsMixin, forms.ModelForm):
             "linkedin_url": _("The LinkedIn event, if there is one."),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = DATETIME_FORMATS
@@ -190,7 +193,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         help_text=_("Added to whoever the filters find. Hold Ctrl (or Cmd) to choose several."),
     )
 
-    def __init__(self, *args: Any, user: Any, event: Event, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.event = user, event
         self.fields["regions"].choices = [(r.code, f"{r.code} {r.name}") for r in write_regions(user)]

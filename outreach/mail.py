@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Iterable
 from datetime import datetime
 from email.utils import parseaddr
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import icalendar
 from django.conf import settings
@@ -23,6 +23,9 @@ from crm.emails import QueuedMessage, Rendered, header_safe
 from crm.emails import render as render_triple
 from outreach import tokens
 from outreach.models import TRANSACTIONAL_KINDS, EmailState, Event, Invitation, OutboundEmail
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +166,7 @@ def invitation_row(
 
 
 def user_row(
-    user: Any, kind: str, key: str, *, event: Event, context: dict[str, Any], ics_method: str = ""
+    user: AuthUser, kind: str, key: str, *, event: Event, context: dict[str, Any], ics_method: str = ""
 ) -> OutboundEmail:
     from employers.models import UserPreference
 

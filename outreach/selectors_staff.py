@@ -4,7 +4,7 @@ picker's translation of form fields into ``AudienceFilters`` (plus "never attend
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -15,6 +15,9 @@ from employers.models import ContactPerson
 from outreach.models import EmailKind, EmailState, Event, Invitation, OutboundEmail, Rsvp
 from outreach.services import AudienceFilters, AudiencePreview, audience_preview
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 # Above this many people, invitations are created in a Celery task (each personal message
 # takes a few milliseconds to render): the page or API answers at once.
 INVITE_IN_REQUEST_MAX = 200
@@ -23,12 +26,12 @@ INVITE_IN_REQUEST_MAX = 200
 _NO_EVENT = 0
 
 
-def staff_events(user: Any) -> QuerySet[Event]:
+def staff_events(user: AuthUser) -> QuerySet[Event]:
     """Sessions a user organises: their adviser/coordinator regions (guides see none)."""
     return Event.objects.editable_by(user).select_related("region")
 
 
-def api_events(user: Any) -> QuerySet[Event]:
+def api_events(user: AuthUser) -> QuerySet[Event]:
     """The API adds every region's sessions, read-only, for the AWVN adviser: the ones the
     national agenda shows (not drafts, which stay with their own region's organisers)."""
     if has_role(user, {Role.AWVN}):
@@ -87,7 +90,7 @@ class Audience:
 def audience(
     *,
     event: Event,
-    by: Any,
+    by: AuthUser,
     regions: list[str],
     stages: list[str],
     sbi_sections: list[str],

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -42,6 +42,9 @@ from outreach.models import (
     Rsvp,
     Speaker,
 )
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +117,7 @@ class AudiencePreview:
 # --- Checks -----------------------------------------------------------------------------
 
 
-def _check_writer(event_region_id: str, by: Any) -> None:
+def _check_writer(event_region_id: str, by: AuthUser) -> None:
     if not may_write_region(by, event_region_id):
         raise PermissionDenied(_("Only the advisers and coordinators of the session's region can do this."))
 
@@ -154,7 +157,7 @@ def _set_speakers(event: Event, speakers: list[dict]) -> None:
 @transaction.atomic
 def event_create(
     *,
-    by: Any,
+    by: AuthUser,
     region: Any,
     title: str,
     starts_at: datetime,
@@ -204,7 +207,7 @@ def _queue_to_invitations(event: Event, kind: str, key_of: Any, invitations: Que
 
 
 @transaction.atomic
-def event_update(*, event: Event, by: Any, speakers: list[dict] | None = None, **changes: Any) -> Event:
+def event_update(*, event: Event, by: AuthUser, speakers: list[dict] | None = None, **changes: Any) -> Event:
     """Change a session. When a published session's time or place changes, SEQUENCE goes up
     and everyone who said yes gets an update mail (same calendar UID, key
     ``event-update:<event>:<seq>:<person>``). Cancelled or held sessions cannot be edited.
@@ -257,7 +260,7 @@ def _awvn_advisers() -> QuerySet:
     return get_user_model().objects.filter(pk__in=users, is_active=True).exclude(email="").order_by("pk")
 
 
-def _request_awvn(event: Event, by: Any) -> None:
+def _request_awvn(event: Event, by: AuthUser) -> None:
     rows = [
         mail.user_row(
             user,
@@ -277,7 +280,7 @@ def _request_awvn(event: Event, by: Any) -> None:
 
 
 @transaction.atomic
-def event_publish(*, event: Event, by: Any, register_with_awvn: bool = False) -> Event:
+def event_publish(*, event: Event, by: AuthUser, register_with_awvn: bool = False) -> Event:
     """Draft → published. With ``register_with_awvn`` every AWVN adviser gets the session with
     a calendar file (``awvn-registration:<event>:<user>``) and ``awvn_requested_at`` is set."""
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -298,7 +301,7 @@ def event_publish(*, event: Event, by: Any, register_with_awvn: bool = False) ->
 
 
 @transaction.atomic
-def event_register_awvn(*, event: Event, by: Any) -> Event:
+def event_register_awvn(*, event: Event, by: AuthUser) -> Event:
     """Ask AWVN to register an already published session (same mail as at publish; once)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_writer(event.region_id, by)
@@ -309,7 +312,7 @@ def event_register_awvn(*, event: Event, by: Any) -> Event:
 
 
 @transaction.atomic
-def awvn_confirm(*, event: Event, by: Any, reference: str) -> Event:
+def awvn_confirm(*, event: Event, by: AuthUser, reference: str) -> Event:
     """The AWVN adviser confirms the registration with AWVN's reference (their only write)."""
     if not has_role(by, {Role.AWVN}):
         raise PermissionDenied(_("Only the AWVN adviser confirms a registration."))
@@ -330,7 +333,7 @@ def awvn_confirm(*, event: Event, by: Any, reference: str) -> Event:
 
 
 @transaction.atomic
-def event_cancel(*, event: Event, by: Any, reason: str = "") -> Event:
+def event_cancel(*, event: Event, by: AuthUser, reason: str = "") -> Event:
     """Draft/published → cancelled; everyone who said yes (seat or waitlist) gets a
     cancellation with the calendar file (METHOD:CANCEL, same UID, SEQUENCE + 1)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
@@ -356,7 +359,7 @@ def event_cancel(*, event: Event, by: Any, reason: str = "") -> Event:
 
 
 @transaction.atomic
-def event_mark_held(*, event: Event, by: Any) -> Event:
+def event_mark_held(*, event: Event, by: AuthUser) -> Event:
     """Published → held (the beat tick also does this once the session has ended)."""
     _check_writer(event.region_id, by)
     if Event.objects.filter(pk=event.pk, state=EventState.PUBLISHED).update(state=EventState.HELD):
@@ -368,7 +371,7 @@ def event_mark_held(*, event: Event, by: Any) -> Event:
 # --- Audience and invitations -------------------------------------------------------------
 
 
-def _candidates(event: Event, by: Any, filters: AudienceFilters) -> QuerySet:
+def _candidates(event: Event, by: AuthUser, filters: AudienceFilters) -> QuerySet:
     """Contact persons in the user's regions matching the filters, or hand-picked."""
     base = ContactPerson.objects.invitable_by(by)
     match = Q(pk__in=[])
@@ -397,7 +400,7 @@ def _candidates(event: Event, by: Any, filters: AudienceFilters) -> QuerySet:
     return base.filter(match)
 
 
-def audience_preview(*, event: Event, by: Any, filters: AudienceFilters) -> AudiencePreview:
+def audience_preview(*, event: Event, by: AuthUser, filters: AudienceFilters) -> AudiencePreview:
     """Who would be invited, and who is left out and why (opted out, do-not-contact employer,
     no e-mail address, already invited). Scoped to the user's regions. Sends nothing."""
     candidates = _candidates(event, by, filters).annotate(
@@ -419,7 +422,7 @@ def audience_preview(*, event: Event, by: Any, filters: AudienceFilters) -> Audi
     return AudiencePreview(included=included, excluded=excluded)
 
 
-def invite(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> list[Invitation]:
+def invite(*, event: Event, by: AuthUser, persons: Iterable[ContactPerson | int]) -> list[Invitation]:
     """Create invitations and their ``invite:<event>:<person>`` outbox rows in one transaction
     (persons already invited, opted out, do-not-contact or without e-mail are skipped), then
     deliver after commit. Only for a published session. Running it twice sends nothing new."""
@@ -429,14 +432,14 @@ def invite(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> 
     return _invite(event, by, ids)
 
 
-def _check_in_scope(by: Any, ids: list[int]) -> None:
+def _check_in_scope(by: AuthUser, ids: list[int]) -> None:
     allowed = ContactPerson.objects.invitable_by(by).filter(pk__in=ids).values_list("pk", flat=True)
     if len(set(allowed)) != len(set(ids)):
         raise ValidationError({"persons": _("Some of these people are outside your regions.")})
 
 
 @transaction.atomic
-def _invite(event: Event, by: Any, ids: list[int]) -> list[Invitation]:
+def _invite(event: Event, by: AuthUser, ids: list[int]) -> list[Invitation]:
     # The state is checked on the row as it is now (under its lock), not on the caller's copy.
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.state != EventState.PUBLISHED or event.has_started():
@@ -464,7 +467,7 @@ def _invite(event: Event, by: Any, ids: list[int]) -> list[Invitation]:
     return created
 
 
-def invite_in_background(*, event: Event, by: Any, persons: Iterable[ContactPerson | int]) -> InvitationRound:
+def invite_in_background(*, event: Event, by: AuthUser, persons: Iterable[ContactPerson | int]) -> InvitationRound:
     """``invite`` off the request, for audiences too large for one (rendering each personal
     message takes a few milliseconds). The round is a row written in this transaction, so it
     cannot be lost with a task: the task is enqueued after commit, and when the broker is away
@@ -557,7 +560,7 @@ def stalled_rounds() -> list[int]:
     )
 
 
-def invite_audience(*, event: Event, by: Any, filters: AudienceFilters) -> list[Invitation]:
+def invite_audience(*, event: Event, by: AuthUser, filters: AudienceFilters) -> list[Invitation]:
     """``invite`` the ``included`` part of ``audience_preview``."""
     preview = audience_preview(event=event, by=by, filters=filters)
     return invite(event=event, by=by, persons=list(preview.included.values_list("pk", flat=True)))
@@ -726,7 +729,7 @@ def request_fresh_link(*, email: str) -> int:
 # --- The day itself ---------------------------------------------------------------------
 
 
-def _follow_up_owner(employer: Any, by: Any) -> Any:
+def _follow_up_owner(employer: Any, by: AuthUser) -> Any:
     """The employer's owning adviser when they still work in its region, else whoever checked in."""
     owner = employer.owner
     if (
@@ -738,7 +741,7 @@ def _follow_up_owner(employer: Any, by: Any) -> Any:
 
 
 @transaction.atomic
-def attendance_mark(*, invitation: Invitation, by: Any, attended: bool) -> Invitation:
+def attendance_mark(*, invitation: Invitation, by: AuthUser, attended: bool) -> Invitation:
     """Check-in. Attended: a Contact (channel event, purpose event) on the employer's timeline
     and a follow-up for the employer's owning adviser (or ``by``). Unmarking removes that
     contact and its open follow-up. Idempotent."""
@@ -768,7 +771,7 @@ def attendance_mark(*, invitation: Invitation, by: Any, attended: bool) -> Invit
     return inv
 
 
-def _log_attendance(inv: Invitation, by: Any) -> Any:
+def _log_attendance(inv: Invitation, by: AuthUser) -> Any:
     event, person = inv.event, inv.contact_person
     employer = person.employer
     return contact_log(
@@ -787,7 +790,7 @@ def _log_attendance(inv: Invitation, by: Any) -> Any:
 
 
 @transaction.atomic
-def walk_in_add(*, event: Event, by: Any, contact_person: ContactPerson) -> Invitation:
+def walk_in_add(*, event: Event, by: AuthUser, contact_person: ContactPerson) -> Invitation:
     """Someone who came without an invitation: an attended walk-in invitation (no mail)."""
     _check_writer(event.region_id, by)
     if not ContactPerson.objects.visible_to(by).filter(pk=contact_person.pk).exists():

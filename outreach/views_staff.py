@@ -6,7 +6,7 @@ Views are thin: the scoped queryset finds the session (outsiders 404), a service
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from crm.forms import apply_errors
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region, Role
 from crm.scoping import NETWORK_WRITE, region_codes, user_roles
+from crm.types import AuthenticatedHttpRequest
 from outreach import selectors_staff as selectors
 from outreach.forms import (
     AudienceForm,
@@ -49,6 +50,9 @@ from outreach.services import (
     walk_in_add,
 )
 
+if TYPE_CHECKING:
+    from crm.types import AuthUser
+
 
 def exclusion_label(reason: str) -> str:
     return {
@@ -68,13 +72,14 @@ class StaffView(RoleRequiredMixin, View):
 
     read_roles = NETWORK_WRITE
     write_roles = NETWORK_WRITE
+    request: AuthenticatedHttpRequest  # RoleRequiredMixin turns visitors away before any handler runs
 
     def event(self, pk: int) -> Event:
         return get_object_or_404(selectors.staff_events(self.request.user), pk=pk)
 
 
 class EventListView(StaffView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         past = request.GET.get("when") == "past"
         events = selectors.with_counts(selectors.upcoming_or_past(selectors.staff_events(request.user), past))
         state = request.GET.get("state", "")
@@ -85,7 +90,9 @@ class EventListView(StaffView):
         return render(request, "outreach/staff/event_list.html", context)
 
 
-def _render_event_form(request: HttpRequest, form: Any, speakers: Any, event: Event | None, status: int = 200) -> Any:
+def _render_event_form(
+    request: AuthenticatedHttpRequest, form: Any, speakers: Any, event: Event | None, status: int = 200
+) -> Any:
     form.describe_fields()
     return render(
         request, "outreach/staff/event_form.html", {"form": form, "speakers": speakers, "event": event}, status=status
@@ -99,10 +106,10 @@ def _event_fields(form: EventForm) -> dict[str, Any]:
 
 
 class EventCreateView(StaffView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return _render_event_form(request, EventForm(user=request.user), speaker_formset(), None)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = EventForm(request.POST, user=request.user)
         speakers = speaker_formset(request.POST)
         if form.is_valid() and speakers.is_valid():
@@ -122,14 +129,14 @@ class EventCreateView(StaffView):
 
 
 class EventEditView(StaffView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         if not _editable(request, event):
             return redirect("outreach:event-detail", event.pk)
         form = EventForm(instance=event, user=request.user)
         return _render_event_form(request, form, speaker_formset(event=event), event)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         if not _editable(request, event):
             return redirect("outreach:event-detail", event.pk)
@@ -151,7 +158,7 @@ class EventEditView(StaffView):
         return _render_event_form(request, form, speakers, event, status=400)
 
 
-def _editable(request: HttpRequest, event: Event) -> bool:
+def _editable(request: AuthenticatedHttpRequest, event: Event) -> bool:
     if event.state in (EventState.CANCELLED, EventState.HELD):
         messages.error(request, _("A cancelled or held session cannot be changed."))
         return False
@@ -159,7 +166,7 @@ def _editable(request: HttpRequest, event: Event) -> bool:
 
 
 class EventDetailView(StaffView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = get_object_or_404(selectors.with_counts(selectors.staff_events(request.user)), pk=pk)
         invitations = list(selectors.event_invitations(event))
         emails = Paginator(selectors.event_emails(event), 50).get_page(request.GET.get("mail_page"))
@@ -185,7 +192,7 @@ class EventDetailView(StaffView):
 
 
 class EventPublishView(StaffView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         form = PublishForm(request.POST)
         form.is_valid()
@@ -203,7 +210,7 @@ class EventPublishView(StaffView):
 
 
 class EventRegisterAwvnView(StaffView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         try:
             event_register_awvn(event=event, by=request.user)
@@ -217,13 +224,13 @@ class EventRegisterAwvnView(StaffView):
 class EventCancelView(StaffView):
     template_name = "outreach/staff/event_cancel.html"
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         form = CancelForm()
         form.describe_fields()
         return render(request, self.template_name, {"event": event, "form": form, **_yes_counts(event)})
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         form = CancelForm(request.POST)
         if form.is_valid():
@@ -244,7 +251,7 @@ def _yes_counts(event: Event) -> dict[str, int]:
 
 
 class EventMarkHeldView(StaffView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         try:
             event = event_mark_held(event=event, by=request.user)
@@ -282,7 +289,9 @@ PREVIEW_LIMIT = 200
 class EventInviteView(StaffView):
     template_name = "outreach/staff/event_invite.html"
 
-    def _render(self, request: HttpRequest, event: Event, form: AudienceForm, status: int = 200) -> HttpResponse:
+    def _render(
+        self, request: AuthenticatedHttpRequest, event: Event, form: AudienceForm, status: int = 200
+    ) -> HttpResponse:
         form.describe_fields()
         context: dict[str, Any] = {"event": event, "form": form, "preview": None}
         if form.is_bound and form.is_valid():
@@ -300,13 +309,13 @@ class EventInviteView(StaffView):
             context["closed"] = True
         return render(request, self.template_name, context, status=status)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         bound = "preview" in request.GET
         form = AudienceForm(request.GET if bound else None, user=request.user, event=event)
         return self._render(request, event, form, status=200 if not bound or form.is_valid() else 400)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         form = AudienceForm(request.POST, user=request.user, event=event)
         if not form.is_valid():
@@ -345,7 +354,9 @@ def _hidden_fields(query: Any) -> list[tuple[str, str]]:
 class EventCheckinView(StaffView):
     template_name = "outreach/staff/event_checkin.html"
 
-    def _render(self, request: HttpRequest, event: Event, walk_in: WalkInForm, status: int = 200) -> HttpResponse:
+    def _render(
+        self, request: AuthenticatedHttpRequest, event: Event, walk_in: WalkInForm, status: int = 200
+    ) -> HttpResponse:
         show_all = request.GET.get("all") == "1"
         rows = selectors.event_invitations(event)
         if not show_all:
@@ -361,11 +372,11 @@ class EventCheckinView(StaffView):
         }
         return render(request, self.template_name, context, status=status)
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         return self._render(request, event, WalkInForm(event=event))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         if "contact_person" in request.POST:
             return self._walk_in(request, event)
@@ -383,7 +394,7 @@ class EventCheckinView(StaffView):
                 messages.success(request, _("%(name)s marked as not attended.") % {"name": name})
         return redirect(request.get_full_path())
 
-    def _walk_in(self, request: HttpRequest, event: Event) -> HttpResponse:
+    def _walk_in(self, request: AuthenticatedHttpRequest, event: Event) -> HttpResponse:
         form = WalkInForm(request.POST, event=event)
         if form.is_valid():
             person = form.cleaned_data["contact_person"]
@@ -406,7 +417,7 @@ class AgendaView(RoleRequiredMixin, View):
 
     read_roles = frozenset({Role.AWVN, Role.COORDINATOR})
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         events = Event.objects.public().select_related("region")
         region = request.GET.get("region", "")
         if region:
@@ -438,11 +449,11 @@ class AgendaView(RoleRequiredMixin, View):
         return render(request, "outreach/staff/agenda.html", context)
 
 
-def _roles(user: Any) -> frozenset[str]:
+def _roles(user: AuthUser) -> frozenset[str]:
     return user_roles(user)
 
 
-def _own_regions(user: Any) -> set[str]:
+def _own_regions(user: AuthUser) -> set[str]:
     return region_codes(user, NETWORK_WRITE)
 
 
@@ -460,7 +471,7 @@ class AgendaConfirmView(RoleRequiredMixin, View):
     read_roles = frozenset({Role.AWVN})
     write_roles = frozenset({Role.AWVN})
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = get_object_or_404(Event.objects.visible_to(request.user).public(), pk=pk)
         form = AwvnConfirmForm(request.POST)
         if not form.is_valid():
@@ -475,6 +486,6 @@ class AgendaConfirmView(RoleRequiredMixin, View):
         return redirect(_agenda_back(request))
 
 
-def _agenda_back(request: HttpRequest) -> str:
+def _agenda_back(request: AuthenticatedHttpRequest) -> str:
     query = request.POST.get("back", "")
     return reverse("outreach:agenda") + (f"?{query}" if query and "\n" not in query else "")

@@ -80,7 +80,7 @@ def column_chart(
     top = max([*totals, target or 0, 1])
     columns = []
     for i, label in enumerate(labels):
-        x, y = left + 6 + i * (col_w + gap), plot_h + 10
+        x, y = left + 6 + i * (col_w + gap), float(plot_h + 10)
         blocks = []
         for s_index, s in enumerate(series):
             h = plot_h * s.values[i] / top

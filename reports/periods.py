@@ -58,7 +58,7 @@ def parse_period(key: str | None, *, now: datetime | None = None) -> Period:
     if match:
         year, quarter = int(match[1]), int(match[2])
         first = date(year, 3 * quarter - 2, 1)
-        return Period(key, f"{year} Q{quarter}", _local_midnight(first), _local_midnight(add_months(first, 3)))
+        return Period(match.string, f"{year} Q{quarter}", _local_midnight(first), _local_midnight(add_months(first, 3)))
     start, end = year_bounds(today.year)
     return Period("year", _("This year (%(year)s)") % {"year": today.year}, start, end)
 

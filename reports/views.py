@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views import View
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -18,10 +17,14 @@ from crm.mixins import RoleRequiredMixin
 from crm.models import Region, Role
 from crm.permissions import ScopedPermission
 from crm.scoping import region_codes
+from crm.types import AuthenticatedHttpRequest, AuthenticatedRequest
 from reports import tables
 from reports.figures import national_figures, region_figures
 from reports.periods import parse_period, period_choices
 from reports.records import as_json
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 PERIOD_PARAMETER = OpenApiParameter(
     "period", str, description="year (default), 12m, or a quarter such as 2026Q3", required=False
@@ -30,12 +33,12 @@ REGION_ROLES = frozenset({Role.ADVISER, Role.COORDINATOR})
 NATIONAL_ROLES = frozenset({Role.AWVN, Role.COORDINATOR})
 
 
-def dashboard_regions(user: Any) -> list[Region]:
+def dashboard_regions(user: AuthUser) -> list[Region]:
     """The regions whose dashboard ``user`` may open: where they advise or coordinate."""
     return list(Region.objects.filter(code__in=region_codes(user, REGION_ROLES)).order_by("code"))
 
 
-def _region_or_404(user: Any, code: str | None) -> tuple[Region, list[Region]]:
+def _region_or_404(user: AuthUser, code: str | None) -> tuple[Region, list[Region]]:
     regions = dashboard_regions(user)
     if not regions:
         raise Http404
@@ -60,7 +63,7 @@ def csv_response(table: tables.Table, filename: str) -> HttpResponse:
 class RegionDashboardView(RoleRequiredMixin, View):
     read_roles = REGION_ROLES
 
-    def get(self, request: HttpRequest, code: str | None = None) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, code: str | None = None) -> HttpResponse:
         region, regions = _region_or_404(request.user, code or request.GET.get("region"))
         period = parse_period(request.GET.get("period"))
         figures = region_figures(region, period)
@@ -86,7 +89,7 @@ class RegionDashboardView(RoleRequiredMixin, View):
 class NationalView(RoleRequiredMixin, View):
     read_roles = NATIONAL_ROLES
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         period = parse_period(request.GET.get("period"))
         figures = national_figures(period)
         table = tables.national_table(figures, sort=request.GET.get("sort", "code"))
@@ -107,12 +110,14 @@ class NationalView(RoleRequiredMixin, View):
 class RegionStatsAPIView(APIView):
     """Key figures of one region (``?period=year|12m|2026Q3``). Aggregates only."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = REGION_ROLES
-    write_roles = frozenset()
+    write_roles: frozenset[str] = frozenset()
 
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request, code: str) -> Response:
+    def get(self, request: AuthenticatedRequest, code: str) -> Response:
         region, _regions = _region_or_404(request.user, code)
         return Response(as_json(region_figures(region, parse_period(request.query_params.get("period")))))
 
@@ -120,10 +125,12 @@ class RegionStatsAPIView(APIView):
 class NationalStatsAPIView(APIView):
     """Key figures of every region side by side (``?period=...``). Aggregates only."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NATIONAL_ROLES
-    write_roles = frozenset()
+    write_roles: frozenset[str] = frozenset()
 
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         return Response(as_json(national_figures(parse_period(request.query_params.get("period")))))

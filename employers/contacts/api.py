@@ -8,13 +8,13 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_READ, users_visible_to
+from crm.types import AuthenticatedRequest
 from employers.contacts.filters import ContactFilter, FollowUpFilter
 from employers.contacts.services import contact_delete, contact_log, contact_update, followup_complete, followup_create
 from employers.models import Contact, ContactPerson, Employer, FollowUp
@@ -75,6 +75,8 @@ class FollowUpSerializer(serializers.ModelSerializer):
 class ContactViewSet(viewsets.ModelViewSet):
     """Contacts with employers of my regions; the author changes or deletes within the edit window."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     write_roles = NETWORK_READ
@@ -108,6 +110,8 @@ class FollowUpViewSet(
 ):
     """Follow-ups on employers of my regions; mark one done with POST …/complete/."""
 
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
     permission_classes = [ScopedPermission]
     read_roles = NETWORK_READ
     write_roles = NETWORK_READ
@@ -122,7 +126,7 @@ class FollowUpViewSet(
 
     @extend_schema(request=None, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"])
-    def complete(self, request: Request, pk: str | None = None) -> Response:
+    def complete(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         followup = followup_complete(followup=self.get_object(), by=request.user)
         return Response(self.get_serializer(followup).data)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -14,6 +14,9 @@ from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, DateTimeField, date_range
 from crm.models import Role
 from crm.scoping import has_role, users_visible_to
 from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 _ID_SUFFIX = re.compile(r"#(\d+)\s*$")
 
@@ -76,7 +79,7 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
     )
     follow_up_note = forms.CharField(label=_("What to do"), max_length=300, required=False)
 
-    def __init__(self, *args: Any, user: Any, employer: Employer | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, employer: Employer | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
         self.employers = Employer.objects.visible_to(user)
@@ -127,7 +130,7 @@ class ContactEditForm(DescribedFieldsMixin, forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["contact_person"].queryset = ContactPerson.objects.visible_to(user).filter(
             employer=self.instance.employer_id

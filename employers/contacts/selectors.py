@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -16,6 +16,9 @@ from django.utils import timezone
 from crm.models import Role
 from crm.scoping import members_of, region_codes
 from employers.models import Contact, Employer, FollowUp, Stage
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 IPS_WEEKS = 12
@@ -38,7 +41,7 @@ class MyFollowUps:
     this_week: list[FollowUp]
 
 
-def my_followups(user: Any, *, today: date | None = None) -> MyFollowUps:
+def my_followups(user: AuthUser, *, today: date | None = None) -> MyFollowUps:
     """Open follow-ups owned by ``user`` due up to this Sunday, in one query."""
     today = today or local_today()
     sunday = week_start(today) + timedelta(days=6)
@@ -56,7 +59,7 @@ def my_followups(user: Any, *, today: date | None = None) -> MyFollowUps:
     )
 
 
-def cold_employers(user: Any, *, now: datetime | None = None) -> QuerySet[Employer]:
+def cold_employers(user: AuthUser, *, now: datetime | None = None) -> QuerySet[Employer]:
     """Employers ``user`` owns, warm by stage, without a contact for EMPLOYER_COLD_AFTER_DAYS."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.EMPLOYER_COLD_AFTER_DAYS)
     return (
@@ -102,7 +105,7 @@ def ips_figures(user_ids: list[int], *, now: datetime | None = None) -> dict[int
 
 @dataclass
 class IpsRow:
-    user: Any
+    user: AuthUser
     counts: list[int]
 
     @property
@@ -114,7 +117,7 @@ class IpsRow:
         return sum(1 for n in self.counts if n >= settings.IPS_WEEKLY_TARGET)
 
 
-def team_members(coordinator: Any) -> QuerySet:
+def team_members(coordinator: AuthUser) -> QuerySet:
     """Guides and advisers of the regions where ``coordinator`` coordinates."""
     return members_of(region_codes(coordinator, {Role.COORDINATOR}), {Role.GUIDE, Role.ADVISER})
 
@@ -124,7 +127,7 @@ def ips_table(users: list[Any], *, now: datetime | None = None) -> list[IpsRow]:
     return [IpsRow(user=u, counts=figures[u.pk]) for u in users]
 
 
-def person_visible_to(viewer: Any) -> QuerySet:
+def person_visible_to(viewer: AuthUser) -> QuerySet:
     """Whose contact figures ``viewer`` may see: themself and their coordinated team."""
     team = team_members(viewer).values("pk")
     return get_user_model().objects.filter(Q(pk=viewer.pk) | Q(pk__in=team))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -15,6 +15,9 @@ from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.models import AuditEntry, Membership
 from crm.scoping import NETWORK_READ
 from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpState, UserPreference
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 CONTACT_FIELDS = ("contact_person", "when", "channel", "purpose", "summary", "outcome")
 
@@ -33,7 +36,7 @@ def _check_when(when: datetime) -> None:
         raise ValidationError({"when": _("A contact is logged after it happened: this moment is in the future.")})
 
 
-def _check_owner(employer: Employer, owner: Any, field: str = "owner") -> None:
+def _check_owner(employer: Employer, owner: AuthUser, field: str = "owner") -> None:
     """A follow-up goes to someone who works in the employer's region."""
     in_region = Membership.objects.filter(user=owner, region_id=employer.region_id, role__in=NETWORK_READ).exists()
     if not in_region:
@@ -67,7 +70,7 @@ def _snapshot(contact: Contact) -> dict[str, Any]:
 def contact_log(
     *,
     employer: Employer,
-    by: Any,
+    by: AuthUser,
     channel: str,
     purpose: str,
     summary: str,
@@ -76,7 +79,7 @@ def contact_log(
     outcome: str = "",
     event_in_person: bool = False,
     follow_up_on: date | None = None,
-    follow_up_owner: Any = None,
+    follow_up_owner: AuthUser | None = None,
     follow_up_note: str = "",
 ) -> Contact:
     """Log one contact; with ``follow_up_on`` it also opens a follow-up (for ``by`` by default)."""
@@ -113,7 +116,7 @@ def contact_log(
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, by: Any, event_in_person: bool | None = None, **changes: Any) -> Contact:
+def contact_update(*, contact: Contact, by: AuthUser, event_in_person: bool | None = None, **changes: Any) -> Contact:
     """The author corrects a contact within the edit window (CONTACT_EDIT_WINDOW_HOURS)."""
     if not contact.can_be_changed_by(by):
         raise PermissionDenied(_("Only the author can change a contact, and only within the edit window."))
@@ -138,7 +141,7 @@ def contact_update(*, contact: Contact, by: Any, event_in_person: bool | None = 
 
 
 @transaction.atomic
-def contact_delete(*, contact: Contact, by: Any) -> None:
+def contact_delete(*, contact: Contact, by: AuthUser) -> None:
     """Deleting leaves the whole contact in the audit log."""
     if not contact.can_be_changed_by(by):
         raise PermissionDenied(_("Only the author can delete a contact, and only within the edit window."))
@@ -148,7 +151,7 @@ def contact_delete(*, contact: Contact, by: Any) -> None:
 
 
 @transaction.atomic
-def contact_withdraw(*, contact: Contact, by: Any, reason: str) -> None:
+def contact_withdraw(*, contact: Contact, by: AuthUser, reason: str) -> None:
     """Take back a contact that another app logged for ``by``'s region (attendance unmarked at a
     session's check-in): the contact and its open follow-ups go, the audit log keeps the whole
     contact, and ``Employer.last_contact_at`` is the latest remaining contact again. Unlike
@@ -169,9 +172,9 @@ def contact_withdraw(*, contact: Contact, by: Any, reason: str) -> None:
 def followup_create(
     *,
     employer: Employer,
-    owner: Any,
+    owner: AuthUser,
     due_date: date,
-    by: Any,
+    by: AuthUser,
     note: str = "",
     contact: Contact | None = None,
 ) -> FollowUp:
@@ -193,7 +196,7 @@ def followup_create(
 
 
 @transaction.atomic
-def followup_complete(*, followup: FollowUp, by: Any) -> FollowUp:
+def followup_complete(*, followup: FollowUp, by: AuthUser) -> FollowUp:
     """Idempotent: completing a done follow-up changes nothing and logs nothing."""
     updated = FollowUp.objects.filter(pk=followup.pk, state=FollowUpState.OPEN).update(
         state=FollowUpState.DONE, done_at=timezone.now(), done_by=by
@@ -205,7 +208,7 @@ def followup_complete(*, followup: FollowUp, by: Any) -> FollowUp:
 
 
 @transaction.atomic
-def followup_reopen(*, followup: FollowUp, by: Any) -> FollowUp:
+def followup_reopen(*, followup: FollowUp, by: AuthUser) -> FollowUp:
     updated = FollowUp.objects.filter(pk=followup.pk, state=FollowUpState.DONE).update(
         state=FollowUpState.OPEN, done_at=None, done_by=None
     )
@@ -215,7 +218,7 @@ def followup_reopen(*, followup: FollowUp, by: Any) -> FollowUp:
     return followup
 
 
-def preference_remember_language(*, user: Any, language: str) -> None:
+def preference_remember_language(*, user: AuthUser, language: str) -> None:
     """Keep the language the user last used, for mail sent when they are not online."""
     if language in ("nl", "en"):
         UserPreference.objects.update_or_create(user=user, defaults={"language": language})

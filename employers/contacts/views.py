@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Role
 from crm.scoping import NETWORK_READ, has_role
+from crm.types import AuthenticatedHttpRequest
 from employers.contacts import selectors as selectors
 from employers.contacts.forms import ContactEditForm, ContactForm, employer_label
 from employers.contacts.services import (
@@ -30,7 +31,7 @@ from employers.timeline import employer_timeline
 _LANG_SESSION_KEY = "employers:remembered-language"
 
 
-def remember_language(request: HttpRequest) -> None:
+def remember_language(request: AuthenticatedHttpRequest) -> None:
     """Store the UI language for mail, but only write when it changed (kept in the session)."""
     language = getattr(request, "LANGUAGE_CODE", "")
     if request.session.get(_LANG_SESSION_KEY) != language:
@@ -46,18 +47,18 @@ class NetworkView(RoleRequiredMixin, View):
 class ContactCreateView(NetworkView):
     template_name = "employers/contacts/contact_form.html"
 
-    def _employer(self, request: HttpRequest) -> Employer | None:
+    def _employer(self, request: AuthenticatedHttpRequest) -> Employer | None:
         pk = request.GET.get("employer", "")
         if not pk.isdigit():
             return None
         return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         remember_language(request)
         form = ContactForm(user=request.user, employer=self._employer(request))
         return render_form(request, self.template_name, form)
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = ContactForm(request.POST, user=request.user)
         if form.is_valid():
             data = form.cleaned_data
@@ -87,18 +88,18 @@ class ContactCreateView(NetworkView):
 class ContactEditView(NetworkView):
     template_name = "employers/contacts/contact_edit.html"
 
-    def _contact(self, request: HttpRequest, pk: int) -> Contact:
+    def _contact(self, request: AuthenticatedHttpRequest, pk: int) -> Contact:
         contact = get_object_or_404(Contact.objects.visible_to(request.user).select_related("employer"), pk=pk)
         if not contact.can_be_changed_by(request.user):
             raise PermissionDenied
         return contact
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         contact = self._contact(request, pk)
         form = ContactEditForm(instance=contact, user=request.user)
         return render_form(request, self.template_name, form, contact=contact)
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         contact = self._contact(request, pk)
         if "delete" in request.POST:
             contact_delete(contact=contact, by=request.user)
@@ -122,7 +123,7 @@ class ContactEditView(NetworkView):
 class EmployerLookupView(NetworkView):
     """JSON for the quick log: ``?q=`` employers in my regions, ``?employer=<id>`` its people."""
 
-    def get(self, request: HttpRequest) -> JsonResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> JsonResponse:
         employer_id = request.GET.get("employer", "")
         if employer_id.isdigit():
             employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=employer_id)
@@ -137,14 +138,14 @@ class EmployerLookupView(NetworkView):
 
 
 class TimelineView(NetworkView):
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
         page = employer_timeline(employer, request.GET.get("page", 1))
         return render(request, "employers/contacts/timeline.html", {"employer": employer, "timeline": page})
 
 
 class FollowUpCompleteView(NetworkView):
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         followup = get_object_or_404(FollowUp.objects.editable_by(request.user), pk=pk)
         followup_complete(followup=followup, by=request.user)
         messages.success(request, _("Follow-up done."))
@@ -152,7 +153,7 @@ class FollowUpCompleteView(NetworkView):
 
 
 class MyWorkView(NetworkView):
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         remember_language(request)
         user = request.user
         context = {
@@ -168,7 +169,7 @@ class MyWorkView(NetworkView):
 
 
 class PersonView(NetworkView):
-    def get(self, request: HttpRequest, user_id: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, user_id: int) -> HttpResponse:
         person = get_object_or_404(selectors.person_visible_to(request.user), pk=user_id)
         context = {
             "person": person,
@@ -183,7 +184,7 @@ class PersonView(NetworkView):
 class TeamView(RoleRequiredMixin, View):
     read_roles = frozenset({Role.COORDINATOR})
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         context = {
             "rows": selectors.ips_table(list(selectors.team_members(request.user))),
             "weeks": selectors.ips_weeks(),

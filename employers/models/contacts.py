@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, date_range
 from crm.scoping import NETWORK_READ, RegionScopedQuerySet
 from employers.models.network import ContactPerson, Employer, Language
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 
 class Channel(models.TextChoices):
@@ -98,7 +101,7 @@ class Contact(models.Model):
     def editable_now(self) -> bool:
         return timezone.now() < self.editable_until()
 
-    def can_be_changed_by(self, user: Any, *, now: Any = None) -> bool:
+    def can_be_changed_by(self, user: AuthUser, *, now: Any = None) -> bool:
         """Only the author, and only within the edit window."""
         return self.by_id == getattr(user, "pk", None) and (now or timezone.now()) < self.editable_until()
 

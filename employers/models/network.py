@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from crm.fields import CleanCharField
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
+
+if TYPE_CHECKING:
+    from crm.types import AuthUser
 
 
 class Stage(models.TextChoices):
@@ -217,7 +220,7 @@ class ContactPersonQuerySet(RegionScopedQuerySet):
     # Guides read the network and may add contact persons and openings to it.
     write_roles = NETWORK_READ
 
-    def invitable_by(self, user: Any) -> Self:
+    def invitable_by(self, user: AuthUser) -> Self:
         """The people ``user`` may invite to sessions: those of the regions where ``user``
         organises them (adviser, coordinator); opt-outs and do-not-contact are the audience's
         business (``outreach.services.audience_preview``)."""
