@@ -1,25 +1,11 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from crm.celery import app as celery_app
-from crm.models import Region, Role
-from crm.scoping import roles_by_region
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    names = dict(Region.objects.values_list("code", "name"))
-    memberships = sorted(
-        (names.get(code, "") if code else "", code or "", sorted(Role(role).label for role in roles))
-        for code, roles in roles_by_region(request.user).items()
-    )
-    return render(request, "crm/home.html", {"memberships": memberships})
 
 
 def _database_ok() -> bool:

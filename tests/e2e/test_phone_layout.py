@@ -72,6 +72,7 @@ def test_adviser_on_a_phone_logs_a_contact_and_reads_my_work_employer_and_check_
     phone.wait_for_load_state()
 
     pages = {
+        "phone-home": "/",
         "phone-my-work": "/employers/my-work/",
         "phone-employer": f"/employers/{employer.pk}/",
         "phone-employer-list": "/employers/",
