@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from crm.models import Region, Role
 from crm.scoping import has_role, region_codes
+from employers.contacts.selectors import AMSTERDAM, cold_employers, ips_table, local_today, week_start
 from employers.models import Employer, FollowUp, ImportBatch, ImportState
-from employers.selectors_contacts import AMSTERDAM, cold_employers, ips_table, local_today, week_start
 from outreach.models import Event, Invitation, Rsvp
 from outreach.selectors_staff import staff_events, with_counts
 from reports.figures import placement_figures

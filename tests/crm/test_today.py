@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from employers.contacts.services import contact_log
 from employers.models import FollowUp
-from employers.services_contacts import contact_log
 from tests.candidates.factories import CandidateFactory, PlacementFactory
 from tests.factories import ContactPersonFactory, EmployerFactory
 from tests.outreach.factories import EventFactory, InvitationFactory

@@ -561,7 +561,24 @@ PINS: dict[str, Pin] = {
     "follow-up-detail": Pin("adviser_a", _follow_up, ("employers_followup",)),
     "follow-up-list": Pin("adviser_a", _employers, ("count employers_followup", "employers_followup")),
     "healthz": Pin(None, _none, ("no table",)),
-    "home": Pin("adviser_a", _none, ("django_session", "auth_user", "crm_region", "crm_membership")),
+    # Home = today: the adviser's follow-ups, going-cold employers (count + page), this week's
+    # sessions with their invitations, and the imports waiting in preview.
+    "home": Pin(
+        "adviser_a",
+        _none,
+        (
+            "django_session",
+            "auth_user",
+            "crm_region",
+            "crm_membership",
+            "employers_followup",
+            "count employers_employer",
+            "employers_employer",
+            "outreach_event",
+            "outreach_invitation",
+            "employers_importbatch",
+        ),
+    ),  # fmt: skip
     "invitation-detail": Pin("adviser_a", _invitation, ("outreach_invitation",)),
     "invitation-list": Pin("adviser_a", _events, ("count outreach_invitation", "outreach_invitation")),
     "javascript-catalog": Pin(None, _none, ()),
