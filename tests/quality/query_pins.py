@@ -89,32 +89,23 @@ def _employer(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {"pk": employer.pk}
 
 
-def _contact_person(cast: dict[str, Any], rows: int) -> dict[str, Any]:
-    pk = _employer(cast, rows)["pk"]
-    from employers.models import ContactPerson
+def _first_at_employer(model_name: str) -> Maker:
+    """A maker for the detail pin of one of the employer's rows (contact person, opening, ...):
+    the employer with its ``rows`` of everything, then the first row of ``model_name``."""
 
-    return {"pk": ContactPerson.objects.filter(employer_id=pk).first().pk}
+    def make(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+        from employers import models
 
+        pk = _employer(cast, rows)["pk"]
+        return {"pk": getattr(models, model_name).objects.filter(employer_id=pk).first().pk}
 
-def _opening(cast: dict[str, Any], rows: int) -> dict[str, Any]:
-    pk = _employer(cast, rows)["pk"]
-    from employers.models import Opening
-
-    return {"pk": Opening.objects.filter(employer_id=pk).first().pk}
-
-
-def _contact(cast: dict[str, Any], rows: int) -> dict[str, Any]:
-    pk = _employer(cast, rows)["pk"]
-    from employers.models import Contact
-
-    return {"pk": Contact.objects.filter(employer_id=pk).first().pk}
+    return make
 
 
-def _follow_up(cast: dict[str, Any], rows: int) -> dict[str, Any]:
-    pk = _employer(cast, rows)["pk"]
-    from employers.models import FollowUp
-
-    return {"pk": FollowUp.objects.filter(employer_id=pk).first().pk}
+_contact_person = _first_at_employer("ContactPerson")
+_opening = _first_at_employer("Opening")
+_contact = _first_at_employer("Contact")
+_follow_up = _first_at_employer("FollowUp")
 
 
 def _import_batch(cast: dict[str, Any], rows: int) -> dict[str, Any]:
