@@ -273,7 +273,7 @@ def shortlist(
     sql, params = _facts_sql(wishes, reach, sector, only_with_openings)
     fetch = None if limit is None else 2 * limit
     rows = _fetch(sql, params, candidate, fetch)
-    if fetch is not None and len(rows) == fetch and rows[limit - 1]["score"] - rows[-1]["score"] <= ROUNDING_MARGIN:
+    if limit is not None and len(rows) == fetch and rows[limit - 1]["score"] - rows[-1]["score"] <= ROUNDING_MARGIN:
         rows = _fetch(sql, params, candidate, None)
     return rows
 

@@ -6,9 +6,10 @@ choices (regions, owners) are scoped the same way, so no choice names someone el
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
@@ -17,7 +18,7 @@ from django_filters.fields import ModelChoiceField
 
 from crm.fields import IsoDateTimeFilter
 from crm.models import Region
-from crm.scoping import network_owners
+from crm.scoping import network_owners, signed_in_user
 from employers.models import (
     Accommodation,
     ContactPerson,
@@ -30,21 +31,23 @@ from employers.models import (
     Stage,
 )
 
-
-def _user(request: Any) -> Any:
-    return getattr(request, "user", None)
-
-
-def _regions(request: Any) -> QuerySet[Region]:
-    return Region.objects.readable_by(_user(request))
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
-def _owners(request: Any) -> QuerySet:
-    return network_owners(_user(request))
+def _regions(request: HttpRequest | None) -> QuerySet[Region]:
+    user = signed_in_user(request)
+    return Region.objects.none() if user is None else Region.objects.readable_by(user)
 
 
-def _employers(request: Any) -> QuerySet[Employer]:
-    return Employer.objects.visible_to(_user(request))
+def _owners(request: HttpRequest | None) -> QuerySet:
+    user = signed_in_user(request)
+    return get_user_model().objects.none() if user is None else network_owners(user)
+
+
+def _employers(request: HttpRequest | None) -> QuerySet[Employer]:
+    user = signed_in_user(request)
+    return Employer.objects.none() if user is None else Employer.objects.visible_to(user)
 
 
 class _UserField(ModelChoiceField):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from crm.forms import form_field
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE
@@ -47,7 +48,7 @@ class ImportForm(DescribedFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.writable_by(user)
+        form_field(self, "region", forms.ModelChoiceField).queryset = Region.objects.writable_by(user)
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
     def clean_file(self) -> Any:
