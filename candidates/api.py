@@ -42,13 +42,12 @@ from candidates.services import (
     placement_create,
     placement_record_durable,
 )
+from crm.api import updated_instance
 from crm.permissions import ScopedPermission
 from crm.types import AuthenticatedRequest
 
-# Neither happens: DEFAULT_PAGINATION_CLASS pages every list, and DRF's update builds its
-# serializer on the object the URL names. They narrow the stubs' ``| None``.
+# Never happens (DEFAULT_PAGINATION_CLASS pages every list): it narrows the stubs' ``| None``.
 NOT_PAGED = "the API's lists are paged (DEFAULT_PAGINATION_CLASS)"
-NO_INSTANCE = "an update serializer holds the object it updates"
 
 
 class CandidateViewSet(viewsets.ModelViewSet[Candidate]):
@@ -88,9 +87,7 @@ class CandidateViewSet(viewsets.ModelViewSet[Candidate]):
         access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-created")
 
     def perform_update(self, serializer: serializers.BaseSerializer[Candidate]) -> None:
-        candidate = serializer.instance
-        if candidate is None:
-            raise ImproperlyConfigured(NO_INSTANCE)
+        candidate = updated_instance(serializer)
         data = {k: v for k, v in serializer.validated_data.items() if k in (*CANDIDATE_FIELDS, "accommodations_needed")}
         candidate_update(candidate=candidate, by=self.request.user, **data)
         candidate.refresh_from_db()
@@ -164,9 +161,7 @@ class MatchViewSet(
         access_record(candidates=data["candidate"], user=self.request.user, what="api:match-created")
 
     def perform_update(self, serializer: serializers.BaseSerializer[Match]) -> None:
-        match = serializer.instance
-        if match is None:
-            raise ImproperlyConfigured(NO_INSTANCE)
+        match = updated_instance(serializer)
         data = serializer.validated_data
         serializer.instance = match_set_state(
             candidate=match.candidate,

@@ -6,7 +6,8 @@ services' ``ValidationError``s come back as field-keyed JSON through ``crm.api_e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
@@ -15,6 +16,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from crm.api import updated_instance
 from crm.models import Region
 from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
@@ -28,7 +30,10 @@ if TYPE_CHECKING:
     from crm.types import AuthUser
 
 
-def employer_queryset(user: Any) -> QuerySet[Employer]:
+_Part = TypeVar("_Part", ContactPerson, Opening)
+
+
+def employer_queryset(user: AuthUser) -> QuerySet[Employer]:
     """The scoped employers with what the list shows, at a fixed number of queries (the open
     openings are counted on the row: ``Employer.open_openings``)."""
     return (
@@ -41,7 +46,7 @@ def employer_queryset(user: Any) -> QuerySet[Employer]:
 class _Scoped(serializers.PrimaryKeyRelatedField):
     """Choices are what the requesting user may see; anything else "does not exist"."""
 
-    def __init__(self, scope: Any, **kwargs: Any) -> None:
+    def __init__(self, scope: Callable[[AuthUser], QuerySet[Any]], **kwargs: Any) -> None:
         self.scope = scope
         super().__init__(**kwargs)
 
@@ -100,8 +105,8 @@ def _writable_employers(user: AuthUser) -> QuerySet[Employer]:
     return Employer.objects.visible_to(user)
 
 
-class ContactPersonSerializer(serializers.ModelSerializer):
-    employer = _Scoped(_writable_employers)
+class ContactPersonSerializer(serializers.ModelSerializer[ContactPerson]):
+    employer: serializers.PrimaryKeyRelatedField[Employer] = _Scoped(_writable_employers)
     opted_out = serializers.BooleanField(required=False, write_only=True)
 
     class Meta:
@@ -111,15 +116,15 @@ class ContactPersonSerializer(serializers.ModelSerializer):
             "opt_out_source", "lawful_basis", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["opted_out_at", "created_at", "updated_at"]
-        extra_kwargs = {"email": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
 
 
 class ContactPersonUpdateSerializer(ContactPersonSerializer):
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class OpeningSerializer(serializers.ModelSerializer):
-    employer = _Scoped(_writable_employers)
+class OpeningSerializer(serializers.ModelSerializer[Opening]):
+    employer: serializers.PrimaryKeyRelatedField[Employer] = _Scoped(_writable_employers)
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
     accommodations = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Accommodation.objects.all(), required=False
@@ -136,10 +141,10 @@ class OpeningSerializer(serializers.ModelSerializer):
 
 
 class OpeningUpdateSerializer(OpeningSerializer):
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class EmployerViewSet(viewsets.ModelViewSet):
+class EmployerViewSet(viewsets.ModelViewSet[Employer]):
     """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
     PATCH ``stage`` or POST ``…/stage/``; both keep the stage history."""
 
@@ -161,14 +166,14 @@ class EmployerViewSet(viewsets.ModelViewSet):
     def _reload(self, employer: Employer) -> Employer:
         return employer_queryset(self.request.user).get(pk=employer.pk)
 
-    def perform_create(self, serializer: EmployerSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Employer]) -> None:
         data = dict(serializer.validated_data)
         employer = services.employer_create(by=self.request.user, **data)
         serializer.instance = self._reload(employer)
 
-    def perform_update(self, serializer: EmployerSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Employer]) -> None:
         data = dict(serializer.validated_data)
-        employer = services.employer_update(employer=serializer.instance, by=self.request.user, **data)
+        employer = services.employer_update(employer=updated_instance(serializer), by=self.request.user, **data)
         serializer.instance = self._reload(employer)
 
     def perform_destroy(self, instance: Employer) -> None:
@@ -197,7 +202,7 @@ class _NetworkPartViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[_Part],
 ):
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
     permission_classes = [ScopedPermission]
@@ -206,7 +211,7 @@ class _NetworkPartViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-class ContactPersonViewSet(_NetworkPartViewSet):
+class ContactPersonViewSet(_NetworkPartViewSet[ContactPerson]):
     """Contact persons at employers of my regions."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
@@ -219,17 +224,17 @@ class ContactPersonViewSet(_NetworkPartViewSet):
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return ContactPersonUpdateSerializer if self.action == "partial_update" else ContactPersonSerializer
 
-    def perform_create(self, serializer: ContactPersonSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[ContactPerson]) -> None:
         serializer.instance = services.contact_person_create(by=self.request.user, **serializer.validated_data)
 
-    def perform_update(self, serializer: ContactPersonSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[ContactPerson]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = services.contact_person_update(
-            contact_person=serializer.instance, by=self.request.user, **data
+            contact_person=updated_instance(serializer), by=self.request.user, **data
         )
 
 
-class OpeningViewSet(_NetworkPartViewSet):
+class OpeningViewSet(_NetworkPartViewSet[Opening]):
     """Openings (vacancies, or work an employer can offer) at employers of my regions."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
@@ -244,12 +249,14 @@ class OpeningViewSet(_NetworkPartViewSet):
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return OpeningUpdateSerializer if self.action == "partial_update" else OpeningSerializer
 
-    def perform_create(self, serializer: OpeningSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Opening]) -> None:
         serializer.instance = services.opening_create(by=self.request.user, **serializer.validated_data)
 
-    def perform_update(self, serializer: OpeningSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Opening]) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.opening_update(opening=serializer.instance, by=self.request.user, **data)
+        serializer.instance = services.opening_update(
+            opening=updated_instance(serializer), by=self.request.user, **data
+        )
 
 
 def register(router: DefaultRouter) -> None:

@@ -25,7 +25,7 @@ class AccommodationField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Accommodation.objects.all(), required=False, **kwargs)
 
     def label_from_instance(self, obj: Accommodation) -> str:
-        return obj.label
+        return str(obj.label)
 
 
 class ServiceValidatedForm(DescribedFieldsMixin, forms.ModelForm):

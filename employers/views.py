@@ -5,13 +5,13 @@ Views parse and shape; every read starts from ``visible_to``, every write is a s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -30,6 +30,9 @@ from employers.filters import EmployerFilter
 from employers.forms import ContactPersonForm, EmployerForm, OpeningForm, StageForm
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.timeline import employer_timeline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 PER_PAGE = 25
 
@@ -83,7 +86,7 @@ class EmployerListView(NetworkReadView):
 
 
 class EmployerExportView(NetworkReadView):
-    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
         kind = request.GET.get("format", "csv")
         if kind not in exporting.FORMATS:
             kind = "csv"
@@ -95,6 +98,7 @@ class EmployerExportView(NetworkReadView):
         queryset = filterset.qs
         filters = {k: v for k, v in request.GET.lists() if k not in ("format", "page")}
         count = exporting.audit_export(by=request.user, queryset=queryset, kind=kind, filters=filters)
+        response: HttpResponse | StreamingHttpResponse
         if kind == "xlsx":
             response = HttpResponse(exporting.employers_xlsx(queryset), content_type=exporting.XLSX_TYPE)
         else:
@@ -135,7 +139,7 @@ class PipelineView(NetworkReadView):
 class EmployerDetailView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(employer_queryset(request.user), pk=pk)
-        openings = employer.openings.prefetch_related(
+        openings = employer.openings.all().prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
         )
         context = {
@@ -155,7 +159,7 @@ class EmployerCreateView(NetworkReadView):
     read_roles = NETWORK_WRITE
     write_roles = NETWORK_WRITE
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return render_form(request, self.template_name, EmployerForm(user=request.user))
 
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -244,23 +248,23 @@ class PartFormView(NetworkPartView):
     template_name = "employers/part_form.html"
     kind: str
     form_class: type[ContactPersonForm] | type[OpeningForm]
-    saved: str
+    saved: StrPromise
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, ContactPerson | Opening | None]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, ContactPerson | Opening | None]:
         raise NotImplementedError
 
-    def save(self, request: HttpRequest, employer: Employer, obj: Any, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: Any, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def _context(self, employer: Employer, obj: ContactPerson | Opening | None) -> dict[str, Any]:
         return {"employer": employer, "kind": self.kind, **({"obj": obj} if obj is not None else {})}
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer, obj = self.target(request, pk)
         form = self.form_class(instance=obj)
         return render_form(request, self.template_name, form, **self._context(employer, obj))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer, obj = self.target(request, pk)
         form = self.form_class(request.POST, instance=obj)
         if form.is_valid():
@@ -274,47 +278,49 @@ class PartFormView(NetworkPartView):
         return render_form(request, self.template_name, form, status=400, **self._context(employer, obj))
 
 
-def _visible_employer(request: HttpRequest, pk: int) -> tuple[Employer, None]:
+def _visible_employer(request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
     return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk), None
 
 
 class ContactPersonCreateView(PartFormView):
     kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person added.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, None]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
         return _visible_employer(request, pk)
 
-    def save(self, request: HttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
         services.contact_person_create(employer=employer, by=request.user, **data)
 
 
 class ContactPersonEditView(PartFormView):
     kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person updated.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, ContactPerson]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, ContactPerson]:
         person = get_object_or_404(ContactPerson.objects.editable_by(request.user).select_related("employer"), pk=pk)
         return person.employer, person
 
-    def save(self, request: HttpRequest, employer: Employer, obj: ContactPerson, data: dict[str, Any]) -> None:
+    def save(
+        self, request: AuthenticatedHttpRequest, employer: Employer, obj: ContactPerson, data: dict[str, Any]
+    ) -> None:
         services.contact_person_update(contact_person=obj, by=request.user, **data)
 
 
 class OpeningCreateView(PartFormView):
     kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening added.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, None]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
         return _visible_employer(request, pk)
 
-    def save(self, request: HttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
         services.opening_create(employer=employer, by=request.user, **data)
 
 
 class OpeningEditView(PartFormView):
     kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening updated.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, Opening]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, Opening]:
         opening = get_object_or_404(Opening.objects.editable_by(request.user).select_related("employer"), pk=pk)
         return opening.employer, opening
 
-    def save(self, request: HttpRequest, employer: Employer, obj: Opening, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: Opening, data: dict[str, Any]) -> None:
         services.opening_update(opening=obj, by=request.user, **data)

@@ -114,7 +114,8 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; the stubs type that return "| None"
         if data.get("follow_up_owner") and not data.get("follow_up_on"):
             self.add_error("follow_up_on", _("Give a date for the follow-up."))
         return data

@@ -16,6 +16,8 @@ from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     from crm.types import AuthUser
 
 
@@ -98,7 +100,7 @@ class Accommodation(models.Model):
         return str(self.label)
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrPromise:
         return AccommodationCode(self.code).label
 
 
@@ -194,7 +196,8 @@ class Employer(models.Model):
     def set_accommodations(self, codes: Iterable[str]) -> None:
         """Set the accommodations offered, and their codes on the row (``accommodation_codes``)."""
         chosen = sorted(set(codes))
-        self.accommodations.set(chosen)
+        # The primary key is the code; the stubs accept only int ids or instances here.
+        self.accommodations.set(chosen)  # type: ignore[arg-type]
         self.accommodation_codes = chosen
         Employer.objects.filter(pk=self.pk).update(accommodation_codes=self.accommodation_codes)
 
