@@ -1,0 +1,169 @@
+"""Checking the rows of an upload: normalised values, every error of a row, duplicates."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from crm.fields import clean_text
+from crm.models import Region
+from employers.importing.columns import CREATE, ONE_LINE, SIZE_WORDS, SKIP, STAGE_WORDS, UPDATE, _key
+from employers.importing.reading import _number
+from employers.models import (
+    Employer,
+    SbiSection,
+    Stage,
+)
+from employers.services import normalise_kvk, normalise_postcode
+
+if TYPE_CHECKING:
+    pass
+
+# --- Checking --------------------------------------------------------------------------
+
+
+def _size(value: str) -> str:
+    key = _key(value)
+    for size, words in SIZE_WORDS.items():
+        if key in {_key(word) for word in words}:
+            return size.value
+    raise ValidationError(_("Unknown size: use micro, klein, middel or groot."))
+
+
+def _stage(value: str) -> str:
+    """A stage code, a common Dutch or English word for it, or its label in either language."""
+    lowered = value.strip().lower()
+    for stage in Stage:
+        names = set(STAGE_WORDS[stage])
+        for language in ("nl", "en"):
+            with translation.override(language):
+                names.add(str(stage.label).lower())
+        if lowered in names:
+            return stage.value
+    raise ValidationError(_("Unknown network stage: use prospect, interested, open, active, ambassador or paused."))
+
+
+def _first_message(error: ValidationError) -> str:
+    if hasattr(error, "message_dict"):
+        return next(iter(error.message_dict.values()))[0]
+    return error.messages[0]
+
+
+def check_row(cells: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Normalised data and every error of one row, keyed by field."""
+    data = {column: (value or "").strip() for column, value in cells.items()}
+    errors: dict[str, str] = {}
+    for field, value in data.items():
+        if len(value) > settings.IMPORT_MAX_CELL_CHARS:
+            errors[field] = _("Longer than %(limit)s characters.") % {"limit": _number(settings.IMPORT_MAX_CELL_CHARS)}
+            data[field] = value[:200]  # enough to recognise the row in the preview
+        elif "\x00" in value:
+            errors[field] = _("Contains a NUL character: the file is damaged here; correct this cell.")
+            data[field] = value.replace("\x00", "")
+    for field in ONE_LINE:
+        if data.get(field):
+            data[field] = clean_text(data[field])  # Alt+Enter in Excel: the name becomes one line
+
+    def rule(field: str, convert: Any) -> None:
+        if data.get(field):
+            try:
+                data[field] = convert(data[field])
+            except ValidationError as error:
+                errors[field] = _first_message(error)
+
+    if not data.get("legal_name") and "legal_name" not in errors:
+        errors["legal_name"] = _("The employer's name is missing.")
+    rule("kvk_number", lambda v: normalise_kvk(v.replace(" ", "").replace(".", "")))
+    rule("postcode", normalise_postcode)
+    rule("sbi_section", _sbi_section)
+    rule("size_class", _size)
+    rule("stage", _stage)
+    rule("website", _website)
+    rule("contact_email", _email)
+    if data.get("contact_email") and not data.get("contact_name") and "contact_email" not in errors:
+        errors["contact_name"] = _("An e-mail address needs the contact person's name.")
+    for field, limit in (("legal_name", 200), ("trade_name", 200), ("place", 100), ("address", 200)):
+        if len(data.get(field, "")) > limit and field not in errors:
+            errors[field] = _("Longer than %(limit)s characters.") % {"limit": limit}
+    return data, errors
+
+
+def _sbi_section(value: str) -> str:
+    value = value.strip().upper()
+    if value not in SbiSection.values:
+        raise ValidationError(_("Unknown SBI section “%(value)s”: use one letter from A to U.") % {"value": value})
+    return value
+
+
+def _email(value: str) -> str:
+    try:
+        validate_email(value)
+    except ValidationError:
+        raise ValidationError(_("“%(value)s” is not a valid e-mail address.") % {"value": value}) from None
+    return value.lower()
+
+
+def _website(value: str) -> str:
+    if "://" not in value:
+        value = f"https://{value}"
+    try:
+        URLValidator()(value)
+    except ValidationError:
+        raise ValidationError(_("“%(value)s” is not a valid website address.") % {"value": value}) from None
+    return value
+
+
+def _duplicates(rows: list[dict], region: Region) -> None:
+    """Mark each row's duplicate: earlier in the file, in this region, or in another region."""
+    kvks = {row["data"]["kvk_number"] for row in rows if row["data"].get("kvk_number") and not row["errors"]}
+    names = {row["data"]["legal_name"].lower() for row in rows if row["data"].get("legal_name")}
+    found = Employer.objects.annotate(lower_name=Lower("legal_name")).filter(
+        Q(kvk_number__in=kvks) | Q(lower_name__in=names)
+    )
+    by_kvk, by_name = {}, {}
+    for employer in found.select_related("region", "owner"):
+        if employer.kvk_number:
+            by_kvk[employer.kvk_number] = employer
+        by_name[(employer.legal_name.lower(), employer.postcode)] = employer
+    seen: dict[Any, int] = {}
+    for row in rows:
+        row["duplicate"] = None
+        data = row["data"]
+        if row["errors"]:
+            continue
+        keys = [("kvk", data["kvk_number"])] if data.get("kvk_number") else []
+        if data.get("postcode"):
+            keys.append(("name", data["legal_name"].lower(), data["postcode"]))
+        earlier = next((seen[k] for k in keys if k in seen), None)
+        if earlier is not None:
+            row["duplicate"] = {"kind": "file", "line": earlier}
+            continue
+        for k in keys:
+            seen[k] = row["line"]
+        existing = by_kvk.get(data.get("kvk_number", "")) if data.get("kvk_number") else None
+        if existing is None and data.get("postcode"):
+            existing = by_name.get((data["legal_name"].lower(), data["postcode"]))
+        if existing is None:
+            continue
+        if existing.region_id == region.code:
+            row["duplicate"] = {"kind": "region", "employer": existing.pk, "name": existing.display_name}
+        else:
+            owner = existing.owner.get_full_name() or existing.owner.username if existing.owner else ""
+            row["duplicate"] = {"kind": "other_region", "region": existing.region.name, "owner": owner}
+
+
+def choices_for(row: dict) -> list[str]:
+    """What the user may do with a row: errors and duplicates elsewhere can only be skipped."""
+    duplicate = row.get("duplicate")
+    if row["errors"] or (duplicate and duplicate["kind"] in ("file", "other_region")):
+        return [SKIP]
+    if duplicate:
+        return [UPDATE, SKIP]
+    return [CREATE, SKIP]
