@@ -13,7 +13,8 @@ from employers.models import (
 if TYPE_CHECKING:
     pass
 
-CREATE, UPDATE, SKIP = "create", "update", "skip"
+# FILL: fill the matched employer's empty fields only (the default); UPDATE: overwrite with the file.
+CREATE, FILL, UPDATE, SKIP = "create", "fill", "update", "skip"
 
 # Column headers as people write them, in Dutch or English; compared lower-case without spaces,
 # dashes, dots or underscores.

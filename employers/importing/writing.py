@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry
 from employers.importing.checking import _duplicates, choices_for
-from employers.importing.columns import CREATE, EMPLOYER_COLUMNS, SKIP, UPDATE
+from employers.importing.columns import CREATE, EMPLOYER_COLUMNS, FILL, SKIP, UPDATE
 from employers.models import (
     ContactPerson,
     Employer,
@@ -101,14 +101,21 @@ def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], st
         )
         people = [_person(employer.pk, row["data"]) for row, employer in creates]
         updated = 0
-        updates = {row["duplicate"]["employer"]: row for row, action in planned if action == UPDATE}
+        updates = {row["duplicate"]["employer"]: (row, action) for row, action in planned if action in (FILL, UPDATE)}
         for employer in Employer.objects.select_for_update().filter(pk__in=updates, region=batch.region):
-            data = updates[employer.pk]["data"]
-            stage = data.get("stage")
-            for column, value in _employer_fields(data).items():
-                if column != "stage":
-                    setattr(employer, column, value)
-            employer.save()
+            row, action = updates[employer.pk]
+            data = row["data"]
+            overwrite = action == UPDATE  # chosen per row or for all; FILL keeps every curated value
+            stage = data.get("stage") if overwrite else None  # a stage is never empty: only overwrite moves it
+            changed = [
+                column
+                for column, value in _employer_fields(data).items()
+                if column != "stage" and (overwrite or not getattr(employer, column))
+            ]
+            for column in changed:
+                setattr(employer, column, data[column])
+            if changed:
+                employer.save(update_fields=[*changed, "updated_at"])
             if stage:
                 # The one stage service: history, audit entry; the same stage changes nothing.
                 employer = employer_change_stage(employer=employer, by=by, stage=stage)
