@@ -18,6 +18,7 @@ The modules by concern: ``columns`` (headers, words, actions), ``reading`` (the 
 from employers.importing.batches import (
     PROGRESS_EVERY,
     import_check,
+    import_correct,
     import_discard,
     import_request_confirm,
     import_run_check,
@@ -26,12 +27,13 @@ from employers.importing.batches import (
     rows_summary,
 )
 from employers.importing.checking import check_row, choices_for
-from employers.importing.columns import CREATE, HEADERS, SKIP, UPDATE, ImportFileError
+from employers.importing.columns import CREATE, FILL, HEADERS, SKIP, UPDATE, ImportFileError
 from employers.importing.reading import check_size, limits, read_header, read_rows
 from employers.importing.writing import import_confirm
 
 __all__ = [
     "CREATE",
+    "FILL",
     "HEADERS",
     "PROGRESS_EVERY",
     "SKIP",
@@ -42,6 +44,7 @@ __all__ = [
     "choices_for",
     "import_check",
     "import_confirm",
+    "import_correct",
     "import_discard",
     "import_request_confirm",
     "import_run_check",

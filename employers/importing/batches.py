@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -14,7 +15,7 @@ from crm.fields import clean_text
 from crm.models import Region
 from crm.queue import enqueue_on_commit
 from employers.importing.checking import _duplicates, check_row, choices_for
-from employers.importing.columns import ImportFileError
+from employers.importing.columns import HEADERS, ImportFileError
 from employers.importing.reading import check_size, estimate_rows, read_header, read_rows
 from employers.importing.writing import import_confirm
 from employers.models import (
@@ -156,3 +157,26 @@ def rows_summary(rows: Iterable[dict]) -> dict[str, int]:
         else:
             summary["new"] += 1
     return summary
+
+
+def import_correct(*, batch: ImportBatch, by: AuthUser, corrections: dict[int, dict[str, str]]) -> ImportBatch:
+    """Corrected cells from the preview: the corrected rows are checked again (every rule, as at
+    the upload), then every row's duplicates and choices, so a fixed row can be imported rather
+    than only skipped. Only a batch waiting for confirmation is changed."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().select_related("region").get(pk=batch.pk)
+        if batch.state != ImportState.PREVIEW:
+            raise ValidationError(_("This import has already been imported or discarded."))
+        rows = batch.rows
+        for row in rows:
+            cells = corrections.get(row["line"])
+            if cells:
+                allowed = {field: str(value) for field, value in cells.items() if field in HEADERS}
+                row["data"], row["errors"] = check_row({**row["data"], **allowed})
+        _duplicates(rows, batch.region)
+        for row in rows:
+            row.setdefault("diff", [])
+            row["choices"] = choices_for(row)
+        batch.rows = rows
+        batch.save(update_fields=["rows"])
+    return batch

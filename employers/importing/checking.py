@@ -206,7 +206,7 @@ def _duplicates(rows: list[dict], region: Region) -> None:
         by_name[(employer.legal_name.lower(), employer.postcode)] = employer
     seen: dict[Any, int] = {}
     for row in rows:
-        row["duplicate"] = None
+        row["duplicate"], row["diff"] = None, []
         data = row["data"]
         if row["errors"]:
             continue
