@@ -20,6 +20,7 @@ from crm.scoping import NETWORK_WRITE
 from crm.types import AuthenticatedHttpRequest
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.importing import (
+    CONTACT,
     CREATE,
     FILL,
     SKIP,
@@ -112,6 +113,7 @@ class ImportPreviewView(RoleRequiredMixin, View):
             FILL: _("Fill empty fields only"),
             UPDATE: _("Overwrite with the file (see the changes)"),
             SKIP: _("Skip"),
+            CONTACT: _("Add the contact person to the employer of the earlier line"),
         }
         rows = [{**row, "options": [(choice, labels[choice]) for choice in row["choices"]]} for row in batch.rows]
         context = {

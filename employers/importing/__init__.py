@@ -27,11 +27,12 @@ from employers.importing.batches import (
     rows_summary,
 )
 from employers.importing.checking import check_row, choices_for
-from employers.importing.columns import CREATE, FILL, HEADERS, SKIP, UPDATE, ImportFileError
+from employers.importing.columns import CONTACT, CREATE, FILL, HEADERS, SKIP, UPDATE, ImportFileError
 from employers.importing.reading import check_size, limits, read_header, read_rows
 from employers.importing.writing import import_confirm
 
 __all__ = [
+    "CONTACT",
     "CREATE",
     "FILL",
     "HEADERS",

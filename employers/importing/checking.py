@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from crm.fields import clean_text
 from crm.models import Region
 from employers.importing.columns import (
+    CONTACT,
     CREATE,
     EMPLOYER_COLUMNS,
     FILL,
@@ -235,6 +236,8 @@ def _duplicates(rows: list[dict], region: Region) -> None:
 def choices_for(row: dict) -> list[str]:
     """What the user may do with a row: errors and duplicates elsewhere can only be skipped."""
     duplicate = row.get("duplicate")
+    if not row["errors"] and duplicate and duplicate["kind"] == "file" and row["data"].get("contact_name"):
+        return [CONTACT, SKIP]
     if row["errors"] or (duplicate and duplicate["kind"] in ("file", "other_region")):
         return [SKIP]
     if duplicate:

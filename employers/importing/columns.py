@@ -14,7 +14,9 @@ if TYPE_CHECKING:
     pass
 
 # FILL: fill the matched employer's empty fields only (the default); UPDATE: overwrite with the file.
-CREATE, FILL, UPDATE, SKIP = "create", "fill", "update", "skip"
+# CONTACT: a row repeating an earlier row's employer (an export with one row per contact person)
+# adds its contact person to that employer.
+CREATE, FILL, UPDATE, SKIP, CONTACT = "create", "fill", "update", "skip", "contact"
 
 # Column headers as people write them, in Dutch or English; compared lower-case without spaces,
 # dashes, dots or underscores.

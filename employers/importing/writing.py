@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry
 from employers.importing.checking import _duplicates, choices_for
-from employers.importing.columns import CREATE, EMPLOYER_COLUMNS, FILL, SKIP, UPDATE
+from employers.importing.columns import CONTACT, CREATE, EMPLOYER_COLUMNS, FILL, SKIP, UPDATE
 from employers.models import (
     ContactPerson,
     Employer,
@@ -100,6 +100,7 @@ def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], st
             [StageChange(employer=e, from_stage="", to_stage=e.stage, by=by) for e in created], batch_size=1000
         )
         people = [_person(employer.pk, row["data"]) for row, employer in creates]
+        employer_of_line = {row["line"]: employer.pk for row, employer in creates}
         updated = 0
         updates = {row["duplicate"]["employer"]: (row, action) for row, action in planned if action in (FILL, UPDATE)}
         for employer in Employer.objects.select_for_update().filter(pk__in=updates, region=batch.region):
@@ -123,12 +124,15 @@ def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], st
             person = _person(employer.pk, data)
             if person is not None and person.name not in known:
                 people.append(person)
+            employer_of_line[row["line"]] = employer.pk
             updated += 1
+        contacts = _contact_rows(planned, employer_of_line, people)
         ContactPerson.objects.bulk_create([p for p in people if p is not None], batch_size=1000)
         counts = {
             "created": len(created),
             "updated": updated,
-            "skipped": len(batch.rows) - len(created) - updated,
+            "contacts": contacts,
+            "skipped": len(batch.rows) - len(created) - updated - contacts,
             "rows": len(batch.rows),
         }
         batch.state = ImportState.IMPORTED
@@ -143,3 +147,21 @@ def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], st
             data={"region": batch.region_id, "file": batch.filename, **counts},
         )
         return counts
+
+
+def _contact_rows(planned: list[tuple[dict, str]], employer_of_line: dict[int, int], people: list) -> int:
+    """Rows repeating an earlier row's employer add their contact person to it (once per name);
+    the employer is the one that earlier row created or updated. Returns how many were added."""
+    taken = {(p.employer_id, p.name) for p in people if p is not None}
+    taken |= set(
+        ContactPerson.objects.filter(employer_id__in=set(employer_of_line.values())).values_list("employer_id", "name")
+    )
+    added = 0
+    for row, action in planned:
+        employer_id = employer_of_line.get(row["duplicate"]["line"]) if action == CONTACT else None
+        person = _person(employer_id, row["data"]) if employer_id else None
+        if person is not None and (employer_id, person.name) not in taken:
+            taken.add((employer_id, person.name))
+            people.append(person)
+            added += 1
+    return added

@@ -85,7 +85,7 @@ def test_thousand_rows_with_broken_ones_write_nothing_until_confirmed_then_exact
 
     counts = import_confirm(batch=batch, by=adviser_a, actions={row["line"]: "create" for row in batch.rows})
 
-    assert counts == {"created": 800, "updated": 0, "skipped": 200, "rows": 1000}
+    assert counts == {"created": 800, "updated": 0, "contacts": 0, "skipped": 200, "rows": 1000}
     assert Employer.objects.count() == 800
     assert ContactPerson.objects.count() == 800
     assert not Employer.objects.filter(kvk_number="12AB").exists()
@@ -123,7 +123,7 @@ def test_duplicates_in_the_file_in_the_region_and_elsewhere(adviser_a, adviser_b
     assert elsewhere["choices"] == ["skip"]
 
     counts = import_confirm(batch=batch, by=adviser_a, actions={2: "create", 3: "create", 4: "update", 5: "create"})
-    assert counts == {"created": 1, "updated": 1, "skipped": 2, "rows": 4}
+    assert counts == {"created": 1, "updated": 1, "contacts": 0, "skipped": 2, "rows": 4}
     mine.refresh_from_db()
     assert mine.place == "Nieuwe Plaats"
     assert mine.stage == "active"
