@@ -117,6 +117,12 @@ def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], st
                 setattr(employer, column, data[column])
             if changed:
                 employer.save(update_fields=[*changed, "updated_at"])
+                AuditEntry.record(
+                    "employers.employer.updated_by_import",
+                    target=employer,
+                    actor=by,
+                    data={"batch": batch.pk, "mode": action, "fields": changed},
+                )
             if stage:
                 # The one stage service: history, audit entry; the same stage changes nothing.
                 employer = employer_change_stage(employer=employer, by=by, stage=stage)

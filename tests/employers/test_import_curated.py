@@ -77,6 +77,9 @@ def test_nothing_curated_changes_by_default(adviser_a, kroon) -> None:
     assert kroon.size_class == "medium" and kroon.sbi_code == "5510"  # empty fields are filled
     assert not StageChange.objects.filter(employer=kroon).exists()
     assert Employer.objects.filter(region_id="AM18").count() == 5
+    entry = AuditEntry.objects.get(action="employers.employer.updated_by_import")
+    assert entry.actor == adviser_a and entry.data["mode"] == "fill"
+    assert set(entry.data["fields"]) == {"size_class", "sbi_code"}  # only what was empty
 
 
 def test_overwriting_is_chosen_and_the_stage_goes_through_the_service(web, adviser_a, kroon) -> None:
@@ -150,3 +153,10 @@ def test_a_four_megabyte_cell_and_wrong_types_give_messages_not_500(web, adviser
     url = reverse("employers:import-preview", args=[batch.pk])
     assert client.post(url, {"recheck": "1", "cell-2-legal_name": "x" * (4 * 1024 * 1024)}).status_code in (302, 400)
     assert client.post(url, {"action-2": ["create", "nonsense"], "action-3": "12"}).status_code in (302, 400)
+
+
+@pytest.mark.parametrize("region", ["AM13", "ZZ99", "1; DROP", ""])
+def test_the_upload_refuses_a_foreign_or_malformed_region(web, adviser_a, region) -> None:
+    response = upload(web(adviser_a), raw(LIST), region=region)
+    assert response.status_code == 400
+    assert not ImportBatch.objects.exists()
