@@ -347,7 +347,7 @@ EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
 PLACEMENTS_YEARLY_TARGET = 100
 # Candidates are anonymised this many months after their trajectory ended (daily beat job).
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
-# Employer import limits (employers/importing.py): the upload, its rows and columns, one cell, and
+# Employer import limits (employers/importing/): the upload, its rows and columns, one cell, and
 # an XLSX file unpacked (a zip of a few MB can hold gigabytes of XML).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", 20_000, minimum=1)

@@ -96,13 +96,15 @@ class EmployerExportView(NetworkReadView):
             errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
             return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
         queryset = filterset.qs
-        filters = {k: v for k, v in request.GET.lists() if k not in ("format", "page")}
+        filters = {k: v for k, v in request.GET.lists() if k not in ("format", "page", "per_contact")}
         count = exporting.audit_export(by=request.user, queryset=queryset, kind=kind, filters=filters)
         response: HttpResponse | StreamingHttpResponse
+        per_contact = request.GET.get("per_contact") == "1"
         if kind == "xlsx":
-            response = HttpResponse(exporting.employers_xlsx(queryset), content_type=exporting.XLSX_TYPE)
+            response = HttpResponse(exporting.employers_xlsx(queryset, per_contact), content_type=exporting.XLSX_TYPE)
         else:
-            response = StreamingHttpResponse(exporting.employers_csv(queryset), content_type="text/csv; charset=utf-8")
+            rows = exporting.employers_csv(queryset, per_contact)
+            response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{exporting.filename(kind)}"'
         response["X-Row-Count"] = str(count)
         return response

@@ -215,10 +215,10 @@ def test_export_csv_is_filtered_scoped_and_audited(adviser_a: Any, web: Callable
 
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = _csv_rows(response)
-    assert header[:3] == ["id", "legal_name", "trade_name"]
+    assert header[:3] == ["ID", "Name", "Trade name"]
     assert [r[0] for r in rows] == [str(wanted.pk)]
     assert rows[0][1] == "'=HYPERLINK(1)"  # never a formula in Excel
-    assert rows[0][header.index("accommodations")] == "buddy"
+    assert rows[0][header.index("Accommodations")]  # the accommodation's name, for people
     entry = AuditEntry.objects.get(action="employers.employer.exported")
     assert entry.actor == adviser_a and entry.data == {"format": "csv", "rows": 1, "filters": {"stage": ["open"]}}
 
@@ -231,7 +231,7 @@ def test_export_xlsx(adviser_a: Any, web: Callable) -> None:
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "legal_name"
+    assert rows[0][1] == "Name"
     assert [(r[1], r[3]) for r in rows[1:]] == [("Bakkerij B.V.", "12345678")]
 
 
