@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
-from django.db import connections
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
@@ -64,11 +65,6 @@ def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employ
     digits = text.replace(" ", "")
     if digits.isdigit():
         plain |= Q(kvk_number__startswith=digits)
-    if connections[queryset.db].vendor != "postgresql":
-        return queryset.filter(plain)
-    from django.contrib.postgres.search import TrigramWordSimilarity
-    from django.db.models.functions import Greatest
-
     fuzzy = (
         Q(legal_name__trigram_word_similar=text)
         | Q(trade_name__trigram_word_similar=text)

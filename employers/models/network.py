@@ -85,7 +85,7 @@ class AccommodationCode(models.TextChoices):
 
 class Accommodation(models.Model):
     """One row per ``AccommodationCode`` (loaded by migration), so employers, openings and
-    candidates can share it as a many-to-many that filters the same on PostgreSQL and SQLite."""
+    candidates can share it as a many-to-many that filters with plain joins."""
 
     code = models.CharField(max_length=40, primary_key=True, choices=AccommodationCode.choices)
 
