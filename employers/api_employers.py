@@ -13,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -22,8 +23,9 @@ from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
 from crm.types import AuthenticatedRequest
+from employers import archive as archiving
 from employers import services
-from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter
+from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
 
 if TYPE_CHECKING:
@@ -83,15 +85,19 @@ class EmployerSerializer(serializers.ModelSerializer):
         fields = [
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
-            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "created_at",
-            "updated_at",
+            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "archived_at",
+            "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["open_openings", "last_contact_at", "created_at", "updated_at"]
+        read_only_fields = ["open_openings", "last_contact_at", "archived_at", "created_at", "updated_at"]
         validators: list = []
 
 
 class StageSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
+
+
+class MergeSerializer(serializers.Serializer):
+    other = serializers.IntegerField(help_text="The other employer, of the same region; it is merged into this one.")
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
@@ -146,7 +152,10 @@ class OpeningUpdateSerializer(OpeningSerializer):
 
 class EmployerViewSet(viewsets.ModelViewSet[Employer]):
     """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
-    PATCH ``stage`` or POST ``…/stage/``; both keep the stage history."""
+    PATCH ``stage`` or POST ``…/stage/``; both keep the stage history. The list leaves archived
+    employers out (``?archived=1`` lists them); one archived employer is still read by its id.
+    POST ``…/archive/`` and ``…/restore/``; DELETE only an archived employer, by a coordinator;
+    POST ``…/merge/`` ``{"other": id}`` merges another employer of the same region into this one."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
@@ -161,7 +170,10 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Employer]:
-        return employer_queryset(self.request.user)
+        employers = employer_queryset(self.request.user)
+        if self.action == "list":
+            return archived_scope(employers, self.request.query_params)
+        return employers
 
     def _reload(self, employer: Employer) -> Employer:
         return employer_queryset(self.request.user).get(pk=employer.pk)
@@ -177,7 +189,31 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
         serializer.instance = self._reload(employer)
 
     def perform_destroy(self, instance: Employer) -> None:
-        services.employer_delete(employer=instance, by=self.request.user)
+        archiving.employer_delete_for_good(employer=instance, by=self.request.user)
+
+    def _answer(self, employer: Employer) -> Response:
+        return Response(EmployerSerializer(self._reload(employer), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses=EmployerSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        return self._answer(archiving.employer_archive(employer=self.get_object(), by=request.user))
+
+    @extend_schema(request=None, responses=EmployerSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        return self._answer(archiving.employer_restore(employer=self.get_object(), by=request.user))
+
+    @extend_schema(request=MergeSerializer, responses=EmployerSerializer)
+    @action(detail=True, methods=["post"], serializer_class=MergeSerializer)
+    def merge(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        survivor = self.get_object()
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Another region's id, or a missing one: the same 404 as for the URL's employer.
+        same_region = Employer.objects.editable_by(request.user).filter(region_id=survivor.region_id)
+        merged = get_object_or_404(same_region.exclude(pk=survivor.pk), pk=serializer.validated_data["other"])
+        return self._answer(archiving.employer_merge(survivor=survivor, merged=merged, by=request.user))
 
     @extend_schema(request=StageSerializer, responses=EmployerSerializer)
     @action(detail=True, methods=["post"], serializer_class=StageSerializer)

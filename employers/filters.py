@@ -81,6 +81,17 @@ def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employ
     return queryset.filter(plain | fuzzy).annotate(search_rank=rank).order_by("-search_rank", "legal_name", "id")
 
 
+_YES = ("1", "true", "True", "yes", "on")
+
+
+def archived_scope(queryset: QuerySet[Employer], params: Any) -> QuerySet[Employer]:
+    """The list's default: employers not archived; ``?archived=1`` lists the archived ones.
+    Applied by the list, the export and the API's list (not to one employer's page, which opens
+    archived too), before the FilterSet, whose ``archived`` filter only declares the parameter."""
+    wanted = params.get("archived", "") if params is not None else ""
+    return queryset.archived() if wanted in _YES else queryset.active()
+
+
 class EmployerOrdering(django_filters.OrderingFilter):
     """Ordering by last contact puts the never-contacted first (longest ago first) or last
     (most recent first): whom to call next is the question the ordering answers."""
@@ -112,6 +123,9 @@ class EmployerFilter(django_filters.FilterSet):
     )
     has_open_openings = django_filters.BooleanFilter(label=_("Has open openings"), method="filter_open_openings")
     do_not_contact = django_filters.BooleanFilter(label=_("Do not contact"))
+    archived = django_filters.BooleanFilter(
+        label=_("Archived"), method="filter_archived", help_text=_("Show the archived employers instead.")
+    )
     owner = OwnerChoiceFilter(label=_("Owner"), queryset=_owners)
     updated_since = IsoDateTimeFilter(label=_("Updated since"), field_name="updated_at", lookup_expr="gte")
     ordering = EmployerOrdering(
@@ -140,6 +154,9 @@ class EmployerFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         return search_employers(queryset, value)
+
+    def filter_archived(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
+        return queryset  # ``archived_scope`` has applied it, before the other filters
 
     def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
         if value is None:

@@ -24,9 +24,9 @@ from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import exporting, services
+from employers import archive, exporting, services
 from employers.api_employers import employer_queryset
-from employers.filters import EmployerFilter
+from employers.filters import EmployerFilter, archived_scope
 from employers.forms import ContactPersonForm, EmployerForm, OpeningForm, StageForm
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.timeline import employer_timeline
@@ -75,7 +75,8 @@ def _form_errors(form: Any, error: ValidationError) -> Employer | None:
 
 class EmployerListView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        filterset = EmployerFilter(request.GET or None, queryset=employer_queryset(request.user), request=request)
+        employers = archived_scope(employer_queryset(request.user), request.GET)
+        filterset = EmployerFilter(request.GET or None, queryset=employers, request=request)
         page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
         context = {
             "filter": filterset,
@@ -90,7 +91,8 @@ class EmployerExportView(NetworkReadView):
         kind = request.GET.get("format", "csv")
         if kind not in exporting.FORMATS:
             kind = "csv"
-        filterset = EmployerFilter(request.GET, queryset=employer_queryset(request.user), request=request)
+        employers = archived_scope(employer_queryset(request.user), request.GET)
+        filterset = EmployerFilter(request.GET, queryset=employers, request=request)
         if not filterset.is_valid():
             # An invalid filter is dropped by the FilterSet; exporting everything instead is wrong.
             errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
@@ -113,7 +115,11 @@ class EmployerExportView(NetworkReadView):
 class PipelineView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         counts = (
-            Employer.objects.visible_to(request.user).values("region_id", "stage").annotate(n=Count("id")).order_by()
+            Employer.objects.visible_to(request.user)
+            .active()
+            .values("region_id", "stage")
+            .annotate(n=Count("id"))
+            .order_by()
         )
         by_region: dict[str, dict[str, int]] = {}
         for row in counts:
@@ -151,6 +157,7 @@ class EmployerDetailView(NetworkReadView):
             "stage_changes": employer.stage_changes.select_related("by")[:20],
             "timeline": employer_timeline(employer, request.GET.get("page", 1)),
             "can_write": may_write_region(request.user, employer.region_id),
+            "can_delete": archive.may_delete_for_good(request.user, employer),
             "stage_form": StageForm(initial={"stage": employer.stage}),
         }
         return render(request, "employers/detail.html", context)
@@ -221,9 +228,33 @@ class EmployerStageView(NetworkReadView):
         return render_form(request, self.template_name, form, status=400, employer=employer)
 
 
-class EmployerDeleteView(NetworkReadView):
-    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+class EmployerArchiveView(NetworkReadView):
+    """Archive (hide from lists, audiences, matching) or, with ``restore``, bring back."""
+
+    restore = False
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
+        if self.restore:
+            archive.employer_restore(employer=employer, by=request.user)
+            messages.success(request, _("Employer %(name)s restored.") % {"name": employer})
+        else:
+            archive.employer_archive(employer=employer, by=request.user)
+            messages.success(request, _("Employer %(name)s archived.") % {"name": employer})
+        return redirect("employers:detail", employer.pk)
+
+
+class EmployerDeleteView(NetworkReadView):
+    """Delete for good: a coordinator of the region, an archived employer."""
+
+    def _deletable(self, request: AuthenticatedHttpRequest, pk: int) -> Employer:
+        employer = _editable(request, pk)
+        if not archive.may_delete_for_good(request.user, employer):
+            raise PermissionDenied
+        return employer
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        employer = self._deletable(request, pk)
         context = {
             "employer": employer,
             "people": employer.contact_persons.count(),
@@ -233,11 +264,55 @@ class EmployerDeleteView(NetworkReadView):
         return render(request, "employers/confirm_delete.html", context)
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer = _editable(request, pk)
+        employer = self._deletable(request, pk)
         name = str(employer)
-        services.employer_delete(employer=employer, by=request.user)
+        archive.employer_delete_for_good(employer=employer, by=request.user)
         messages.success(request, _("Employer %(name)s deleted.") % {"name": name})
         return redirect("employers:list")
+
+
+class EmployerMergeView(NetworkReadView):
+    """Merge this employer and another of its region: pick the other (likely duplicates are
+    offered), see what each holds, choose which one stays."""
+
+    template_name = "employers/merge.html"
+
+    def _other(self, request: AuthenticatedHttpRequest, employer: Employer, raw: str | None) -> Employer | None:
+        if not raw:
+            return None
+        # Another region's id, or one that does not exist: the same 404.
+        same_region = Employer.objects.editable_by(request.user).filter(region_id=employer.region_id)
+        other = get_object_or_404(same_region.exclude(pk=employer.pk), pk=raw if raw.isdigit() else 0)
+        return other
+
+    def _page(
+        self, request: AuthenticatedHttpRequest, employer: Employer, other: Employer | None, status: int = 200
+    ) -> HttpResponse:
+        context: dict[str, Any] = {"employer": employer, "other": other}
+        if other is None:
+            context["suggestions"] = archive.merge_suggestions(employer, request.user)
+        else:
+            context["sides"] = [(employer, archive.merge_counts(employer)), (other, archive.merge_counts(other))]
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        employer = _editable(request, pk)
+        return self._page(request, employer, self._other(request, employer, request.GET.get("other")))
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        employer = _editable(request, pk)
+        other = self._other(request, employer, request.POST.get("other"))
+        if other is None:
+            messages.error(request, _("Choose the employer to merge with."))
+            return self._page(request, employer, None, status=400)
+        survivor, merged = (other, employer) if request.POST.get("survivor") == str(other.pk) else (employer, other)
+        try:
+            survivor = archive.employer_merge(survivor=survivor, merged=merged, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self._page(request, employer, other, status=400)
+        messages.success(request, _("Merged into %(name)s.") % {"name": survivor})
+        return redirect("employers:detail", survivor.pk)
 
 
 # --- Contact persons and openings ------------------------------------------------------

@@ -45,7 +45,7 @@ def employers_matchable(*, candidate: Candidate, by: AuthUser, outside_list: boo
     allowed = in_list | Q(pk__in=matched, do_not_contact=False)
     if outside_list:
         allowed |= Q(pk__in=Employer.objects.visible_to(by).filter(do_not_contact=False).values("pk"))
-    return Employer.objects.filter(allowed)
+    return Employer.objects.active().filter(allowed)  # an archived employer is out of matching
 
 
 def openings_matchable(*, employer: Employer | None) -> QuerySet[Opening]:
