@@ -27,6 +27,7 @@ from employers import archive as archiving
 from employers import services
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+from employers.models.network import EmployerQuerySet
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 _Part = TypeVar("_Part", ContactPerson, Opening)
 
 
-def employer_queryset(user: AuthUser) -> QuerySet[Employer]:
+def employer_queryset(user: AuthUser) -> EmployerQuerySet:
     """The scoped employers with what the list shows, at a fixed number of queries (the open
     openings are counted on the row: ``Employer.open_openings``)."""
     return (

@@ -30,6 +30,7 @@ from employers.models import (
     SizeClass,
     Stage,
 )
+from employers.models.network import EmployerQuerySet
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -84,7 +85,7 @@ def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employ
 _YES = ("1", "true", "True", "yes", "on")
 
 
-def archived_scope(queryset: QuerySet[Employer], params: Any) -> QuerySet[Employer]:
+def archived_scope(queryset: EmployerQuerySet, params: Any) -> EmployerQuerySet:
     """The list's default: employers not archived; ``?archived=1`` lists the archived ones.
     Applied by the list, the export and the API's list (not to one employer's page, which opens
     archived too), before the FilterSet, whose ``archived`` filter only declares the parameter."""

@@ -127,6 +127,13 @@ def import_run_confirm(*, batch_id: int, by_id: int) -> str:
     by = get_user_model().objects.filter(pk=by_id).first()
     if batch is None:
         return "gone or already imported"
+    if by is None:  # the user was deleted between the click and the task
+        with translation.override(batch.language or None):
+            error = _("The user who confirmed this import no longer exists.")
+        ImportBatch.objects.filter(pk=batch_id, state=ImportState.IMPORTING).update(
+            state=ImportState.PREVIEW, error=error
+        )
+        return "user gone"
     actions = {int(line): action for line, action in batch.actions.items()}
     with translation.override(batch.language or None):
         try:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
+from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import translation
@@ -211,7 +212,7 @@ def _duplicates(rows: list[dict], region: Region) -> None:
         data = row["data"]
         if row["errors"]:
             continue
-        keys = [("kvk", data["kvk_number"])] if data.get("kvk_number") else []
+        keys: list[tuple[str, ...]] = [("kvk", data["kvk_number"])] if data.get("kvk_number") else []
         if data.get("postcode"):
             keys.append(("name", data["legal_name"].lower(), data["postcode"]))
         earlier = next((seen[k] for k in keys if k in seen), None)
@@ -248,9 +249,17 @@ def choices_for(row: dict) -> list[str]:
 _CHOICE_FIELDS = ("stage", "size_class", "sbi_section")
 
 
+def _model_field(name: str) -> models.Field:
+    """One of the employer's own columns (never a relation, which the importer does not read)."""
+    field = Employer._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{name} is not a column of Employer")
+    return field
+
+
 def _shown(field: str, value: str) -> str:
     """A value as the user reads it: a choice's label, otherwise the value itself."""
-    choices = dict(Employer._meta.get_field(field).flatchoices) if field in _CHOICE_FIELDS else {}
+    choices = dict(_model_field(field).flatchoices) if field in _CHOICE_FIELDS else {}
     return str(choices.get(value, value))
 
 
@@ -266,7 +275,7 @@ def field_diff(employer: Employer, data: dict[str, str]) -> list[dict[str, Any]]
         diff.append(
             {
                 "field": field,
-                "label": str(Employer._meta.get_field(field).verbose_name),
+                "label": str(_model_field(field).verbose_name),
                 "old": _shown(field, old),
                 "new": _shown(field, new),
                 "fills": not old and field != "stage",

@@ -38,8 +38,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "contact_email": ("email", "emailadres", "mail", "contactemail"),
     "contact_phone": ("telefoon", "telefoonnummer", "tel", "phone"),
 }
-EMPLOYER_COLUMNS = ("legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class")
-EMPLOYER_COLUMNS += ("website", "address", "postcode", "place", "stage", "notes")
+EMPLOYER_COLUMNS: tuple[str, ...] = (
+    *("legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class"),
+    *("website", "address", "postcode", "place", "stage", "notes"),
+)
 SIZE_WORDS = {
     SizeClass.MICRO: ("micro", "1-9", "zzp"),
     SizeClass.SMALL: ("small", "klein", "10-49"),
