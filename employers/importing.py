@@ -28,6 +28,7 @@ from django.db.models.functions import Lower
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from crm import queue
 from crm.fields import clean_text
 from crm.models import AuditEntry, Region
 from employers.models import (
@@ -460,9 +461,7 @@ def import_upload(*, by: AuthUser, region: Region, filename: str, raw: bytes, la
         state=ImportState.QUEUED,
         total=estimate_rows(filename, raw),
     )
-    from employers.tasks import check_import  # tasks are leaves: imported where enqueued
-
-    check_import.delay_on_commit(batch.pk)
+    queue.send_after_commit("employers.tasks.check_import", batch.pk)
     return batch
 
 
@@ -552,9 +551,7 @@ def import_request_confirm(*, batch: ImportBatch, by: AuthUser, actions: dict[in
         state=ImportState.IMPORTING, actions={str(line): action for line, action in actions.items()}, error=""
     )
     if claimed:
-        from employers.tasks import run_import  # tasks are leaves: imported where enqueued
-
-        run_import.delay_on_commit(batch.pk, by.pk)
+        queue.send_after_commit("employers.tasks.run_import", batch.pk, by.pk)
     return bool(claimed)
 
 

@@ -35,32 +35,15 @@ from outreach.forms import (
     speakers_from,
 )
 from outreach.models import EmailState, Event, EventState, Invitation, Rsvp
-from outreach.services import (
-    ExclusionReason,
-    attendance_mark,
-    awvn_confirm,
-    event_cancel,
-    event_create,
-    event_mark_held,
-    event_publish,
-    event_register_awvn,
-    event_update,
-    invite,
-    invite_in_background,
-    walk_in_add,
-)
+from outreach.services.attendance import attendance_mark, walk_in_add
+from outreach.services.audience import ExclusionReason
+from outreach.services.awvn import awvn_confirm, event_register_awvn
+from outreach.services.events import event_cancel, event_create, event_mark_held, event_publish, event_update
+from outreach.services.invitations import invite
+from outreach.services.rounds import invite_in_background
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
-
-
-def exclusion_label(reason: str) -> str:
-    return {
-        ExclusionReason.OPTED_OUT: _("Opted out of mail"),
-        ExclusionReason.DO_NOT_CONTACT: _("Employer is marked do-not-contact"),
-        ExclusionReason.NO_EMAIL: _("No e-mail address"),
-        ExclusionReason.ALREADY_INVITED: _("Already invited"),
-    }.get(reason, reason)
 
 
 def _error_message(request: HttpRequest, error: ValidationError) -> None:
@@ -302,7 +285,7 @@ class EventInviteView(StaffView):
                 count=count,
                 included=list(found.included.select_related("employer")[:PREVIEW_LIMIT]),
                 more=max(0, count - PREVIEW_LIMIT),
-                excluded=[(person, exclusion_label(reason)) for person, reason in found.preview.excluded],
+                excluded=[(person, ExclusionReason(reason).label) for person, reason in found.preview.excluded],
                 hidden=_hidden_fields(request.GET if request.method == "GET" else request.POST),
             )
         if event.state != EventState.PUBLISHED or event.has_started():
