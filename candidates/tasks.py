@@ -1,5 +1,5 @@
 """Thin Celery wrappers: take ids (JSON only), reload, call one service. A leaf: nothing imports
-this module; each task has an explicit ``name`` (the services enqueue by it, ``candidates.queue``,
+this module; each task has an explicit ``name`` (the services enqueue by it, ``crm.queue``,
 and the beat schedule names it), kept as the module path it always had."""
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 
-@shared_task
+@shared_task(name="crm.tasks.heartbeat")
 def heartbeat() -> str:
     """Beat's proof of life: stamps the time, shown on /healthz as ``last_beat``."""
     now = timezone.now().isoformat()
@@ -18,6 +18,6 @@ def heartbeat() -> str:
     return now
 
 
-@shared_task
+@shared_task(name="crm.tasks.ping")
 def ping() -> str:
     return "pong"

@@ -1,4 +1,6 @@
-"""Thin Celery wrappers: take ids and ISO dates (JSON only), reload, call one service."""
+"""Thin Celery wrappers: take ids and ISO dates (JSON only), reload, call one service. A leaf:
+nothing imports this module; each task has an explicit ``name`` (its module path), by which the
+services queue it (``crm.queue``) and the beat schedule names it."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from employers import digest
 from employers.importing import batches as importing
 
 
-@shared_task
+@shared_task(name="employers.tasks.send_followup_digests")
 def send_followup_digests() -> int:
     """Beat, daily at 07:00 Europe/Amsterdam: one task per person with follow-ups due."""
     day = digest.digest_day()
@@ -21,18 +23,18 @@ def send_followup_digests() -> int:
 
 
 # No SMTP here any more: the message is an outbox row (crm.emails), delivered and retried there.
-@shared_task
+@shared_task(name="employers.tasks.send_followup_digest")
 def send_followup_digest(user_id: int, day: str) -> str:
     return digest.digest_send(user_id=user_id, day=date.fromisoformat(day))
 
 
-@shared_task
+@shared_task(name="employers.tasks.check_import")
 def check_import(batch_id: int) -> str:
     """The import's dry run, out of the web request; progress is kept on the batch row."""
     return importing.import_run_check(batch_id=batch_id)
 
 
-@shared_task
+@shared_task(name="employers.tasks.run_import")
 def run_import(batch_id: int, by_id: int) -> str:
     """Write the rows the user confirmed."""
     return importing.import_run_confirm(batch_id=batch_id, by_id=by_id)

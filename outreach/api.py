@@ -38,17 +38,11 @@ from outreach.serializers import (
     OutboundEmailSerializer,
     PublishSerializer,
 )
-from outreach.services import (
-    attendance_mark,
-    awvn_confirm,
-    event_cancel,
-    event_create,
-    event_publish,
-    event_register_awvn,
-    event_update,
-    invite,
-    invite_in_background,
-)
+from outreach.services.attendance import attendance_mark
+from outreach.services.awvn import awvn_confirm, event_register_awvn
+from outreach.services.events import event_cancel, event_create, event_publish, event_update
+from outreach.services.invitations import invite
+from outreach.services.rounds import invite_in_background
 
 AWVN = frozenset({Role.AWVN})
 EVENT_READ = NETWORK_WRITE | AWVN

@@ -14,7 +14,7 @@ class OutreachConfig(AppConfig):
         register_source(TimelineSource("invitation", invitation_keys, invitation_entries))
         # Every app's mail goes through our outbox, behind crm.emails (no app imports us for it).
         from crm.emails import register_outbox
-        from outreach.mail import store_message
+        from outreach.outbox import store_message
 
         register_outbox(store_message)
         # A merge of two employers moves a merged contact person's invitations through us.

@@ -14,8 +14,12 @@ from django.utils import timezone
 
 from crm.models import Region
 from employers.models import ContactPerson
-from outreach import services
 from outreach.models import CalendarFeed, Event, EventState, Invitation
+from outreach.services.attendance import attendance_mark
+from outreach.services.awvn import awvn_confirm
+from outreach.services.events import event_create, event_mark_held, event_publish
+from outreach.services.invitations import invite
+from outreach.services.rsvp import rsvp_answer
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -46,7 +50,7 @@ def _people(region: str, count: int, offset: int = 0) -> list[ContactPerson]:
 
 
 def _upcoming(adviser: AuthUser, region: str, title: str, days: int, awvn: bool) -> Event:
-    event = services.event_create(
+    event = event_create(
         by=adviser,
         region=region,
         title=title,
@@ -60,19 +64,17 @@ def _upcoming(adviser: AuthUser, region: str, title: str, days: int, awvn: bool)
         capacity=25,
         speakers=SPEAKERS,
     )
-    event = services.event_publish(event=event, by=adviser, register_with_awvn=awvn)
-    invitations = services.invite(event=event, by=adviser, persons=_people(region, 10))
+    event = event_publish(event=event, by=adviser, register_with_awvn=awvn)
+    invitations = invite(event=event, by=adviser, persons=_people(region, 10))
     answers = ["yes", "yes", "no", "maybe", "yes"]
     for invitation, answer in zip(invitations, answers, strict=False):
-        services.rsvp_answer(
-            invitation=invitation, rsvp=answer, people_count=1 + (answer == "yes" and invitation.pk % 2)
-        )
+        rsvp_answer(invitation=invitation, rsvp=answer, people_count=1 + (answer == "yes" and invitation.pk % 2))
     return event
 
 
 def _held(adviser: AuthUser, region: str) -> Event:
     """A session of last week: created as it was then, answers, check-in, then held."""
-    event = services.event_create(
+    event = event_create(
         by=adviser,
         region=region,
         title="Werkgevers ontmoeten werkgevers: inclusief werven",
@@ -96,10 +98,10 @@ def _held(adviser: AuthUser, region: str) -> Event:
             answered_at=_at(-20, 12),
         )
         if n < 3:
-            services.attendance_mark(invitation=invitation, by=adviser, attended=True)
+            attendance_mark(invitation=invitation, by=adviser, attended=True)
         elif n == 3:
-            services.attendance_mark(invitation=invitation, by=adviser, attended=False)
-    return services.event_mark_held(event=event, by=adviser)
+            attendance_mark(invitation=invitation, by=adviser, attended=False)
+    return event_mark_held(event=event, by=adviser)
 
 
 def seed(users: dict[str, Any]) -> str:
@@ -109,7 +111,7 @@ def seed(users: dict[str, Any]) -> str:
     events = [
         _upcoming(adviser, "AM18", "Psychische kwetsbaarheid op de werkvloer: wat werkt?", 12, awvn=True),
         _held(adviser, "AM18"),
-        services.event_create(
+        event_create(
             by=adviser,
             region="AM18",
             title="Kennissessie jobcoaching (concept)",
@@ -121,7 +123,7 @@ def seed(users: dict[str, Any]) -> str:
     if utrecht is not None and ContactPerson.objects.filter(employer__region_id="AM13").exists():
         events.append(_upcoming(utrecht, "AM13", "IPS in Utrecht: ervaringen van werkgevers", 20, awvn=False))
     if awvn is not None and events[0].awvn_requested_at:
-        services.awvn_confirm(event=events[0], by=awvn, reference="AWVN-AGENDA-2026-041")
+        awvn_confirm(event=events[0], by=awvn, reference="AWVN-AGENDA-2026-041")
     CalendarFeed.objects.create(region=Region.objects.get(code="AM18"), created_by=adviser)
     CalendarFeed.objects.create(region=None, created_by=awvn)
     return f"{len(events)} sessions, {Invitation.objects.count()} invitations"

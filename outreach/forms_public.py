@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import Language
 from outreach.models import Rsvp
-from outreach.services import MAX_PEOPLE_PER_ANSWER
+from outreach.services.rsvp import MAX_PEOPLE_PER_ANSWER
 
 
 class RsvpForm(DescribedFieldsMixin, forms.Form):

@@ -1,7 +1,8 @@
 """Building outbox rows: render in the recipient's language, links, calendar files, headers.
 
 A row is the whole message (subject, text, HTML, headers, calendar file, Message-ID), so a
-delivery task never renders anything and a retried message is byte-for-byte the same.
+delivery task never renders anything and a retried message is byte-for-byte the same. The rows
+built here are unsaved: ``outreach.outbox.store`` writes them and has them delivered.
 """
 
 from __future__ import annotations
@@ -9,27 +10,23 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Iterable
-from datetime import datetime
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 import icalendar
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from crm.emails import QueuedMessage, Rendered, header_safe
+from crm.emails import Rendered, header_safe
 from crm.emails import render as render_triple
 from outreach import tokens
-from outreach.models import TRANSACTIONAL_KINDS, EmailState, Event, Invitation, OutboundEmail
+from outreach.models import TRANSACTIONAL_KINDS, Event, Invitation, OutboundEmail
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
 
 logger = logging.getLogger(__name__)
-
-ENQUEUE_CHUNK = 100  # ids per delivery task: one SMTP connection serves a chunk
 
 
 def site_url(path: str) -> str:
@@ -188,76 +185,3 @@ def user_row(
         message_id=new_message_id(),
         event=event,
     )
-
-
-def _wire(row: OutboundEmail) -> None:
-    """Build the wire form now; a message that cannot be built is stored failed, with the
-    reason, instead of breaking the whole fan-out (the other rows go out)."""
-    from outreach.delivery import wire_bytes
-
-    try:
-        row.mime = wire_bytes(row)
-    except Exception as error:  # noqa: BLE001 - whatever stops this one message stays on its row
-        row.mime = b""
-        row.state = EmailState.FAILED
-        row.last_error = f"The message cannot be built: {type(error).__name__}: {error}"[:500]
-        logger.warning("outbox %s cannot be built: %s", row.idempotency_key, row.last_error)
-
-
-def store(rows: list[OutboundEmail]) -> list[int]:
-    """Insert rows whose key is new (a key already there means that message exists: skip it)
-    and have them delivered after commit. Returns the ids of the rows inserted now."""
-    if not rows:
-        return []
-    for row in rows:
-        _wire(row)
-    keys = [r.idempotency_key for r in rows]
-    existing = set(OutboundEmail.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", flat=True))
-    fresh = [r for r in rows if r.idempotency_key not in existing]
-    OutboundEmail.objects.bulk_create(fresh, ignore_conflicts=True, batch_size=500)
-    # ignore_conflicts gives no pks back: read them by key (a concurrent writer may have won a key).
-    ids = list(
-        OutboundEmail.objects.filter(
-            idempotency_key__in=[r.idempotency_key for r in fresh], message_id__in=[r.message_id for r in fresh]
-        ).values_list("pk", flat=True)
-    )
-    deliver_after_commit(ids)
-    return ids
-
-
-def store_message(message: QueuedMessage) -> bool:
-    """``crm.emails``' outbox (registered in ``outreach.apps``): a message of another app
-    (digest, warm introduction) as one row, no event. False when its key exists already."""
-    row = OutboundEmail(
-        idempotency_key=message.key,
-        kind=message.kind,
-        to_email=message.to_email,
-        to_name=message.to_name,
-        language=message.language,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        subject=message.subject[:300],
-        body_text=message.text,
-        body_html=message.html,
-        headers=dict(message.headers),
-        message_id=new_message_id(),
-    )
-    return bool(store([row]))
-
-
-def deliver_after_commit(ids: list[int]) -> None:
-    if not ids:
-        return
-
-    def enqueue() -> None:
-        from outreach.tasks import deliver_emails
-
-        for start in range(0, len(ids), ENQUEUE_CHUNK):
-            deliver_emails.delay(ids[start : start + ENQUEUE_CHUNK])
-
-    # robust: with the broker away the rows are committed all the same, and the beat tick's
-    # sweep (outreach.tasks.tick) hands them to a worker once it is back.
-    transaction.on_commit(enqueue, robust=True)
-
-
-def local_date_time(value: datetime) -> datetime:
-    return timezone.localtime(value)

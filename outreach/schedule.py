@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from crm.models import AuditEntry
-from outreach import mail
+from outreach import mail, outbox
 from outreach.models import EmailKind, Event, EventState, OutboundEmail, Rsvp
 
 logger = logging.getLogger(__name__)
@@ -78,7 +78,6 @@ def audience_missed(event: Event) -> QuerySet:
 
 
 def queue_for(event: Event, kind: str, audience: QuerySet, *, ics_method: str | None = None) -> int:
-    ics = ics_method
     """Outbox rows of ``kind`` for ``audience`` that do not exist yet; delivered after commit."""
     prefix = f"{kind}:{event.pk}:"
     done = set(OutboundEmail.objects.filter(event=event, kind=kind).values_list("idempotency_key", flat=True))
@@ -91,11 +90,13 @@ def queue_for(event: Event, kind: str, audience: QuerySet, *, ics_method: str | 
         return 0
     context = mail.event_context(event)
     rows = [
-        mail.invitation_row(inv, kind, prefix + str(inv.contact_person_id), event_context_=context, ics_method=ics)
+        mail.invitation_row(
+            inv, kind, prefix + str(inv.contact_person_id), event_context_=context, ics_method=ics_method
+        )
         for inv in invitations
     ]
     with transaction.atomic():
-        return len(mail.store(rows))
+        return len(outbox.store(rows))
 
 
 def _before_start(event: Event, now: datetime) -> dict[str, int]:

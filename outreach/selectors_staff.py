@@ -13,7 +13,7 @@ from crm.models import Region, Role
 from crm.scoping import has_role
 from employers.models import ContactPerson
 from outreach.models import EmailKind, EmailState, Event, Invitation, OutboundEmail, Rsvp
-from outreach.services import AudienceFilters, AudiencePreview, audience_preview
+from outreach.services.audience import AudienceFilters, AudiencePreview, audience_preview
 
 if TYPE_CHECKING:
     from crm.types import AuthUser

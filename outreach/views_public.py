@@ -27,9 +27,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.forms import apply_errors
 from crm.throttling import public_allow
-from outreach import mail, services
+from outreach import mail
 from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
 from outreach.models import CalendarFeed, Event, EventState, Invitation
+from outreach.services import links
+from outreach.services.rsvp import rsvp_answer, seats_free
 
 PUBLIC_TEMPLATES = "outreach/public"
 
@@ -87,7 +89,7 @@ def _forward_link(event: Event, url: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def rsvp(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_token(token, "rsvp")
+    invitation = links.invitation_for_token(token, "rsvp")
     if invitation is None:
         return _link_invalid(request)
     event = invitation.event
@@ -101,7 +103,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
         form = RsvpForm(request.POST)
         if facts["open_for_answers"] and form.is_valid():
             try:
-                services.rsvp_answer(invitation=invitation, **form.cleaned_data)
+                rsvp_answer(invitation=invitation, **form.cleaned_data)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
@@ -116,7 +118,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "form": form,
         "token": token,
         "forward_link": _forward_link(event, facts["event_url"]),
-        "seats_free": services.seats_free(event),
+        "seats_free": seats_free(event),
         **facts,
     }
     return render(request, f"{PUBLIC_TEMPLATES}/rsvp.html", context)
@@ -133,7 +135,7 @@ def _initial(invitation: Invitation) -> dict[str, Any]:
 
 @require_GET
 def rsvp_ics(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_token(token, "rsvp")
+    invitation = links.invitation_for_token(token, "rsvp")
     if invitation is None or invitation.event.state == EventState.DRAFT:
         return _link_invalid(request)
     event = invitation.event
@@ -144,15 +146,15 @@ def rsvp_ics(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt  # RFC 8058: mailbox providers POST here without a CSRF token; the signed link is the key
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    invitation = services.invitation_for_token(token, "unsubscribe")
+    invitation = links.invitation_for_token(token, "unsubscribe")
     if invitation is None:
         return _link_invalid(request)
     if request.method == "POST":
         if request.POST.get("List-Unsubscribe") == "One-Click":
-            services.unsubscribe(invitation=invitation, source="one-click")
+            links.unsubscribe(invitation=invitation, source="one-click")
             return HttpResponse(_("You are unsubscribed."), content_type="text/plain; charset=utf-8")
         if "unsubscribe" in request.POST:
-            services.unsubscribe(invitation=invitation, source="link")
+            links.unsubscribe(invitation=invitation, source="link")
             messages.success(request, _("You are unsubscribed: we will not send you invitations any more."))
             return redirect(request.path)
         form = PreferencesForm(request.POST)
@@ -163,7 +165,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         ):
             return _throttled(request)
         if form.is_valid():
-            services.preferences_update(invitation=invitation, **form.cleaned_data)
+            links.preferences_update(invitation=invitation, **form.cleaned_data)
             messages.success(request, _("Your preferences are saved."))
             return redirect(request.path)
     person = invitation.contact_person
@@ -181,7 +183,7 @@ def fresh_link(request: HttpRequest) -> HttpResponse:
         if not public_allow(request, "fresh-link"):
             return _throttled(request)
         if form.is_valid():
-            services.request_fresh_link(email=form.cleaned_data["email"])
+            links.request_fresh_link(email=form.cleaned_data["email"])
             return render(request, f"{PUBLIC_TEMPLATES}/fresh_link_sent.html")
     form.describe_fields()
     return render(request, f"{PUBLIC_TEMPLATES}/fresh_link.html", {"form": form})

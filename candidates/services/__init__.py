@@ -4,7 +4,7 @@ Audit entries name the fields that changed, never their values: the audit log is
 people than the candidate's guide. Split by subject: ``candidates`` (the record, its access log,
 retention), ``matches`` (who may be matched, match moves, warm introductions) and ``placements``
 (placements and their durable checks). ``placements`` uses ``matches``; neither imports
-``candidates.tasks``: work for the worker is enqueued by task name (``candidates.queue``).
+``candidates.tasks``: work for the worker is enqueued by task name (``crm.queue``).
 """
 
 from candidates.services.candidates import (

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from candidates.matching_data import areas_in_reach, candidate_wishes, pc4_runs, reach_q
 from candidates.models import Candidate, CandidateState, Match, MatchChange, MatchState
-from candidates.queue import enqueue_on_commit
 from crm.models import AuditEntry
+from crm.queue import send_after_commit
 from crm.types import AuthUser
 from employers.models import Employer, Opening, OpeningState
 
@@ -162,4 +162,4 @@ def warm_intro_request(*, match: Match, by: AuthUser) -> None:
     AuditEntry.record(
         "candidates.match.intro_requested", target=match, actor=by, data={"employer": employer.pk, "to": adviser.pk}
     )
-    enqueue_on_commit("candidates.tasks.send_warm_intro", match.pk, by.pk)
+    send_after_commit("candidates.tasks.send_warm_intro", match.pk, by.pk)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from crm.fields import clean_text
 from crm.models import Region
-from crm.queue import enqueue_on_commit
+from crm.queue import send_after_commit
 from employers.importing.checking import _duplicates, check_row, choices_for
 from employers.importing.columns import HEADERS, ImportFileError
 from employers.importing.reading import check_size, estimate_rows, read_header, read_rows
@@ -44,7 +44,7 @@ def import_upload(*, by: AuthUser, region: Region, filename: str, raw: bytes, la
         state=ImportState.QUEUED,
         total=estimate_rows(filename, raw),
     )
-    enqueue_on_commit("employers.tasks.check_import", batch.pk)
+    send_after_commit("employers.tasks.check_import", batch.pk)
     return batch
 
 
@@ -114,7 +114,7 @@ def import_request_confirm(*, batch: ImportBatch, by: AuthUser, actions: dict[in
         state=ImportState.IMPORTING, actions={str(line): action for line, action in actions.items()}, error=""
     )
     if claimed:
-        enqueue_on_commit("employers.tasks.run_import", batch.pk, by.pk)
+        send_after_commit("employers.tasks.run_import", batch.pk, by.pk)
     return bool(claimed)
 
 

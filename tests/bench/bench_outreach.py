@@ -61,9 +61,9 @@ def ensure_rows() -> int:
 
     from crm.models import Membership, Role
     from employers.models import ContactPerson, Employer
-    from outreach import services
     from outreach.delivery import wire_bytes
     from outreach.models import Event, OutboundEmail
+    from outreach.services.invitations import invite
 
     call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(username="bench-adviser")
@@ -106,7 +106,7 @@ def ensure_rows() -> int:
     if rows.count() < COUNT:
         people = ContactPerson.objects.filter(employer__legal_name__startswith=TAG).values_list("pk", flat=True)
         started = time.perf_counter()
-        services.invite(event=event, by=user, persons=list(people))
+        invite(event=event, by=user, persons=list(people))
         print(f"fan-out (render + store {COUNT} rows): {time.perf_counter() - started:.1f} s", flush=True)
     return event.pk
 
@@ -146,8 +146,8 @@ def floor(ids: list[int]) -> float:
 
 def with_workers(ids: list[int], event_id: int) -> float:
     from crm.celery import app
-    from outreach.mail import ENQUEUE_CHUNK
     from outreach.models import OutboundEmail
+    from outreach.outbox import ENQUEUE_CHUNK
     from outreach.tasks import deliver_emails
     from tests.workers import start_worker, stop_worker
 

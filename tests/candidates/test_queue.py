@@ -1,4 +1,4 @@
-"""The services enqueue by task name (``candidates.queue``); a web process has not imported
+"""The services enqueue by task name (``crm.queue``); a web process has not imported
 ``candidates.tasks``, so the name has to be found there too."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ PROBE = """
 import sys
 import django
 django.setup()
-from candidates.queue import task
+from crm.queue import task
 assert "candidates.tasks" not in sys.modules, "imported before the look-up"
 print(task("candidates.tasks.send_warm_intro").name)
 """

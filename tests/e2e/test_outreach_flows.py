@@ -106,9 +106,10 @@ def test_adviser_finds_an_employer_logs_a_visit_plans_publishes_and_invites(page
 
 def test_employer_answers_yes_for_two_from_the_link_in_the_delivered_mail(page, smtp, mail_worker):
     users = seed_users()
-    from outreach import services
+    from outreach.services.events import event_create, event_publish
+    from outreach.services.invitations import invite
 
-    event = services.event_create(
+    event = event_create(
         by=users["adviseur"],
         region="AM18",
         title="Werkgeversontbijt",
@@ -118,11 +119,11 @@ def test_employer_answers_yes_for_two_from_the_link_in_the_delivered_mail(page, 
         venue_name="Stadhuis",
         venue_address="Amstel 1, Amsterdam",
     )
-    event = services.event_publish(event=event, by=users["adviseur"])
+    event = event_publish(event=event, by=users["adviseur"])
     person = ContactPersonFactory(
         employer=EmployerFactory(region_id="AM18"), name="Petra Jansen", email="petra@bakkerij.example"
     )
-    services.invite(event=event, by=users["adviseur"], persons=[person])
+    invite(event=event, by=users["adviseur"], persons=[person])
 
     assert wait_until(lambda: any("petra@bakkerij.example" in m["To"] for m in smtp.messages), timeout=90)
     mail = next(m for m in smtp.messages if "petra@bakkerij.example" in m["To"])
@@ -146,11 +147,11 @@ def test_employer_answers_yes_for_two_from_the_link_in_the_delivered_mail(page, 
 
 def test_awvn_adviser_sees_the_national_agenda_and_confirms_a_registration(page, live_server):
     users = seed_users()
-    from outreach import services
+    from outreach.services.events import event_create, event_publish
 
     for region_user, code, name in (("adviseur", "AM18", "Amsterdam"), ("adviseur-utrecht", "AM13", "Utrecht")):
         organiser = users[region_user]
-        event = services.event_create(
+        event = event_create(
             by=organiser,
             region=code,
             title=f"Kennissessie {name}",
@@ -158,7 +159,7 @@ def test_awvn_adviser_sees_the_national_agenda_and_confirms_a_registration(page,
             ends_at=timezone.now() + timedelta(days=30, hours=2),
             venue_address="Stationsplein 1",
         )
-        services.event_publish(event=event, by=organiser, register_with_awvn=True)
+        event_publish(event=event, by=organiser, register_with_awvn=True)
     login(page, "awvn")
     page.goto("/events/agenda/")
     assert page.get_by_text("Kennissessie Amsterdam").first.is_visible()

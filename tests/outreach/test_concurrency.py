@@ -7,8 +7,8 @@ import threading
 import pytest
 from django.db import connection
 
-from outreach import services
 from outreach.models import Invitation
+from outreach.services.rsvp import rsvp_answer
 from tests.outreach.factories import EventFactory, InvitationFactory
 
 
@@ -17,7 +17,7 @@ def test_fifty_concurrent_yes_answers_for_the_last_ten_seats_confirm_exactly_ten
     event = EventFactory(capacity=30)
     taken = InvitationFactory.create_batch(20, event=event)
     for inv in taken:
-        services.rsvp_answer(invitation=inv, rsvp="yes")
+        rsvp_answer(invitation=inv, rsvp="yes")
     racing = InvitationFactory.create_batch(50, event=event)
     barrier = threading.Barrier(50)
     errors: list[BaseException] = []
@@ -25,7 +25,7 @@ def test_fifty_concurrent_yes_answers_for_the_last_ten_seats_confirm_exactly_ten
     def answer(inv: Invitation) -> None:
         try:
             barrier.wait(timeout=30)
-            services.rsvp_answer(invitation=inv, rsvp="yes")
+            rsvp_answer(invitation=inv, rsvp="yes")
         except BaseException as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)
         finally:

@@ -13,8 +13,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from outreach import delivery, services
+from outreach import delivery
 from outreach.models import EmailState, OutboundEmail
+from outreach.services import invitations
+from outreach.services.rounds import invitation_round_run, invite_in_background, stalled_rounds
 from outreach.tasks import sweep_outbox
 from tests.factories import ContactPersonFactory
 from tests.outreach.factories import EventFactory
@@ -38,7 +40,7 @@ def smtp(settings: Any) -> Iterator[SmtpServer]:
 
 def invite(by: Any, *emails: str, name: str = "") -> list[OutboundEmail]:
     people = [ContactPersonFactory(email=address, **({"name": name} if name else {})) for address in emails]
-    services.invite(event=EventFactory(owner=by), by=by, persons=people)
+    invitations.invite(event=EventFactory(owner=by), by=by, persons=people)
     return list(OutboundEmail.objects.order_by("to_email"))  # delivered in this order
 
 
@@ -217,13 +219,13 @@ def test_a_round_whose_task_was_lost_is_picked_up_by_the_tick_after_the_grace_pe
     settings.OUTREACH_SWEEP_GRACE_SECONDS = 30
     event = EventFactory(owner=adviser_a)
     people = [ContactPersonFactory().pk for _ in range(3)]
-    round_ = services.invite_in_background(event=event, by=adviser_a, persons=people)
-    assert services.stalled_rounds() == []  # just made: its own task may still come
+    round_ = invite_in_background(event=event, by=adviser_a, persons=people)
+    assert stalled_rounds() == []  # just made: its own task may still come
     InvitationRound.objects.filter(pk=round_.pk).update(updated_at=timezone.now() - timedelta(seconds=31))
-    assert services.stalled_rounds() == [round_.pk]
+    assert stalled_rounds() == [round_.pk]
 
-    assert services.invitation_round_run(round_id=round_.pk) == "done"
-    assert services.stalled_rounds() == []
+    assert invitation_round_run(round_id=round_.pk) == "done"
+    assert stalled_rounds() == []
     assert OutboundEmail.objects.filter(event=event).count() == 3
 
 
@@ -231,9 +233,9 @@ def test_a_round_for_a_session_that_was_cancelled_meanwhile_fails_visibly(advise
     from outreach.models import Event, InvitationRound
 
     event = EventFactory(owner=adviser_a)
-    round_ = services.invite_in_background(event=event, by=adviser_a, persons=[ContactPersonFactory().pk])
+    round_ = invite_in_background(event=event, by=adviser_a, persons=[ContactPersonFactory().pk])
     Event.objects.filter(pk=event.pk).update(state="cancelled")
 
-    assert services.invitation_round_run(round_id=round_.pk) == "failed"
+    assert invitation_round_run(round_id=round_.pk) == "failed"
     round_ = InvitationRound.objects.get(pk=round_.pk)
     assert round_.state == "failed" and round_.last_error and not OutboundEmail.objects.exists()

@@ -21,8 +21,9 @@ import pytest
 
 from crm.celery import app
 from employers.models import ContactPerson, Employer
-from outreach import schedule, services
+from outreach import schedule
 from outreach.models import OutboundEmail
+from outreach.services.invitations import invite
 from tests.outreach.factories import EventFactory
 from tests.outreach.harness import RedisServer, SmtpServer, celery_env, start_celery, stop
 from tests.polling import port_open, stays, wait_until
@@ -86,7 +87,7 @@ def test_a_fan_out_of_2000_is_delivered_exactly_once_with_working_links(
     event = EventFactory(region_id="AM18")
     people = make_people(2000)
 
-    services.invite(event=event, by=adviser_a, persons=people)
+    invite(event=event, by=adviser_a, persons=people)
 
     assert wait_until(lambda: sent_count() == 2000, timeout=300), f"only {sent_count()} sent"
     assert_exactly_once(smtp, 2000)
@@ -101,7 +102,7 @@ def test_a_fan_out_of_2000_is_delivered_exactly_once_with_working_links(
         assert page.status_code == 200 and to.split(" <")[0] in page.content.decode()
 
     # The fan-out and the tick, run again, send nothing new.
-    assert services.invite(event=event, by=adviser_a, persons=people) == []
+    assert invite(event=event, by=adviser_a, persons=people) == []
     schedule.plan_due()
     # A negative holds only over a window: polled through it, failing at the first extra message.
     assert stays(lambda: len(smtp.message_ids()) == 2000, seconds=3), f"{len(smtp.message_ids())} sent"
@@ -111,7 +112,7 @@ def _fault_setup(adviser_a: Any, smtp: SmtpServer, count: int) -> tuple[RedisSer
     redis = RedisServer().start()
     environment = celery_env(smtp=smtp, redis_url=redis.url)
     event = EventFactory(region_id="AM18")
-    services.invite(event=event, by=adviser_a, persons=make_people(count))
+    invite(event=event, by=adviser_a, persons=make_people(count))
     return redis, environment
 
 

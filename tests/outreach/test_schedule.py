@@ -8,8 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from outreach import schedule, services
+from outreach import schedule
 from outreach.models import OutboundEmail
+from outreach.services.attendance import attendance_mark
+from outreach.services.events import event_update
+from outreach.services.rsvp import rsvp_answer
 from tests.outreach.factories import EventFactory, InvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,9 +36,9 @@ def _session(start: datetime):
     with time_machine.travel(start - timedelta(days=30), tick=False):
         event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=2))
         silent, yes, no, no_show = InvitationFactory.create_batch(4, event=event)
-        services.rsvp_answer(invitation=yes, rsvp="yes")
-        services.rsvp_answer(invitation=no, rsvp="no")
-        services.rsvp_answer(invitation=no_show, rsvp="yes")
+        rsvp_answer(invitation=yes, rsvp="yes")
+        rsvp_answer(invitation=no, rsvp="no")
+        rsvp_answer(invitation=no_show, rsvp="yes")
     return event, silent, yes, no, no_show
 
 
@@ -55,7 +58,7 @@ def test_a_session_on_the_spring_dst_sunday_gets_each_message_at_ten_local_once(
 
     # Someone who answers no before the day-before reminder is not reminded.
     with time_machine.travel(at(2026, 3, 25, 12, 0), tick=False):
-        services.rsvp_answer(invitation=silent, rsvp="no")
+        rsvp_answer(invitation=silent, rsvp="no")
     plan(at(2026, 3, 28, 8, 59))
     assert keys("reminder-1d") == []
     plan(at(2026, 3, 28, 9, 0))
@@ -67,7 +70,7 @@ def test_a_session_on_the_spring_dst_sunday_gets_each_message_at_ten_local_once(
     event.refresh_from_db()
     assert event.state == "published"
     with time_machine.travel(at(2026, 3, 29, 13, 0), tick=False):
-        services.attendance_mark(invitation=yes, by=adviser_a, attended=True)
+        attendance_mark(invitation=yes, by=adviser_a, attended=True)
     plan(at(2026, 3, 29, 16, 1))
     event.refresh_from_db()
     assert event.state == "held"
@@ -94,7 +97,7 @@ def test_a_postponed_session_is_reminded_from_its_new_start(adviser_a):
     start = datetime(2026, 6, 10, 14, 0, tzinfo=AMS)
     event, *_ = _session(start)
     with time_machine.travel(at(2026, 6, 1, 12, 0), tick=False):
-        services.event_update(
+        event_update(
             event=event, by=adviser_a, starts_at=start + timedelta(days=7), ends_at=start + timedelta(days=7, hours=2)
         )
 

@@ -13,8 +13,15 @@ from django.utils import timezone
 from crm.models import AuditEntry
 from employers.models import Contact, FollowUp
 from employers.timeline import employer_timeline
-from outreach import delivery, services
+from outreach import delivery
 from outreach.models import EmailState, Event, Invitation, OutboundEmail, Rsvp
+from outreach.services.attendance import attendance_mark, walk_in_add
+from outreach.services.audience import AudienceFilters, audience_preview
+from outreach.services.awvn import awvn_confirm, event_register_awvn
+from outreach.services.events import event_cancel, event_create, event_publish, event_update
+from outreach.services.invitations import invite
+from outreach.services.rounds import invite_in_background
+from outreach.services.rsvp import rsvp_answer
 from tests.factories import ContactPersonFactory, EmployerFactory
 from tests.outreach.factories import EventFactory, InvitationFactory
 
@@ -27,7 +34,7 @@ def deliver_all() -> dict[str, int]:
 
 def new_event(by: Any, **kwargs: Any) -> Event:
     starts = kwargs.pop("starts_at", timezone.now() + timedelta(days=20))
-    return services.event_create(
+    return event_create(
         by=by,
         region="AM18",
         title=kwargs.pop("title", "Werken met een kwetsbaarheid"),
@@ -57,9 +64,9 @@ def test_an_adviser_of_another_region_cannot_create_or_change_a_session(adviser_
         new_event(adviser_b)
     event = new_event(adviser_a)
     with pytest.raises(PermissionDenied):
-        services.event_update(event=event, by=adviser_b, title="Anders")
+        event_update(event=event, by=adviser_b, title="Anders")
     with pytest.raises(PermissionDenied):
-        services.event_publish(event=event, by=guide_a)
+        event_publish(event=event, by=guide_a)
 
 
 def test_sessions_are_visible_to_their_region_and_to_awvn_nationally(cast):
@@ -78,8 +85,8 @@ def test_sessions_are_visible_to_their_region_and_to_awvn_nationally(cast):
 def test_publishing_with_awvn_mails_every_awvn_adviser_a_calendar_file_once(adviser_a, awvn):
     event = new_event(adviser_a)
 
-    services.event_publish(event=event, by=adviser_a, register_with_awvn=True)
-    services.event_register_awvn(event=event, by=adviser_a)
+    event_publish(event=event, by=adviser_a, register_with_awvn=True)
+    event_register_awvn(event=event, by=adviser_a)
 
     rows = OutboundEmail.objects.filter(kind="awvn-registration")
     assert [r.idempotency_key for r in rows] == [f"awvn-registration:{event.pk}:{awvn.pk}"]
@@ -94,13 +101,13 @@ def test_publishing_with_awvn_mails_every_awvn_adviser_a_calendar_file_once(advi
 
 def test_only_awvn_confirms_a_registration_with_a_reference(adviser_a, awvn):
     event = new_event(adviser_a)
-    services.event_publish(event=event, by=adviser_a, register_with_awvn=True)
+    event_publish(event=event, by=adviser_a, register_with_awvn=True)
 
     with pytest.raises(PermissionDenied):
-        services.awvn_confirm(event=event, by=adviser_a, reference="AWVN-1")
+        awvn_confirm(event=event, by=adviser_a, reference="AWVN-1")
     with pytest.raises(ValidationError):
-        services.awvn_confirm(event=event, by=awvn, reference=" ")
-    services.awvn_confirm(event=event, by=awvn, reference="AWVN-2026-17")
+        awvn_confirm(event=event, by=awvn, reference=" ")
+    awvn_confirm(event=event, by=awvn, reference="AWVN-2026-17")
 
     event.refresh_from_db()
     assert event.awvn_reference == "AWVN-2026-17" and event.awvn_state == "confirmed"
@@ -119,7 +126,7 @@ def test_the_audience_preview_leaves_out_whom_we_may_not_mail_and_says_why(advis
     ContactPersonFactory(employer=EmployerFactory(stage="prospect"))  # other stage
     ContactPersonFactory(employer=EmployerFactory(stage="open", region_id="AM13"))  # not our region
 
-    preview = services.audience_preview(event=event, by=adviser_a, filters=services.AudienceFilters(stages=["open"]))
+    preview = audience_preview(event=event, by=adviser_a, filters=AudienceFilters(stages=["open"]))
 
     assert list(preview.included) == [ok]
     reasons = {person.pk: reason for person, reason in preview.excluded}
@@ -133,7 +140,7 @@ def test_the_audience_preview_leaves_out_whom_we_may_not_mail_and_says_why(advis
 
 def test_nothing_is_invited_without_a_filter(adviser_a):
     ContactPersonFactory()
-    preview = services.audience_preview(event=EventFactory(), by=adviser_a, filters=services.AudienceFilters())
+    preview = audience_preview(event=EventFactory(), by=adviser_a, filters=AudienceFilters())
     assert preview.count == 0
 
 
@@ -141,8 +148,8 @@ def test_inviting_twice_creates_one_invitation_and_one_message_per_person(advise
     event = EventFactory()
     people = ContactPersonFactory.create_batch(3)
 
-    first = services.invite(event=event, by=adviser_a, persons=people)
-    second = services.invite(event=event, by=adviser_a, persons=people)
+    first = invite(event=event, by=adviser_a, persons=people)
+    second = invite(event=event, by=adviser_a, persons=people)
 
     assert len(first) == 3 and second == []
     keys = sorted(OutboundEmail.objects.values_list("idempotency_key", flat=True))
@@ -156,7 +163,7 @@ def test_a_name_with_a_comma_quote_or_accent_is_one_recipient(adviser_a, name):
     from email.policy import default
 
     person = ContactPersonFactory(name=name)
-    services.invite(event=EventFactory(), by=adviser_a, persons=[person])
+    invite(event=EventFactory(), by=adviser_a, persons=[person])
 
     wire = email.message_from_bytes(OutboundEmail.objects.get().mime, policy=default)
     (mailbox,) = wire["To"].addresses
@@ -167,7 +174,7 @@ def test_an_invitation_is_in_the_persons_language_with_one_click_unsubscribe(adv
     event = EventFactory(title="Inclusive hiring")
     english = ContactPersonFactory(language="en")
     dutch = ContactPersonFactory(language="nl")
-    services.invite(event=event, by=adviser_a, persons=[english, dutch])
+    invite(event=event, by=adviser_a, persons=[english, dutch])
 
     deliver_all()
 
@@ -188,17 +195,17 @@ def test_a_person_outside_the_advisers_regions_cannot_be_invited(adviser_a):
     event = EventFactory()
     stranger = ContactPersonFactory(employer=EmployerFactory(region_id="AM13"))
     with pytest.raises(ValidationError):
-        services.invite(event=event, by=adviser_a, persons=[stranger])
+        invite(event=event, by=adviser_a, persons=[stranger])
 
 
 def test_a_draft_session_sends_no_invitations(adviser_a):
     with pytest.raises(ValidationError):
-        services.invite(event=EventFactory(state="draft"), by=adviser_a, persons=[ContactPersonFactory()])
+        invite(event=EventFactory(state="draft"), by=adviser_a, persons=[ContactPersonFactory()])
 
 
 def test_someone_who_opts_out_after_queueing_gets_nothing(adviser_a):
     person = ContactPersonFactory()
-    services.invite(event=EventFactory(), by=adviser_a, persons=[person])
+    invite(event=EventFactory(), by=adviser_a, persons=[person])
     person.opted_out_at = timezone.now()
     person.save()
 
@@ -215,14 +222,14 @@ def test_a_yes_beyond_capacity_goes_on_the_waitlist_and_a_freed_seat_goes_to_the
     event = EventFactory(capacity=2)
     a, b, c, d = InvitationFactory.create_batch(4, event=event)
 
-    services.rsvp_answer(invitation=a, rsvp="yes", people_count=2)
-    services.rsvp_answer(invitation=b, rsvp="yes")
-    services.rsvp_answer(invitation=c, rsvp="yes")
+    rsvp_answer(invitation=a, rsvp="yes", people_count=2)
+    rsvp_answer(invitation=b, rsvp="yes")
+    rsvp_answer(invitation=c, rsvp="yes")
     for inv in (a, b, c, d):
         inv.refresh_from_db()
     assert a.is_confirmed and (b.waitlist_position, c.waitlist_position) == (1, 2)
 
-    services.rsvp_answer(invitation=a, rsvp="no")
+    rsvp_answer(invitation=a, rsvp="no")
 
     b.refresh_from_db()
     c.refresh_from_db()
@@ -237,7 +244,7 @@ def test_a_yes_beyond_capacity_goes_on_the_waitlist_and_a_freed_seat_goes_to_the
 
 def test_a_confirmation_is_transactional_and_carries_the_calendar_for_a_yes(adviser_a):
     inv = InvitationFactory(contact_person__language="en")
-    services.rsvp_answer(invitation=inv, rsvp="yes", people_count=2, names="Ann, Bob", access_needs="Lift")
+    rsvp_answer(invitation=inv, rsvp="yes", people_count=2, names="Ann, Bob", access_needs="Lift")
 
     row = OutboundEmail.objects.get(kind="rsvp-confirm")
     assert "List-Unsubscribe" not in row.headers
@@ -249,15 +256,15 @@ def test_a_confirmation_is_transactional_and_carries_the_calendar_for_a_yes(advi
 def test_answers_close_when_the_session_starts():
     inv = InvitationFactory(event__starts_at=timezone.now() - timedelta(minutes=1))
     with pytest.raises(ValidationError):
-        services.rsvp_answer(invitation=inv, rsvp="yes")
+        rsvp_answer(invitation=inv, rsvp="yes")
 
 
 def test_a_larger_party_that_does_not_fit_keeps_its_seat_and_gets_an_error():
     event = EventFactory(capacity=3)
     inv = InvitationFactory(event=event)
-    services.rsvp_answer(invitation=inv, rsvp="yes", people_count=2)
+    rsvp_answer(invitation=inv, rsvp="yes", people_count=2)
     with pytest.raises(ValidationError) as error:
-        services.rsvp_answer(invitation=inv, rsvp="yes", people_count=4)
+        rsvp_answer(invitation=inv, rsvp="yes", people_count=4)
     assert "people_count" in error.value.error_dict
     inv.refresh_from_db()
     assert inv.is_confirmed and inv.people_count == 2
@@ -269,16 +276,16 @@ def test_a_larger_party_that_does_not_fit_keeps_its_seat_and_gets_an_error():
 def test_moving_a_published_session_mails_the_yes_sayers_with_the_same_uid_and_a_higher_sequence(adviser_a):
     event = EventFactory(region_id="AM18")
     yes, no = InvitationFactory.create_batch(2, event=event)
-    services.rsvp_answer(invitation=yes, rsvp="yes")
-    services.rsvp_answer(invitation=no, rsvp="no")
+    rsvp_answer(invitation=yes, rsvp="yes")
+    rsvp_answer(invitation=no, rsvp="no")
 
-    services.event_update(
+    event_update(
         event=event,
         by=adviser_a,
         starts_at=event.starts_at + timedelta(hours=1),
         ends_at=event.ends_at + timedelta(hours=1),
     )
-    services.event_update(event=event, by=adviser_a, description="Nieuwe tekst")  # no news for attendees
+    event_update(event=event, by=adviser_a, description="Nieuwe tekst")  # no news for attendees
 
     rows = OutboundEmail.objects.filter(kind="event-update")
     assert [r.idempotency_key for r in rows] == [f"event-update:{event.pk}:1:{yes.contact_person_id}"]
@@ -289,23 +296,23 @@ def test_cancelling_sends_a_calendar_cancellation_to_the_yes_sayers(adviser_a):
     event = EventFactory()
     yes = InvitationFactory(event=event)
     InvitationFactory(event=event)
-    services.rsvp_answer(invitation=yes, rsvp="yes")
+    rsvp_answer(invitation=yes, rsvp="yes")
 
-    services.event_cancel(event=event, by=adviser_a, reason="Spreker ziek")
+    event_cancel(event=event, by=adviser_a, reason="Spreker ziek")
 
     row = OutboundEmail.objects.get(kind="event-cancel")
     assert row.ics_method == "CANCEL" and "METHOD:CANCEL" in row.ics and "STATUS:CANCELLED" in row.ics
     with pytest.raises(ValidationError):
-        services.event_update(event=event, by=adviser_a, title="Toch")
+        event_update(event=event, by=adviser_a, title="Toch")
 
 
 def test_more_capacity_offers_seats_to_the_waitlist(adviser_a):
     event = EventFactory(capacity=1)
     first, second = InvitationFactory.create_batch(2, event=event)
-    services.rsvp_answer(invitation=first, rsvp="yes")
-    services.rsvp_answer(invitation=second, rsvp="yes")
+    rsvp_answer(invitation=first, rsvp="yes")
+    rsvp_answer(invitation=second, rsvp="yes")
 
-    services.event_update(event=event, by=adviser_a, capacity=2)
+    event_update(event=event, by=adviser_a, capacity=2)
 
     second.refresh_from_db()
     assert second.is_confirmed
@@ -318,8 +325,8 @@ def test_attendance_becomes_a_contact_and_a_follow_up_for_the_owning_adviser(adv
     employer = EmployerFactory(owner=adviser_a)
     inv = InvitationFactory(event__title="Kennissessie Zuidas", contact_person__employer=employer)
 
-    services.attendance_mark(invitation=inv, by=coordinator_a, attended=True)
-    services.attendance_mark(invitation=inv, by=coordinator_a, attended=True)  # idempotent
+    attendance_mark(invitation=inv, by=coordinator_a, attended=True)
+    attendance_mark(invitation=inv, by=coordinator_a, attended=True)  # idempotent
 
     contact = Contact.objects.get(employer=employer)
     assert (contact.channel, contact.purpose, contact.in_person) == ("event", "event", True)
@@ -327,7 +334,7 @@ def test_attendance_becomes_a_contact_and_a_follow_up_for_the_owning_adviser(adv
     kinds = [entry.kind for entry in employer_timeline(employer).object_list]
     assert sorted(kinds) == ["contact", "invitation"]
 
-    services.attendance_mark(invitation=inv, by=coordinator_a, attended=False)
+    attendance_mark(invitation=inv, by=coordinator_a, attended=False)
     assert not Contact.objects.filter(employer=employer).exists()
     assert not FollowUp.objects.filter(employer=employer).exists()
 
@@ -336,7 +343,7 @@ def test_a_walk_in_is_recorded_as_attended_without_mail(adviser_a):
     event = EventFactory()
     person = ContactPersonFactory()
 
-    inv = services.walk_in_add(event=event, by=adviser_a, contact_person=person)
+    inv = walk_in_add(event=event, by=adviser_a, contact_person=person)
 
     assert inv.walk_in and inv.attended and inv.rsvp == Rsvp.YES
     assert not OutboundEmail.objects.exists()
@@ -345,7 +352,7 @@ def test_a_walk_in_is_recorded_as_attended_without_mail(adviser_a):
 
 def test_attendance_by_an_outsider_is_refused(adviser_b):
     with pytest.raises(PermissionDenied):
-        services.attendance_mark(invitation=InvitationFactory(), by=adviser_b, attended=True)
+        attendance_mark(invitation=InvitationFactory(), by=adviser_b, attended=True)
 
 
 # --- Delivery outcomes ----------------------------------------------------------------------
@@ -371,7 +378,7 @@ class _Refusing:
 
 
 def test_a_permanent_refusal_marks_the_message_failed_with_the_reason(adviser_a, monkeypatch):
-    services.invite(event=EventFactory(), by=adviser_a, persons=[ContactPersonFactory()])
+    invite(event=EventFactory(), by=adviser_a, persons=[ContactPersonFactory()])
     monkeypatch.setattr(delivery, "get_connection", lambda **kw: _Refusing(550))
 
     assert deliver_all()["failed"] == 1
@@ -382,7 +389,7 @@ def test_a_permanent_refusal_marks_the_message_failed_with_the_reason(adviser_a,
 
 def test_a_temporary_refusal_is_retried_later_with_backoff(adviser_a, monkeypatch, settings):
     settings.OUTREACH_RETRY_BASE_SECONDS = 60
-    services.invite(event=EventFactory(), by=adviser_a, persons=ContactPersonFactory.create_batch(2))
+    invite(event=EventFactory(), by=adviser_a, persons=ContactPersonFactory.create_batch(2))
     monkeypatch.setattr(delivery, "get_connection", lambda **kw: _Refusing(451))
 
     # A 451 is about that recipient: each row is retried on its own, the batch goes on.
@@ -402,7 +409,7 @@ def test_a_large_fan_out_can_run_in_a_task_with_the_same_result(adviser_a, djang
     event = EventFactory()
     people = ContactPersonFactory.create_batch(3)
     with django_capture_on_commit_callbacks() as enqueued:
-        round_ = services.invite_in_background(event=event, by=adviser_a, persons=[p.pk for p in people])
+        round_ = invite_in_background(event=event, by=adviser_a, persons=[p.pk for p in people])
     assert len(enqueued) == 1  # the task is enqueued after commit; the round row is already there
 
     assert run_invitation_round(round_.pk) == "done"

@@ -484,7 +484,7 @@ def test_a_large_audience_is_invited_in_the_background(cast, web, event_a, netwo
 
     monkeypatch.setattr(selectors_staff, "INVITE_IN_REQUEST_MAX", 1)
     calls = []
-    monkeypatch.setattr("outreach.views_staff.invite_in_background", lambda **kw: calls.append(kw))
+    monkeypatch.setattr("outreach.views_staff.invite.invite_in_background", lambda **kw: calls.append(kw))
     response = web(cast["adviser_a"]).post(
         reverse("outreach:event-invite", args=[event_a.pk]),
         {"stages": ["open", "prospect"], "expected": "2"},

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from crm.models import Role
 from employers.models import Contact, Employer, FollowUp
-from outreach import services as outreach_services
+from outreach.services.attendance import attendance_mark
+from outreach.services.links import unsubscribe
 from tests.contacts.factories import ContactFactory
 from tests.factories import EmployerFactory, UserFactory, membership
 from tests.outreach.factories import EventFactory, InvitationFactory
@@ -79,9 +80,9 @@ def test_unmarking_attendance_leaves_last_contact_at_on_the_latest_remaining_con
     event.save()
     inv = InvitationFactory(event=event, contact_person__employer=employer)
 
-    outreach_services.attendance_mark(invitation=inv, by=coordinator_a, attended=True)
+    attendance_mark(invitation=inv, by=coordinator_a, attended=True)
     assert Employer.objects.get(pk=employer.pk).last_contact_at > earlier
-    outreach_services.attendance_mark(invitation=inv, by=coordinator_a, attended=False)
+    attendance_mark(invitation=inv, by=coordinator_a, attended=False)
 
     employer.refresh_from_db()
     assert employer.last_contact_at == earlier
@@ -92,8 +93,8 @@ def test_unmarking_attendance_leaves_last_contact_at_on_the_latest_remaining_con
 def test_an_unsubscribe_goes_through_the_employers_service(adviser_a: Any) -> None:
     inv = InvitationFactory(event__region_id="AM18", contact_person__employer__region_id="AM18")
 
-    assert outreach_services.unsubscribe(invitation=inv, source="one-click") is True
-    assert outreach_services.unsubscribe(invitation=inv, source="one-click") is False
+    assert unsubscribe(invitation=inv, source="one-click") is True
+    assert unsubscribe(invitation=inv, source="one-click") is False
 
     inv.contact_person.refresh_from_db()
     assert inv.contact_person.opted_out_at is not None and "one-click" in inv.contact_person.opt_out_source

@@ -26,8 +26,9 @@ import pytest
 from django.db import connection
 
 from employers.models import ContactPerson
-from outreach import services
 from outreach.models import EmailState, Invitation, InvitationRound, OutboundEmail
+from outreach.services.invitations import invite
+from outreach.services.rounds import invite_in_background
 from tests.outreach.factories import EventFactory
 from tests.outreach.harness import RedisServer, SmtpServer, celery_env, start_celery, stop
 from tests.outreach.test_delivery_real import make_people
@@ -104,7 +105,7 @@ def figures(smtp: SmtpServer, name: str) -> dict[str, Any]:
 
 def invite_now(adviser: Any, count: int) -> Any:
     event = EventFactory(region_id="AM18", owner=adviser)
-    services.invite(event=event, by=adviser, persons=make_people(count))
+    invite(event=event, by=adviser, persons=make_people(count))
     return event
 
 
@@ -198,7 +199,7 @@ def test_sigkill_during_a_background_fan_out_loses_no_invitation(adviser_a: Any,
     count = 3000
     event = EventFactory(region_id="AM18", owner=adviser_a)
     people = make_people(count)
-    round_ = services.invite_in_background(event=event, by=adviser_a, persons=people)  # its task: nowhere
+    round_ = invite_in_background(event=event, by=adviser_a, persons=people)  # its task: nowhere
     c = cluster()
     worker = c.worker()
     assert wait_until(lambda: InvitationRound.objects.get(pk=round_.pk).done >= 400, timeout=90)
@@ -248,13 +249,13 @@ INVITE_WITHOUT_BROKER = """
 import django, sys, time
 django.setup()
 from django.contrib.auth import get_user_model
-from outreach import services
+from outreach.services.rounds import invite_in_background
 from outreach.models import Event
 event = Event.objects.get(pk=int(sys.argv[1]))
 by = get_user_model().objects.get(pk=int(sys.argv[2]))
 ids = [int(x) for x in sys.argv[3].split(",")]
 started = time.monotonic()
-round_ = services.invite_in_background(event=event, by=by, persons=ids)
+round_ = invite_in_background(event=event, by=by, persons=ids)
 print(round_.pk, round_.state, "enqueue_seconds", round(time.monotonic() - started, 2))
 """
 
