@@ -66,13 +66,28 @@ def _only_unknown_ids(response: Any) -> bool:
     return isinstance(body, dict) and bool(body) and set(body) <= ID_FIELDS | CROSS_FIELD
 
 
+# Fields unique across the database: a schema-valid value can still be taken by an earlier
+# example (hypothesis repeats values), which only the database knows; no schema can say so.
+UNIQUE_FIELDS = {"kvk_number"}
+
+
+def _only_taken_unique_values(response: Any) -> bool:
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return False
+    return isinstance(body, dict) and bool(body) and set(body) <= UNIQUE_FIELDS
+
+
 def schema_valid_data_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
     """ST202 positive_data_acceptance, except a 400 that only names ids unknown to the database
-    and wrong credentials at the token endpoint."""
+    or a unique value already taken, and wrong credentials at the token endpoint."""
     try:
         return positive_data_acceptance(ctx, response, case)
     except RejectedPositiveData:
-        if response.status_code == 400 and (case.path == _CREDENTIALS or _only_unknown_ids(response)):
+        if response.status_code == 400 and (
+            case.path == _CREDENTIALS or _only_unknown_ids(response) or _only_taken_unique_values(response)
+        ):
             return None
         raise
 
