@@ -80,6 +80,10 @@ def ips_weeks(*, now: datetime | None = None, weeks: int = IPS_WEEKS) -> list[da
 def ips_figures(user_ids: list[int], *, now: datetime | None = None) -> dict[int, list[int]]:
     """Face-to-face employer contacts per person per ISO week, counted in one query.
 
+    Counted per employer *visit*, not per attendee: one guide's face-to-face contacts with one
+    employer on one local day are one visit, so a check-in of two people of one employer at a
+    session adds 1 (IPS counts employer contacts, not people met).
+
     Counting per local *day* in the database (``AT TIME ZONE 'Europe/Amsterdam'``) and folding
     days into ISO weeks in Python keeps the week boundary at Monday 00:00 Amsterdam time,
     on DST Sundays too.
@@ -91,7 +95,7 @@ def ips_figures(user_ids: list[int], *, now: datetime | None = None) -> dict[int
         .filter(by_id__in=user_ids, when__gte=start)
         .annotate(day=TruncDate("when", tzinfo=AMSTERDAM))
         .values_list("by_id", "day")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("employer_id", distinct=True))
         .order_by()
     )
     index = {monday: i for i, monday in enumerate(mondays)}
