@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Self
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -255,6 +255,66 @@ class Method(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Outcome(models.TextChoices):
+    """How a trajectory ended, as the programme counts it. Never a health reason."""
+
+    DURABLE_WORK = "durable_work", _("Durable work")
+    WORK_NOT_DURABLE = "work_not_durable", _("Work, not durable")
+    EDUCATION = "education", _("Education")
+    STOPPED = "stopped", _("Stopped")
+    MOVED = "moved", _("Moved")
+
+
+class TrajectoryQuerySet(models.QuerySet):
+    def visible_to(self, user: AuthUser) -> TrajectoryQuerySet:
+        return self.filter(candidate__in=Candidate.objects.visible_to(user))
+
+
+class Trajectory(models.Model):
+    """A candidate's trajectory as the programme measures it: method, start, guide, end and
+    outcome. Whether it ended in *durable* work is computed from its placements (see
+    ``candidates.durability``), never typed in."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.PROTECT, related_name="trajectories")
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices, default=Method.IPS)
+    start_date = models.DateField(_("start date"), validators=[date_range(TRAJECTORY_DATES)])
+    guide = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="trajectories",
+        verbose_name=_("guide"),
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[date_range(TRAJECTORY_DATES)])
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TrajectoryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name = _("trajectory")
+        verbose_name_plural = _("trajectories")
+        indexes = [models.Index(fields=["start_date"], name="trajectory_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="trajectory_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.candidate_id} {self.method} from {self.start_date}"
+
+
+class EndReason(models.TextChoices):
+    CONTRACT_ENDED = "contract_ended", _("Contract ended")
+    RESIGNED = "resigned", _("Resigned")
+    DISMISSED = "dismissed", _("Dismissed")
+    EMPLOYER_CLOSED = "employer_closed", _("Employer closed")
+    OTHER = "other", _("Other")
+
+
 class Placement(models.Model):
     """Kept when the candidate is anonymised: placements count toward the region's target."""
 
@@ -276,6 +336,17 @@ class Placement(models.Model):
     durable_12m = models.BooleanField(_("still working after 12 months"), null=True, blank=True)
     durable_12m_checked_at = models.DateTimeField(_("12-month check at"), null=True, blank=True)
     durable_12m_prompted_at = models.DateTimeField(null=True, blank=True)
+    trajectory = models.ForeignKey(
+        Trajectory,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("trajectory"),
+    )
+    end_date = models.DateField(_("end date"), null=True, blank=True, validators=[date_range(PLACEMENT_DATES)])
+    end_reason = models.CharField(_("end reason"), max_length=20, choices=EndReason.choices, blank=True)
+    end_note = models.CharField(_("end note"), max_length=300, blank=True, help_text=HEALTH_WARNING)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -344,7 +344,9 @@ IPS_WEEKLY_TARGET = 6
 CONTACT_EDIT_WINDOW_HOURS = env.int("CONTACT_EDIT_WINDOW_HOURS", 24, minimum=0)
 # An owned open/active/ambassador employer without a contact for this long shows as going cold.
 EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
+# The default yearly target of durable placements per region (a coordinator may set another).
 PLACEMENTS_YEARLY_TARGET = 100
+PLACEMENT_DURABLE_MONTHS = env.int("PLACEMENT_DURABLE_MONTHS", 6, minimum=6)  # 6 (the programme) or 12
 # Candidates are anonymised this many months after their trajectory ended (daily beat job).
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
 # Employer import limits (employers/importing/): the upload, its rows and columns, one cell, and

@@ -8,6 +8,7 @@ figures for all 35 regions with a fixed number of grouped queries. Both return t
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,12 +17,14 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from candidates.models import Placement
+from candidates import durability
+from candidates.models import Method, Placement, Trajectory
 from crm.dates import add_months
 from crm.models import Membership, Region, Role
 from employers.contacts.selectors import ips_figures, ips_weeks
 from employers.models import Channel, Contact, Employer, Stage, StageChange
 from outreach.models import Event, EventState, Invitation, Rsvp
+from reports.models import target_for
 from reports.periods import AMSTERDAM, Period, current_quarter_start
 from reports.records import (
     ContactFigures,
@@ -29,6 +32,7 @@ from reports.records import (
     EventFigures,
     GuideWeeks,
     IpsFigures,
+    MethodRow,
     MonthCount,
     NationalFigures,
     NationalRow,
@@ -36,6 +40,7 @@ from reports.records import (
     PlacementFigures,
     RegionFigures,
     RegionRef,
+    share,
 )
 
 STAGES = [s.value for s in Stage]
@@ -189,22 +194,39 @@ def event_figures(region_codes: list[str], period: Period) -> dict[str, EventFig
 
 
 def placement_figures(region_codes: list[str], period: Period) -> dict[str, PlacementFigures]:
-    """Per region: placements this calendar year against the yearly target and the pace still
-    needed; placements that started in the period; durability of placements whose 6- and
-    12-month mark fell in the period (checked yes / checked). Grouped queries only."""
-    target = settings.PLACEMENTS_YEARLY_TARGET
+    """Per region, for this calendar year: people led *durably* into work against the region's
+    target, with the pace still needed. The year rule: a durable placement counts in the year
+    its durability mark (start + ``PLACEMENT_DURABLE_MONTHS``) falls in, once per candidate
+    however many durable placements they had. Beside it: placements started this year, still
+    running, ended before the mark; trajectories started this year and the share of them that
+    ended in durable work (computed, never typed) against 40 %; the split by method; and, as
+    before, the 6- and 12-month checks of marks that fell in the period. Grouped queries only."""
+    months = durability.durable_months()
     today = timezone.localdate()
-    year_start, next_year = date(today.year, 1, 1), date(today.year + 1, 1, 1)
+    year = today.year
+    targets = target_for(region_codes, year)
+    year_start, next_year = date(year, 1, 1), date(year + 1, 1, 1)
     start, end = period.start.astimezone(AMSTERDAM).date(), period.end.astimezone(AMSTERDAM).date()
     placements = Placement.objects.filter(candidate__region_id__in=region_codes)
     # A mark counts once it has been reached: the window ends today at the latest.
     mark_end = min(end, today + timedelta(days=1))
     six = Q(start_date__gte=add_months(start, -6), start_date__lt=add_months(mark_end, -6))
     twelve = Q(start_date__gte=add_months(start, -12), start_date__lt=add_months(mark_end, -12))
+    in_year = durability.mark_in_year(year, months=months)
+    durable = in_year & durability.durable_q(months=months)
+    started = Q(start_date__gte=year_start, start_date__lt=next_year)
     rows = (
         placements.values(region=F("candidate__region_id"))
         .annotate(
-            this_year=Count("id", filter=Q(start_date__gte=year_start, start_date__lt=next_year)),
+            this_year=Count("candidate_id", filter=durable, distinct=True),
+            unknown_this_year=Count("id", filter=in_year & durability.unknown_q(months=months, today=today)),
+            started_this_year=Count("id", filter=started),
+            running=Count(
+                "id",
+                filter=Q(start_date__lte=today, start_date__gt=add_months(today, -months))
+                & (Q(end_date__isnull=True) | Q(end_date__gt=today)),
+            ),
+            ended_early=Count("id", filter=started & durability.ended_early_q(months=months)),
             in_period=Count("id", filter=Q(start_date__gte=start, start_date__lt=end)),
             due_6m=Count("id", filter=six),
             checked_6m=Count("id", filter=six & Q(durable_6m__isnull=False)),
@@ -216,14 +238,42 @@ def placement_figures(region_codes: list[str], period: Period) -> dict[str, Plac
         .order_by()
     )
     counted = {row["region"]: row for row in rows}
+    durable_by_method = (
+        placements.filter(durable)
+        .values_list("candidate__region_id", "method")
+        .annotate(n=Count("candidate_id", distinct=True))
+        .order_by()
+    )
+    # A trajectory ends in durable work when one of its placements is durable (once, however many).
+    durable_placement = Placement.objects.filter(trajectory=OuterRef("pk")).filter(durability.durable_q(months=months))
+    trajectories = (
+        Trajectory.objects.filter(
+            candidate__region_id__in=region_codes, start_date__gte=year_start, start_date__lt=next_year
+        )
+        .annotate(durable=Exists(durable_placement))
+        .values_list("candidate__region_id", "method")
+        .annotate(started=Count("id"), durable=Count("id", filter=Q(durable=True)))
+        .order_by()
+    )
+    per_method: dict[str, dict[str, list[int]]] = defaultdict(lambda: {m: [0, 0] for m in Method.values})
+    for code, method, n in durable_by_method:
+        per_method[code][method][0] = n
+    trajectory_counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for code, method, n_started, n_durable in trajectories:
+        per_method[code][method][1] += n_started
+        trajectory_counts[code][0] += n_started
+        trajectory_counts[code][1] += n_durable
+    labels = dict(Method.choices)
     days_in_year = (next_year - year_start).days
     days_gone = (today - year_start).days + 1
     months_left = 12 - today.month + 1
     out = {}
     for code in region_codes:
         row = counted.get(code, {})
+        target = targets[code]
         this_year = row.get("this_year", 0)
         remaining = max(0, target - this_year)
+        t_started, t_durable = trajectory_counts[code]
         out[code] = PlacementFigures(
             target=target,
             this_year=this_year,
@@ -233,6 +283,15 @@ def placement_figures(region_codes: list[str], period: Period) -> dict[str, Plac
             in_period=row.get("in_period", 0),
             **{key: row.get(key, 0) for key in ("due_6m", "checked_6m", "durable_6m")},
             **{key: row.get(key, 0) for key in ("due_12m", "checked_12m", "durable_12m")},
+            year=year,
+            **{key: row.get(key, 0) for key in ("unknown_this_year", "started_this_year", "running", "ended_early")},
+            trajectories_started=t_started,
+            trajectories_durable=t_durable,
+            durable_share=share(t_durable, t_started),
+            by_method=tuple(
+                MethodRow(method=m, label=str(labels[m]), durable=d, trajectories_started=t)
+                for m, (d, t) in per_method[code].items()
+            ),
         )
     return out
 
@@ -270,9 +329,21 @@ def national_figures(period: Period) -> NationalFigures:
             placements_this_year=placements[code].this_year,
             placements_in_period=placements[code].in_period,
             durable_6m=placements[code].durable_6m,
+            placements_target=placements[code].target,
+            trajectories_started=placements[code].trajectories_started,
+            trajectories_durable=placements[code].trajectories_durable,
         )
         for code, name in regions
     )
+    started = sum(r.trajectories_started for r in rows)
+    durable = sum(r.trajectories_durable for r in rows)
     return NationalFigures(
-        period=period, generated_at=timezone.now(), placements_target=settings.PLACEMENTS_YEARLY_TARGET, regions=rows
+        period=period,
+        generated_at=timezone.now(),
+        placements_target=settings.PLACEMENTS_YEARLY_TARGET,
+        regions=rows,
+        durable_this_year=sum(r.placements_this_year for r in rows),
+        trajectories_started=started,
+        trajectories_durable=durable,
+        durable_share=share(durable, started),
     )

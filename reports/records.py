@@ -79,8 +79,17 @@ class EventFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class MethodRow:
+    method: str
+    label: str
+    durable: int  # people in durable work this year by this method (the year rule)
+    trajectories_started: int
+
+
+@dataclass(frozen=True, slots=True)
 class PlacementFigures:
     target: int
+    # People led durably into work whose durability mark falls in this year (README, "Counting").
     this_year: int
     expected_by_now: int
     remaining: int
@@ -92,6 +101,16 @@ class PlacementFigures:
     due_12m: int
     checked_12m: int
     durable_12m: int
+    year: int = 0
+    unknown_this_year: int = 0  # mark passed this year, not ended before it, check unanswered
+    started_this_year: int = 0
+    running: int = 0  # started, not ended, durability mark not reached
+    ended_early: int = 0  # started this year and ended before the mark
+    trajectories_started: int = 0
+    trajectories_durable: int = 0  # of those started this year, ended in (computed) durable work
+    durable_share_target: int = 40
+    durable_share: float = 0.0  # percent of trajectories_started
+    by_method: tuple[MethodRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +144,9 @@ class NationalRow:
     placements_this_year: int
     placements_in_period: int
     durable_6m: int
+    placements_target: int = 0
+    trajectories_started: int = 0
+    trajectories_durable: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +155,17 @@ class NationalFigures:
     generated_at: datetime
     placements_target: int
     regions: tuple[NationalRow, ...]
+    # The national sums of the rows, against the covenant's 7,125 trajectories and 40 %.
+    durable_this_year: int = 0
+    trajectories_started: int = 0
+    trajectories_durable: int = 0
+    durable_share: float = 0.0
+    trajectories_target: int = 7125
+    durable_share_target: int = 40
+
+
+def share(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
 
 
 def as_json(value: Any) -> Any:

@@ -70,10 +70,10 @@ def _placements_table(figures: RegionFigures) -> Table:
     p = figures.placements
     return Table(
         "placements",
-        _("Placements this year against the target of %(target)s") % {"target": p.target},
+        _("Durable placements in %(year)s against the target of %(target)s") % {"year": p.year, "target": p.target},
         [_("Figure"), _("Number")],
         summary=_(
-            "%(n)s placed this year; on pace it would be %(expected)s by today. "
+            "%(n)s led durably into work this year; on pace it would be %(expected)s by today. "
             "Still %(remaining)s to go: %(per_month)s a month for the rest of the year."
         )
         % {
@@ -83,10 +83,19 @@ def _placements_table(figures: RegionFigures) -> Table:
             "per_month": number_format(p.needed_per_month, 1),
         },
         rows=[
-            [_("Placed this year"), p.this_year],
+            [_("Durable this year (6-month mark this year, still working)"), p.this_year],
+            [_("Unknown: mark passed this year, check not answered (not counted)"), p.unknown_this_year],
             [_("On pace, expected by today"), p.expected_by_now],
-            [_("Still to place this year"), p.remaining],
+            [_("Still to reach this year"), p.remaining],
             [_("Needed per month for the rest of the year"), p.needed_per_month],
+            [_("Placements started this year"), p.started_this_year],
+            [_("Placements running, before their mark"), p.running],
+            [_("Placements started this year that ended before their mark"), p.ended_early],
+            [_("Trajectories started this year"), p.trajectories_started],
+            [_("Of those, ended in durable work (target %(target)s %%)") % {"target": p.durable_share_target},
+             f"{p.trajectories_durable} ({number_format(p.durable_share, 1)} %)"],
+            *[[_("%(method)s: durable this year / trajectories started") % {"method": m.label},
+               f"{m.durable} / {m.trajectories_started}"] for m in p.by_method],
             [_("Placements started in the period"), p.in_period],
             [_("Still working after 6 months (checked yes / checked / due in period)"),
              f"{p.durable_6m} / {p.checked_6m} / {p.due_6m}"],
@@ -168,9 +177,12 @@ NATIONAL_COLUMNS = [
     ("contacts", lambda: _("Contacts in period")),
     ("events_held", lambda: _("Sessions held in period")),
     ("event_attendances", lambda: _("Session attendances in period")),
-    ("placements_this_year", lambda: _("Placements this year")),
+    ("placements_this_year", lambda: _("Durable placements this year")),
+    ("placements_target", lambda: _("Target this year")),
     ("placements_in_period", lambda: _("Placements in period")),
     ("durable_6m", lambda: _("Still working after 6 months")),
+    ("trajectories_started", lambda: _("Trajectories started this year")),
+    ("trajectories_durable", lambda: _("Trajectories ended durable")),
 ]
 
 
@@ -184,13 +196,25 @@ def national_table(figures: NationalFigures, *, sort: str = "code") -> Table:
         _("Key figures per region"),
         [label() for _key, label in NATIONAL_COLUMNS],
         [[getattr(row, key) for key in keys] for row in rows],
+        summary=_(
+            "Nationally %(durable)s led durably into work this year; %(started)s trajectories started "
+            "(covenant: %(target)s), %(share)s %% of them ended durable (covenant: %(share_target)s %%)."
+        )
+        % {
+            "durable": figures.durable_this_year,
+            "started": figures.trajectories_started,
+            "target": number_format(figures.trajectories_target, 0, force_grouping=True),
+            "share": number_format(figures.durable_share, 1),
+            "share_target": figures.durable_share_target,
+        },
     )
 
 
 def national_chart(figures: NationalFigures) -> SafeString:
     rows = figures.regions
     return bar_chart(
-        _("Placements this year per region against the target of %(target)s") % {"target": figures.placements_target},
+        _("Durable placements this year per region against the target of %(target)s")
+        % {"target": figures.placements_target},
         [row.name for row in rows],
         [row.placements_this_year for row in rows],
         target=figures.placements_target,

@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.models import Candidate, CandidateAccess, CandidateState, Match, MatchChange, new_reference_code
+from candidates.models import (
+    Candidate,
+    CandidateAccess,
+    CandidateState,
+    Match,
+    MatchChange,
+    Trajectory,
+    new_reference_code,
+)
 from crm.dates import add_months
 from crm.models import AuditEntry, Role
 from crm.scoping import region_codes
@@ -72,6 +80,8 @@ def candidate_create(
     candidate = Candidate(guide=by, region_id=code, reference_code=_unique_code(code), **fields)
     _validate(candidate)
     candidate.save()
+    # Every candidate starts in a trajectory, as the programme counts them (issue 19).
+    Trajectory.objects.create(candidate=candidate, start_date=candidate.trajectory_start, guide=by)
     if accommodations_needed is not None:
         candidate.accommodations_needed.set(accommodations_needed)
     AuditEntry.record("candidates.candidate.created", target=candidate, actor=by, data={"region": code})

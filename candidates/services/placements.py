@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates.models import Candidate, CandidateState, Match, MatchState, Method, Placement
+from candidates.models import Candidate, CandidateState, EndReason, Match, MatchState, Method, Placement
 from candidates.services.matches import _check_matchable, _check_owner, match_set_state
 from crm.dates import add_months
 from crm.models import AuditEntry
@@ -50,6 +50,7 @@ def placement_create(
         hours_per_week=hours_per_week,
         method=method,
         created_by=by,
+        trajectory=candidate.trajectories.filter(end_date__isnull=True).order_by("-start_date", "-id").first(),
     )
     placement.full_clean()
     placement.save()
@@ -92,6 +93,22 @@ def placement_record_durable(*, placement: Placement, months: int, still_working
         actor=by,
         data={"months": months, "still_working": still_working},
     )
+    return placement
+
+
+@transaction.atomic
+def placement_end(*, placement: Placement, end_date: date, end_reason: str, by: Any, end_note: str = "") -> Placement:
+    """The guide records that a placement ended: the date and a reason from the fixed list (a
+    note beside "other", never health information). Durability follows from it, computed."""
+    _check_owner(placement.candidate, by)
+    if end_reason not in EndReason.values:
+        raise ValidationError({"end_reason": _("Choose a reason from the list.")})
+    if end_date < placement.start_date:
+        raise ValidationError({"end_date": _("A placement cannot end before it started.")})
+    placement.end_date, placement.end_reason, placement.end_note = end_date, end_reason, end_note.strip()[:300]
+    placement.full_clean()
+    placement.save(update_fields=["end_date", "end_reason", "end_note"])
+    AuditEntry.record("candidates.placement.ended", target=placement, actor=by, data={"end_reason": end_reason})
     return placement
 
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import CharField, Count, Max, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
 
 from crm.models import Role
@@ -81,6 +81,11 @@ def ips_weeks(*, now: datetime | None = None, weeks: int = IPS_WEEKS) -> list[da
 def ips_figures(user_ids: list[int], *, now: datetime | None = None) -> dict[int, list[int]]:
     """Face-to-face employer contacts per person per ISO week, counted in one query.
 
+    Counted per employer *visit*, not per attendee: one guide's face-to-face contacts with one
+    employer at one moment are one visit, so a check-in of two people of one employer at a
+    session (both logged at the session's start) adds 1 (IPS counts employer contacts, not
+    people met); two visits to one employer at different times are two.
+
     Counting per local *day* in the database (``AT TIME ZONE 'Europe/Amsterdam'``) and folding
     days into ISO weeks in Python keeps the week boundary at Monday 00:00 Amsterdam time,
     on DST Sundays too.
@@ -92,7 +97,9 @@ def ips_figures(user_ids: list[int], *, now: datetime | None = None) -> dict[int
         .filter(by_id__in=user_ids, when__gte=start)
         .annotate(day=TruncDate("when", tzinfo=AMSTERDAM))
         .values_list("by_id", "day")
-        .annotate(n=Count("id"))
+        .annotate(
+            n=Count(Concat(Cast("employer_id", CharField()), Value("@"), Cast("when", CharField())), distinct=True)
+        )
         .order_by()
     )
     index = {monday: i for i, monday in enumerate(mondays)}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -61,3 +61,22 @@ def test_twelve_weeks_and_nothing_older(adviser_a):
 
     assert len(figures) == 12
     assert figures[0] == 1 and sum(figures) == 1
+
+
+def test_two_people_of_one_employer_checked_in_make_one_employer_visit(coordinator_a):
+    """IPS counts employer visits: a check-in of two people of one employer adds 1, not 2."""
+    from django.utils import timezone
+
+    from outreach import services as outreach_services
+    from tests.factories import ContactPersonFactory, EmployerFactory
+    from tests.outreach.factories import EventFactory, InvitationFactory
+
+    employer, other = EmployerFactory(), EmployerFactory()
+    event = EventFactory(starts_at=timezone.now() - timedelta(hours=1))
+    first = InvitationFactory(event=event, contact_person=ContactPersonFactory(employer=employer))
+    second = InvitationFactory(event=event, contact_person=ContactPersonFactory(employer=employer))
+    third = InvitationFactory(event=event, contact_person=ContactPersonFactory(employer=other))
+    for inv in (first, second, third):
+        outreach_services.attendance_mark(invitation=inv, by=coordinator_a, attended=True)
+
+    assert sum(ips_figures([coordinator_a.pk])[coordinator_a.pk]) == 2

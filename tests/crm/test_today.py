@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from employers.contacts.services import contact_log
@@ -62,11 +64,19 @@ def test_guide_home_shows_this_weeks_ips_figure(web, guide_a):
 
 
 def test_coordinator_home_shows_the_regions_placement_pace(web, coordinator_a, guide_a):
+    # Durable this year: the 6-month mark passed in 2026 and checked still working.
     for _ in range(3):
-        PlacementFactory(candidate=CandidateFactory(guide=guide_a), start_date=timezone.localdate())
-    PlacementFactory(candidate=CandidateFactory(guide=guide_a, region_id="AM13"), employer__region_id="AM13")
+        PlacementFactory(candidate=CandidateFactory(guide=guide_a), start_date=date(2026, 3, 2), durable_6m=True)
+    PlacementFactory(candidate=CandidateFactory(guide=guide_a), start_date=date(2026, 3, 2))  # unknown
+    PlacementFactory(
+        candidate=CandidateFactory(guide=guide_a, region_id="AM13"),
+        employer__region_id="AM13",
+        start_date=date(2026, 3, 2),
+        durable_6m=True,
+    )
 
-    html = web(coordinator_a).get("/").content.decode()
+    with time_machine.travel(datetime(2026, 11, 25, 12, tzinfo=ZoneInfo("Europe/Amsterdam")), tick=False):
+        html = web(coordinator_a).get("/").content.decode()
 
     assert "Duurzame plaatsingen in Groot Amsterdam" in html
     assert "<strong>3</strong>" in html

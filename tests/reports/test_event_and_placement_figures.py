@@ -77,12 +77,17 @@ def test_placements_this_year_pace_and_durability():
     placements = region_figures(region(), parse_period("year")).placements
 
     assert placements.target == 100
-    assert placements.this_year == 3
+    # Durable this year: the 6-month mark in 2026 and checked still working -- the placements
+    # of 1 July and 31 December 2025, both of one candidate: one person led durably into work.
+    assert placements.this_year == 1
+    # Marks passed in 2026 without their check (1 Oct 2025, 1 Jan and 15 Mar 2026): unknown.
+    assert placements.unknown_this_year == 3
+    assert placements.started_this_year == 3
     assert placements.in_period == 3
-    # 329 of 365 days gone on 25 November: 90 expected on pace; 97 to go in 2 months.
+    # 329 of 365 days gone on 25 November: 90 expected on pace; 99 to go in 2 months.
     assert placements.expected_by_now == 90
-    assert placements.remaining == 97
-    assert placements.needed_per_month == 48.5
+    assert placements.remaining == 99
+    assert placements.needed_per_month == 49.5
     assert (placements.due_6m, placements.checked_6m, placements.durable_6m) == (6, 3, 2)
     # The 12-month mark reached in 2026: started 1 January .. 25 November 2025.
     assert (placements.due_12m, placements.checked_12m, placements.durable_12m) == (3, 1, 1)
@@ -91,7 +96,11 @@ def test_placements_this_year_pace_and_durability():
 @time_machine.travel(NOW, tick=False)
 def test_the_national_table_has_events_and_placements_per_region_and_no_personal_data():
     held_event(datetime(2026, 9, 1, 10, tzinfo=AMS), code="AM13")
-    PlacementFactory(candidate=CandidateFactory(region_id="AM13", real_name="Jan Geheim"), start_date=date(2026, 2, 1))
+    PlacementFactory(
+        candidate=CandidateFactory(region_id="AM13", real_name="Jan Geheim"),
+        start_date=date(2026, 2, 1),
+        durable_6m=True,
+    )
 
     figures = national_figures(parse_period("year"))
 

@@ -77,6 +77,7 @@ def test_national_figures_list_all_35_regions_without_personal_data(db):
     assert {f.name for f in fields(row)} == {
         "code", "name", "employers", "open_or_further", "new_open", "contacts",
         "events_held", "event_attendances", "placements_this_year", "placements_in_period", "durable_6m",
+        "placements_target", "trajectories_started", "trajectories_durable",
     }  # fmt: skip
 
 
@@ -85,6 +86,7 @@ def test_region_figures_query_count_does_not_grow(django_assert_num_queries, gui
     for _ in range(30):
         EmployerFactory(region_id="AM18")
     # stages, quarter changes, new open per month, contacts per month, guides, their IPS counts,
-    # sessions held, their invitations, attending employers that moved, placements
-    with django_assert_num_queries(10):
+    # sessions held, their invitations, attending employers that moved, the region's target,
+    # placements, durable placements per method, trajectories started and ended durable
+    with django_assert_num_queries(13):
         region_figures(region, parse_period("year"))
