@@ -172,7 +172,9 @@ class FollowUpFilterForm(DescribedFieldsMixin, forms.Form):
 
 
 class SnoozeForm(forms.Form):
-    days = forms.TypedChoiceField(choices=[(1, "1"), (7, "7")], coerce=int, required=False, empty_value=None)
+    days = forms.TypedChoiceField(
+        label=_("Days later"), choices=[(1, "1"), (7, "7")], coerce=int, required=False, empty_value=None
+    )
     due_date = forms.DateField(
         label=_("New due date"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
     )
