@@ -172,7 +172,7 @@ EXEMPT: dict[str, str] = {
     "outreach:rsvp-ics": "public personal calendar file behind the signed RSVP token",
     "outreach:unsubscribe": "public preferences / RFC 8058 one-click link: the signed token is the key",
     "outreach:feed": "calendar feed behind a secret URL token (unknown or revoked token: 404)",
-    "employers:followup-feed": "one person's follow-up feed behind a secret URL token (tests/contacts/test_followups.py)",
+    "employers:followup-feed": "own follow-ups feed behind a secret URL token (tests/contacts/test_followups.py)",
 }
 
 
