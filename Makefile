@@ -1,55 +1,70 @@
-# WSP CRM: `make run` for a first look (SQLite, no broker server), `make test` for the suite
-# on PostgreSQL and Redis. See README.md.
+# WSP CRM: `make run` for a first look (embedded PostgreSQL, no server to install), `make test`
+# for the whole suite on PostgreSQL and Redis (bin/provision sets up what is missing). See README.md.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+# The venv is rebuilt when a lock changes.
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | sha1sum | cut -c1-12)
 
 # The suite runs on real servers; override these to point elsewhere.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/wsp_crm
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 PYTEST_ARGS ?=
+TEST_ENV = DEBUG=0 SECRET_KEY=test-only-$$RANDOM-not-secret-but-long-enough-for-django-checks \
+	REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: install run test lint bench messages clean
+.PHONY: install lock run test test-fast lint typecheck bench messages clean devdb-stop
 
-$(STAMP): requirements.txt
+# Development install: runtime + dev tools, from the hashed lock. Production installs
+# requirements.txt alone (`pip install --require-hashes -r requirements.txt`).
+$(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.txt
 	@rm -f $(VENV)/.installed-*; touch $(STAMP)
 
 install: $(STAMP)
 
-run: export DEBUG ?= 1
+# Recompile both locks from pyproject.toml (after changing a dependency there).
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: $(STAMP)
+	$(BIN)/pip-compile $(LOCK_FLAGS) -o requirements.txt pyproject.toml
+	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev -o requirements-dev.txt pyproject.toml
+
 run: $(STAMP)
-	@mkdir -p var/mail var/broker/processed
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "WSP CRM is starting at http://127.0.0.1:$${WEB_PORT:-8000}/  (Ctrl-C stops web, worker and beat)"
-	@echo "Mail that the demo sends is written to var/mail/."
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f Procfile.dev start
+	@bin/run
 
 test: $(STAMP)
-	@.ci/ensure-services
-	DEBUG=0 SECRET_KEY=test-only-$$RANDOM-not-secret-but-long-enough-for-django-checks \
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@url=$$(REDIS_URL=$(TEST_REDIS_URL) bin/provision $(TEST_DATABASE_URL)) && \
+	$(TEST_ENV) DATABASE_URL=$$url $(BIN)/pytest $(PYTEST_ARGS)
+
+# Unit and API tests only: no browser, no real-worker or fault-injection tests.
+test-fast: $(STAMP)
+	@url=$$(REDIS_URL=$(TEST_REDIS_URL) bin/provision --no-browser $(TEST_DATABASE_URL)) && \
+	$(TEST_ENV) DATABASE_URL=$$url $(BIN)/pytest --ignore=tests/e2e -m "not slow and not e2e" $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# mypy needs the settings to load; any reachable values do, nothing is connected to.
+typecheck: $(STAMP)
+	DEBUG=0 SECRET_KEY=typecheck-only-not-secret-but-long-enough-for-django DATABASE_URL=$(TEST_DATABASE_URL) \
+	REDIS_URL=$(TEST_REDIS_URL) $(BIN)/mypy
+
 bench: $(STAMP)
-	@.ci/ensure-services
 	@mkdir -p var/bench
-	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wsp_crm_bench} \
-	REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 SECRET_KEY=bench-only-not-secret-but-long-enough SECURE_SSL_REDIRECT=0 \
+	@url=$$(REDIS_URL=$(TEST_REDIS_URL) bin/provision --no-browser $${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/wsp_crm_bench}) && \
+	DATABASE_URL=$$url REDIS_URL=$(TEST_REDIS_URL) DEBUG=0 SECRET_KEY=bench-only-not-secret-but-long-enough SECURE_SSL_REDIRECT=0 \
 	ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	sh -c '$(BIN)/python manage.py collectstatic --noinput -v0 && $(BIN)/python tests/bench/run_all.py'
 
 messages: $(STAMP)
 	.ci/makemessages
+
+# Stop the embedded PostgreSQL if a `make run` was killed without its Ctrl-C clean-up.
+devdb-stop:
+	$(BIN)/python bin/devdb stop
 
 clean:
 	rm -rf var/broker var/mail var/celerybeat-schedule*

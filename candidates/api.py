@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -41,11 +42,15 @@ from candidates.services import (
     placement_create,
     placement_record_durable,
 )
+from crm.api import updated_instance
 from crm.permissions import ScopedPermission
 from crm.types import AuthenticatedRequest
 
+# Never happens (DEFAULT_PAGINATION_CLASS pages every list): it narrows the stubs' ``| None``.
+NOT_PAGED = "the API's lists are paged (DEFAULT_PAGINATION_CLASS)"
 
-class CandidateViewSet(viewsets.ModelViewSet):
+
+class CandidateViewSet(viewsets.ModelViewSet[Candidate]):
     """My candidates (guide), or my region's (coordinator, read-only); ranked matches per candidate."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
@@ -65,6 +70,8 @@ class CandidateViewSet(viewsets.ModelViewSet):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         queryset = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(queryset)
+        if page is None:
+            raise ImproperlyConfigured(NOT_PAGED)
         access_record(candidates=list(page), user=self.request.user, what="api:candidate-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -73,17 +80,18 @@ class CandidateViewSet(viewsets.ModelViewSet):
         access_record(candidates=candidate, user=self.request.user, what="api:candidate")
         return Response(self.get_serializer(candidate).data)
 
-    def perform_create(self, serializer: CandidateSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Candidate]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = candidate_create(by=self.request.user, **data)
         # The answer holds the whole record: a read like any other.
         access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-created")
 
-    def perform_update(self, serializer: CandidateSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Candidate]) -> None:
+        candidate = updated_instance(serializer)
         data = {k: v for k, v in serializer.validated_data.items() if k in (*CANDIDATE_FIELDS, "accommodations_needed")}
-        candidate_update(candidate=serializer.instance, by=self.request.user, **data)
-        serializer.instance.refresh_from_db()
-        access_record(candidates=serializer.instance, user=self.request.user, what="api:candidate-updated")
+        candidate_update(candidate=candidate, by=self.request.user, **data)
+        candidate.refresh_from_db()
+        access_record(candidates=candidate, user=self.request.user, what="api:candidate-updated")
 
     @extend_schema(parameters=[MatchQuerySerializer], responses=RankedEmployerSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None, filterset_class=None)
@@ -108,7 +116,7 @@ class MatchViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[Match],
 ):
     """Matches of my candidates: create or move one (state, opening, reason for declining)."""
 
@@ -128,6 +136,8 @@ class MatchViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if page is None:
+            raise ImproperlyConfigured(NOT_PAGED)
         read = list({m.candidate_id: m.candidate for m in page}.values())
         access_record(candidates=read, user=self.request.user, what="api:match-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -137,7 +147,7 @@ class MatchViewSet(
         access_record(candidates=match.candidate, user=self.request.user, what="api:match")
         return Response(self.get_serializer(match).data)
 
-    def perform_create(self, serializer: MatchSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Match]) -> None:
         data = serializer.validated_data
         serializer.instance = match_set_state(
             candidate=data["candidate"],
@@ -150,8 +160,8 @@ class MatchViewSet(
         )
         access_record(candidates=data["candidate"], user=self.request.user, what="api:match-created")
 
-    def perform_update(self, serializer: MatchSerializer) -> None:
-        match = serializer.instance
+    def perform_update(self, serializer: serializers.BaseSerializer[Match]) -> None:
+        match = updated_instance(serializer)
         data = serializer.validated_data
         serializer.instance = match_set_state(
             candidate=match.candidate,
@@ -172,7 +182,7 @@ class MatchViewSet(
 
 
 class PlacementViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Placement]
 ):
     """Placements of my candidates; answer the 6- and 12-month checks with POST …/durable-check/."""
 
@@ -189,6 +199,8 @@ class PlacementViewSet(
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if page is None:
+            raise ImproperlyConfigured(NOT_PAGED)
         read = list({p.candidate_id: p.candidate for p in page}.values())
         access_record(candidates=read, user=self.request.user, what="api:placement-list")
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -198,9 +210,10 @@ class PlacementViewSet(
         access_record(candidates=placement.candidate, user=self.request.user, what="api:placement")
         return Response(self.get_serializer(placement).data)
 
-    def perform_create(self, serializer: PlacementSerializer) -> None:
-        serializer.instance = placement_create(by=self.request.user, **serializer.validated_data)
-        access_record(candidates=serializer.instance.candidate, user=self.request.user, what="api:placement-created")
+    def perform_create(self, serializer: serializers.BaseSerializer[Placement]) -> None:
+        placement = placement_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = placement
+        access_record(candidates=placement.candidate, user=self.request.user, what="api:placement-created")
 
     @extend_schema(request=DurableCheckSerializer, responses=PlacementSerializer)
     @action(detail=True, methods=["post"], url_path="durable-check", url_name="durable-check")

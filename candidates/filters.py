@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import django_filters
+from django.db.models import QuerySet
 
 from candidates.models import Candidate, CandidateState, Match, MatchState, Method, Placement
+from crm.scoping import signed_in_user
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
-def _candidates(request: Any) -> Any:
-    return Candidate.objects.visible_to(getattr(request, "user", None))
+def _candidates(request: HttpRequest | None) -> QuerySet[Candidate]:
+    user = signed_in_user(request)
+    return Candidate.objects.none() if user is None else Candidate.objects.visible_to(user)
 
 
 class CandidateFilter(django_filters.FilterSet):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from candidates.models import HEALTH_WARNING, Candidate, MatchState, Method
 from crm.fields import PLACEMENT_DATES, date_range
+from crm.forms import form_field
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import Accommodation, Opening, OpeningState, SbiSection
 
@@ -112,9 +113,9 @@ class PlacementForm(DescribedFieldsMixin, forms.Form):
         if employer_id:
             # The employer was resolved through the candidate's matches (PlacementCreateView):
             # its own openings are the scope here.
-            self.fields["opening"].queryset = Opening.objects.filter(employer_id=employer_id).exclude(
-                state=OpeningState.CLOSED
-            )
+            form_field(self, "opening", forms.ModelChoiceField).queryset = Opening.objects.filter(
+                employer_id=employer_id
+            ).exclude(state=OpeningState.CLOSED)
 
 
 class DurableCheckForm(forms.Form):

@@ -109,7 +109,7 @@ def _join(items: list[str]) -> str:
     return _("%(first)s and %(last)s") % {"first": ", ".join(items[:-1]), "last": items[-1]}
 
 
-STAGE_TEXTS = {
+STAGE_TEXTS: dict[str, str] = {
     Stage.OPEN: gettext_noop("open to our candidates"),
     Stage.ACTIVE: gettext_noop("has hosted a placement or trial"),
     Stage.AMBASSADOR: gettext_noop("ambassador for inclusive work"),

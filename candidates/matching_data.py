@@ -89,11 +89,18 @@ def pc4_runs(codes: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def reach_q(runs: list[tuple[str, str]], prefix: str = "") -> Q:
-    """Employers (through ``prefix``) whose postcode lies in one of the runs, still matchable."""
+    """Employers (through ``prefix``) whose postcode lies in one of the runs, still matchable (not
+    archived: ``Employer.objects.active()``, here as a condition the SQL below repeats)."""
     where = Q()
     for low, high in runs:
         where |= Q(**{f"{prefix}postcode__gte": low, f"{prefix}postcode__lte": f"{high}~"})
-    return where & Q(**{f"{prefix}stage__in": sorted(MATCHABLE_STAGES), f"{prefix}do_not_contact": False})
+    return where & Q(
+        **{
+            f"{prefix}stage__in": sorted(MATCHABLE_STAGES),
+            f"{prefix}do_not_contact": False,
+            f"{prefix}archived_at__isnull": True,
+        }
+    )
 
 
 def _openings(ids: list[int]) -> dict[int, list[OpeningData]]:
@@ -188,7 +195,7 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
                         WHERE cp.employer_id = e.id AND i.attended) AS events
             FROM {employer} e JOIN reach r ON r.pc4 = substr(e.postcode, 1, 4)
             WHERE ({postcodes})
-                AND e.stage IN ({", ".join(["%s"] * len(stages))}) AND NOT e.do_not_contact
+                AND e.stage IN ({", ".join(["%s"] * len(stages))}) AND NOT e.do_not_contact AND e.archived_at IS NULL
                 {"AND e.sbi_section = %s" if sector else ""}
             OFFSET 0
         ) f{" WHERE f.fit" if only_with_openings else ""}
@@ -273,7 +280,7 @@ def shortlist(
     sql, params = _facts_sql(wishes, reach, sector, only_with_openings)
     fetch = None if limit is None else 2 * limit
     rows = _fetch(sql, params, candidate, fetch)
-    if fetch is not None and len(rows) == fetch and rows[limit - 1]["score"] - rows[-1]["score"] <= ROUNDING_MARGIN:
+    if limit is not None and len(rows) == fetch and rows[limit - 1]["score"] - rows[-1]["score"] <= ROUNDING_MARGIN:
         rows = _fetch(sql, params, candidate, None)
     return rows
 

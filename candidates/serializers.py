@@ -32,18 +32,18 @@ class _ScopedCandidate(serializers.PrimaryKeyRelatedField):
         return Candidate.objects.editable_by(self.context["request"].user)
 
 
-def _candidate_of(serializer: serializers.Serializer) -> Candidate | None:
+def _candidate_of(serializer: serializers.BaseSerializer[Match | Placement]) -> Candidate | None:
     """The candidate a match or placement is written for: the instance's, or the submitted id
     resolved through ``editable_by`` (the field itself reports a bad id)."""
     if serializer.instance is not None:
         return serializer.instance.candidate
-    raw = serializer.initial_data.get("candidate") if hasattr(serializer, "initial_data") else None
-    if not str(raw or "").isdigit():
+    raw = str((serializer.initial_data.get("candidate") if hasattr(serializer, "initial_data") else None) or "")
+    if not raw.isdigit():
         return None
     return Candidate.objects.editable_by(serializer.context["request"].user).filter(pk=int(raw)).first()
 
 
-def _outside_list(serializer: serializers.Serializer) -> bool:
+def _outside_list(serializer: serializers.BaseSerializer[Match | Placement]) -> bool:
     raw = serializer.initial_data.get("outside_list_reason", "") if hasattr(serializer, "initial_data") else ""
     return isinstance(raw, str) and bool(raw.strip())
 
@@ -66,17 +66,22 @@ class _MatchableOpening(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self) -> QuerySet[Opening]:
         parent = self.parent
+        if not isinstance(parent, serializers.ModelSerializer):
+            raise TypeError("declared on the match and placement serializers only")
         raw = parent.initial_data.get("employer") if hasattr(parent, "initial_data") else None
         if parent.instance is not None and raw is None:
             return openings_matchable(employer=parent.instance.employer)
         field = parent.fields["employer"]
-        if not str(raw or "").isdigit() or field.read_only:
+        pk = str(raw or "")
+        if not pk.isdigit() or field.read_only:
             return Opening.objects.none()
-        return openings_matchable(employer=field.get_queryset().filter(pk=int(raw)).first())
+        if not isinstance(field, _MatchableEmployer):
+            raise TypeError("a writable employer is the scoped field above")
+        return openings_matchable(employer=field.get_queryset().filter(pk=int(pk)).first())
 
 
-class CandidateSerializer(serializers.ModelSerializer):
-    region = _GuideRegion(required=False)
+class CandidateSerializer(serializers.ModelSerializer[Candidate]):
+    region: serializers.PrimaryKeyRelatedField[Region] = _GuideRegion(required=False)
     sbi_sections = serializers.ListField(child=serializers.ChoiceField(choices=SbiSection.choices), required=False)
     work_kinds = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=20)
     accommodations_needed = serializers.PrimaryKeyRelatedField(
@@ -101,7 +106,9 @@ class CandidateSerializer(serializers.ModelSerializer):
 
 
 class CandidateUpdateSerializer(CandidateSerializer):
-    region = serializers.PrimaryKeyRelatedField(read_only=True, pk_field=serializers.CharField())  # a region code
+    region: serializers.PrimaryKeyRelatedField[Region] = serializers.PrimaryKeyRelatedField(
+        read_only=True, pk_field=serializers.CharField()
+    )  # a region code
 
 
 class MatchQuerySerializer(serializers.Serializer):
@@ -115,7 +122,9 @@ class PartSerializer(serializers.Serializer):
     code = serializers.CharField()
     points = serializers.FloatField()
     text = serializers.CharField()
-    data = serializers.DictField()
+    # The metaclass moves declared fields off the class, so this does not shadow ``Serializer.data``
+    # at run time; the stubs do not model that.
+    data = serializers.DictField()  # type: ignore[assignment]
 
 
 class OpeningBriefSerializer(serializers.Serializer):
@@ -171,9 +180,9 @@ OUTSIDE_LIST_HELP = _(
 )
 
 
-class MatchSerializer(serializers.ModelSerializer):
-    candidate = _ScopedCandidate()
-    employer = _MatchableEmployer()
+class MatchSerializer(serializers.ModelSerializer[Match]):
+    candidate: serializers.PrimaryKeyRelatedField[Candidate] = _ScopedCandidate()
+    employer: serializers.PrimaryKeyRelatedField[Employer] = _MatchableEmployer()
     opening = _MatchableOpening(required=False, allow_null=True)
     employer_name = serializers.CharField(source="employer.display_name", read_only=True)
     outside_list_reason = serializers.CharField(
@@ -190,8 +199,8 @@ class MatchSerializer(serializers.ModelSerializer):
 
 
 class MatchUpdateSerializer(MatchSerializer):
-    candidate = serializers.PrimaryKeyRelatedField(read_only=True)
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    candidate: serializers.PrimaryKeyRelatedField[Candidate] = serializers.PrimaryKeyRelatedField(read_only=True)
+    employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
     outside_list_reason = serializers.CharField(read_only=True)
 
 
@@ -218,7 +227,7 @@ class _PlacementEmployerSchema(OpenApiSerializerFieldExtension):
         return schema
 
 
-class PlacementSerializer(serializers.ModelSerializer):
+class PlacementSerializer(serializers.ModelSerializer[Placement]):
     candidate = _ScopedCandidate()
     employer = _PlacementEmployer()
     opening = _MatchableOpening(required=False, allow_null=True)

@@ -148,7 +148,7 @@ def _placements(candidate: Candidate) -> list[dict[str, Any]]:
 OUTSIDE_LIST_SHOWN = 10
 
 
-def _outside_list(request: HttpRequest, candidate: Candidate, matches: Any) -> dict[str, Any]:
+def _outside_list(request: AuthenticatedHttpRequest, candidate: Candidate, matches: Any) -> dict[str, Any]:
     """The guide's search for an employer outside the ranked list (``?outside=<name>``): the
     employers of their own network they may match with a reason (``employers_matchable``), not
     in the list and not yet matched with this candidate, best first; read only when searched."""

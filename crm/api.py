@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.routers import DefaultRouter
+from rest_framework.serializers import BaseSerializer
 
 from crm.discovery import app_modules
 
@@ -12,6 +16,17 @@ class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+_Instance = TypeVar("_Instance")
+
+
+def updated_instance(serializer: BaseSerializer[_Instance]) -> _Instance:
+    """The object a ``perform_update`` serializer holds: DRF's update always builds it on the
+    object the URL names, the stubs type it ``| None``."""
+    if serializer.instance is None:
+        raise ImproperlyConfigured("an update serializer holds the object it updates")
+    return serializer.instance
 
 
 class Router(DefaultRouter):

@@ -20,7 +20,7 @@ REQUIRED: Any = object()  # default meaning "must be set"
 _MISSING = REQUIRED
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
-_DB_SCHEMES = {"postgres", "postgresql", "pgsql", "psql", "sqlite"}
+_DB_SCHEMES = {"postgres", "postgresql", "pgsql", "psql"}  # PostgreSQL only (see settings)
 _EMAIL_SCHEMES = {"smtp", "smtps", "smtp+tls", "smtp+ssl", "consolemail", "filemail", "memorymail", "dummymail"}
 
 
@@ -76,7 +76,7 @@ class Env:
         if value == "" and default == "":
             return ""
         parts = urlsplit(value)
-        if parts.scheme not in schemes or not (parts.netloc or parts.scheme in {"sqlite", "filesystem"}):
+        if parts.scheme not in schemes or not (parts.netloc or parts.scheme == "filesystem"):
             raise self._fail(name, value, f"a URL starting with {' or '.join(sorted(s + '://' for s in schemes))}")
         # Drop one trailing slash of a base URL, but keep a bare "filesystem://".
         return value[:-1] if value.endswith("/") and not value.endswith("://") else value
@@ -85,7 +85,7 @@ class Env:
         value = self._raw(name, default)
         scheme = urlsplit(value).scheme
         if scheme not in _DB_SCHEMES:
-            raise self._fail(name, value, "postgres://user:password@host:port/name or sqlite:////absolute/path")
+            raise self._fail(name, value, "a PostgreSQL URL postgres://user:password@host:port/name")
         try:
             config = environ.Env.db_url_config(value)
         except ValueError as error:

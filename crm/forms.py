@@ -4,12 +4,25 @@ path, as ``crm.api_errors`` is the API's."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+
+_Field = TypeVar("_Field", bound=forms.Field)
+
+
+def form_field(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:
+    """``form.fields[name]`` as the field class the form declares it with: the stubs type every
+    field as a plain ``Field``, and a form that sets a ``queryset`` or ``input_formats`` needs the
+    real class. A field of another class is a programming error and says so."""
+    field = form.fields[name]
+    if not isinstance(field, kind):
+        raise TypeError(f"{name!r} is a {type(field).__name__}, not a {kind.__name__}")
+    return field
 
 
 def apply_errors(form: Any, error: ValidationError) -> None:

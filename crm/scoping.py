@@ -23,6 +23,8 @@ from django.db import models
 from crm.models import Membership, Region, Role
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from crm.types import AnyUser, AuthUser
 
 NETWORK_READ = frozenset({Role.ADVISER, Role.COORDINATOR, Role.GUIDE})
@@ -31,6 +33,13 @@ ALL_ROLES = frozenset(Role)
 NATIONAL = None  # the "region" of a national membership
 
 _CACHE_ATTR = "_wsp_roles_by_region"
+
+
+def signed_in_user(request: HttpRequest | None) -> AuthUser | None:
+    """The request's user if signed in, else None: for django-filter's queryset callables, which
+    get no request at all while the API schema is built."""
+    user: AnyUser | None = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
 
 
 def roles_by_region(user: AnyUser) -> dict[str | None, frozenset[str]]:

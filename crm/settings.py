@@ -25,8 +25,14 @@ env = Env()
 DEBUG = env.bool("DEBUG", False)
 # In development a throw-away key is fine; anywhere else a real one is required.
 SECRET_KEY = env.str("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production" if DEBUG else REQUIRED)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
-SITE_URL = env.url("SITE_URL", "http://localhost:8000", schemes={"http", "https"})
+# Where `make run` serves (bin/run, Procfile.dev); in development links in mail follow it.
+HOST = env.str("HOST", "127.0.0.1")
+WEB_PORT = env.int("WEB_PORT", 8000, minimum=1)
+_dev_host = "localhost" if HOST in {"0.0.0.0", "::"} else HOST  # noqa: S104 -- compares, binds nothing
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", _dev_host] if DEBUG else [])
+SITE_URL = env.url(
+    "SITE_URL", f"http://{_dev_host}:{WEB_PORT}" if DEBUG else "http://localhost:8000", schemes={"http", "https"}
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 # The project's own apps beside crm, lowest layer first (cookiecutter-django's LOCAL_APPS). crm
@@ -40,7 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    # Trigram lookups for the employer search (pg_trgm); harmless on SQLite, where search falls back.
+    # Trigram lookups for the employer search (pg_trgm).
     "django.contrib.postgres",
     "rest_framework",
     "rest_framework.authtoken",
@@ -88,17 +94,15 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-_db = env.database("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
-if _db["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL + immediate transactions let the web process and the demo worker share the file.
-    _db["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
-else:
-    _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
-    _db["CONN_HEALTH_CHECKS"] = True
-    # No JIT compilation: our queries read at most a few thousand rows, and compiling one (which
-    # PostgreSQL starts on its cost estimate alone) took 90 ms of a 160 ms matching query.
-    _options = _db.setdefault("OPTIONS", {})
-    _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# PostgreSQL only, everywhere: the demo, the suite and production run the same SQL. In
+# development the default is the embedded server that `make run` starts (bin/devdb).
+_db = env.database("DATABASE_URL", "postgres://postgres@127.0.0.1:55432/wsp_crm" if DEBUG else REQUIRED)
+_db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+_db["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation: our queries read at most a few thousand rows, and compiling one (which
+# PostgreSQL starts on its cost estimate alone) took 90 ms of a 160 ms matching query.
+_options = _db.setdefault("OPTIONS", {})
+_options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -343,7 +347,7 @@ EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
 PLACEMENTS_YEARLY_TARGET = 100
 # Candidates are anonymised this many months after their trajectory ended (daily beat job).
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
-# Employer import limits (employers/importing.py): the upload, its rows and columns, one cell, and
+# Employer import limits (employers/importing/): the upload, its rows and columns, one cell, and
 # an XLSX file unpacked (a zip of a few MB can hold gigabytes of XML).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", 20_000, minimum=1)

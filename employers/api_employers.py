@@ -6,29 +6,37 @@ services' ``ValidationError``s come back as field-keyed JSON through ``crm.api_e
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from crm.api import updated_instance
 from crm.models import Region
 from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
 from crm.types import AuthenticatedRequest
+from employers import archive as archiving
 from employers import services
-from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter
+from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+from employers.models.network import EmployerQuerySet
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
 
 
-def employer_queryset(user: Any) -> QuerySet[Employer]:
+_Part = TypeVar("_Part", ContactPerson, Opening)
+
+
+def employer_queryset(user: AuthUser) -> EmployerQuerySet:
     """The scoped employers with what the list shows, at a fixed number of queries (the open
     openings are counted on the row: ``Employer.open_openings``)."""
     return (
@@ -41,7 +49,7 @@ def employer_queryset(user: Any) -> QuerySet[Employer]:
 class _Scoped(serializers.PrimaryKeyRelatedField):
     """Choices are what the requesting user may see; anything else "does not exist"."""
 
-    def __init__(self, scope: Any, **kwargs: Any) -> None:
+    def __init__(self, scope: Callable[[AuthUser], QuerySet[Any]], **kwargs: Any) -> None:
         self.scope = scope
         super().__init__(**kwargs)
 
@@ -78,15 +86,19 @@ class EmployerSerializer(serializers.ModelSerializer):
         fields = [
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
-            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "created_at",
-            "updated_at",
+            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "archived_at",
+            "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["open_openings", "last_contact_at", "created_at", "updated_at"]
+        read_only_fields = ["open_openings", "last_contact_at", "archived_at", "created_at", "updated_at"]
         validators: list = []
 
 
 class StageSerializer(serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)
+
+
+class MergeSerializer(serializers.Serializer):
+    other = serializers.IntegerField(help_text="The other employer, of the same region; it is merged into this one.")
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
@@ -100,8 +112,8 @@ def _writable_employers(user: AuthUser) -> QuerySet[Employer]:
     return Employer.objects.visible_to(user)
 
 
-class ContactPersonSerializer(serializers.ModelSerializer):
-    employer = _Scoped(_writable_employers)
+class ContactPersonSerializer(serializers.ModelSerializer[ContactPerson]):
+    employer: serializers.PrimaryKeyRelatedField[Employer] = _Scoped(_writable_employers)
     opted_out = serializers.BooleanField(required=False, write_only=True)
 
     class Meta:
@@ -111,15 +123,15 @@ class ContactPersonSerializer(serializers.ModelSerializer):
             "opt_out_source", "lawful_basis", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["opted_out_at", "created_at", "updated_at"]
-        extra_kwargs = {"email": {"validators": []}}
+        extra_kwargs: dict[str, dict[str, Any]] = {"email": {"validators": []}}
 
 
 class ContactPersonUpdateSerializer(ContactPersonSerializer):
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class OpeningSerializer(serializers.ModelSerializer):
-    employer = _Scoped(_writable_employers)
+class OpeningSerializer(serializers.ModelSerializer[Opening]):
+    employer: serializers.PrimaryKeyRelatedField[Employer] = _Scoped(_writable_employers)
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=20)
     accommodations = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Accommodation.objects.all(), required=False
@@ -136,12 +148,15 @@ class OpeningSerializer(serializers.ModelSerializer):
 
 
 class OpeningUpdateSerializer(OpeningSerializer):
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
-class EmployerViewSet(viewsets.ModelViewSet):
+class EmployerViewSet(viewsets.ModelViewSet[Employer]):
     """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
-    PATCH ``stage`` or POST ``…/stage/``; both keep the stage history."""
+    PATCH ``stage`` or POST ``…/stage/``; both keep the stage history. The list leaves archived
+    employers out (``?archived=1`` lists them); one archived employer is still read by its id.
+    POST ``…/archive/`` and ``…/restore/``; DELETE only an archived employer, by a coordinator;
+    POST ``…/merge/`` ``{"other": id}`` merges another employer of the same region into this one."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
 
@@ -156,23 +171,50 @@ class EmployerViewSet(viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_queryset(self) -> QuerySet[Employer]:
-        return employer_queryset(self.request.user)
+        employers = employer_queryset(self.request.user)
+        if self.action == "list":
+            return archived_scope(employers, self.request.query_params)
+        return employers
 
     def _reload(self, employer: Employer) -> Employer:
         return employer_queryset(self.request.user).get(pk=employer.pk)
 
-    def perform_create(self, serializer: EmployerSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Employer]) -> None:
         data = dict(serializer.validated_data)
         employer = services.employer_create(by=self.request.user, **data)
         serializer.instance = self._reload(employer)
 
-    def perform_update(self, serializer: EmployerSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Employer]) -> None:
         data = dict(serializer.validated_data)
-        employer = services.employer_update(employer=serializer.instance, by=self.request.user, **data)
+        employer = services.employer_update(employer=updated_instance(serializer), by=self.request.user, **data)
         serializer.instance = self._reload(employer)
 
     def perform_destroy(self, instance: Employer) -> None:
-        services.employer_delete(employer=instance, by=self.request.user)
+        archiving.employer_delete_for_good(employer=instance, by=self.request.user)
+
+    def _answer(self, employer: Employer) -> Response:
+        return Response(EmployerSerializer(self._reload(employer), context=self.get_serializer_context()).data)
+
+    @extend_schema(request=None, responses=EmployerSerializer)
+    @action(detail=True, methods=["post"])
+    def archive(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        return self._answer(archiving.employer_archive(employer=self.get_object(), by=request.user))
+
+    @extend_schema(request=None, responses=EmployerSerializer)
+    @action(detail=True, methods=["post"])
+    def restore(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        return self._answer(archiving.employer_restore(employer=self.get_object(), by=request.user))
+
+    @extend_schema(request=MergeSerializer, responses=EmployerSerializer)
+    @action(detail=True, methods=["post"], serializer_class=MergeSerializer)
+    def merge(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        survivor = self.get_object()
+        serializer = MergeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        # Another region's id, or a missing one: the same 404 as for the URL's employer.
+        same_region = Employer.objects.editable_by(request.user).filter(region_id=survivor.region_id)
+        merged = get_object_or_404(same_region.exclude(pk=survivor.pk), pk=serializer.validated_data["other"])
+        return self._answer(archiving.employer_merge(survivor=survivor, merged=merged, by=request.user))
 
     @extend_schema(request=StageSerializer, responses=EmployerSerializer)
     @action(detail=True, methods=["post"], serializer_class=StageSerializer)
@@ -197,7 +239,7 @@ class _NetworkPartViewSet(
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
+    viewsets.GenericViewSet[_Part],
 ):
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
     permission_classes = [ScopedPermission]
@@ -206,7 +248,7 @@ class _NetworkPartViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
 
-class ContactPersonViewSet(_NetworkPartViewSet):
+class ContactPersonViewSet(_NetworkPartViewSet[ContactPerson]):
     """Contact persons at employers of my regions."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
@@ -219,17 +261,17 @@ class ContactPersonViewSet(_NetworkPartViewSet):
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return ContactPersonUpdateSerializer if self.action == "partial_update" else ContactPersonSerializer
 
-    def perform_create(self, serializer: ContactPersonSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[ContactPerson]) -> None:
         serializer.instance = services.contact_person_create(by=self.request.user, **serializer.validated_data)
 
-    def perform_update(self, serializer: ContactPersonSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[ContactPerson]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = services.contact_person_update(
-            contact_person=serializer.instance, by=self.request.user, **data
+            contact_person=updated_instance(serializer), by=self.request.user, **data
         )
 
 
-class OpeningViewSet(_NetworkPartViewSet):
+class OpeningViewSet(_NetworkPartViewSet[Opening]):
     """Openings (vacancies, or work an employer can offer) at employers of my regions."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
@@ -244,12 +286,14 @@ class OpeningViewSet(_NetworkPartViewSet):
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return OpeningUpdateSerializer if self.action == "partial_update" else OpeningSerializer
 
-    def perform_create(self, serializer: OpeningSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Opening]) -> None:
         serializer.instance = services.opening_create(by=self.request.user, **serializer.validated_data)
 
-    def perform_update(self, serializer: OpeningSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Opening]) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.opening_update(opening=serializer.instance, by=self.request.user, **data)
+        serializer.instance = services.opening_update(
+            opening=updated_instance(serializer), by=self.request.user, **data
+        )
 
 
 def register(router: DefaultRouter) -> None:

@@ -2,7 +2,7 @@
 
 Made-up but believable Dutch employers in Groot Amsterdam (AM18) and Midden-Utrecht (AM13),
 and a few in other regions (which the demo users must not see). Written through the services,
-so stage history and audit entries look like real use. Works on SQLite.
+so stage history and audit entries look like real use.
 """
 
 from __future__ import annotations

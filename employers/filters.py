@@ -6,17 +6,19 @@ choices (regions, owners) are scoped the same way, so no choice names someone el
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
-from django.db import connections
+from django.contrib.auth import get_user_model
+from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
 
 from crm.fields import IsoDateTimeFilter
 from crm.models import Region
-from crm.scoping import network_owners
+from crm.scoping import network_owners, signed_in_user
 from employers.models import (
     Accommodation,
     ContactPerson,
@@ -28,22 +30,25 @@ from employers.models import (
     SizeClass,
     Stage,
 )
+from employers.models.network import EmployerQuerySet
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
-def _user(request: Any) -> Any:
-    return getattr(request, "user", None)
+def _regions(request: HttpRequest | None) -> QuerySet[Region]:
+    user = signed_in_user(request)
+    return Region.objects.none() if user is None else Region.objects.readable_by(user)
 
 
-def _regions(request: Any) -> QuerySet[Region]:
-    return Region.objects.readable_by(_user(request))
+def _owners(request: HttpRequest | None) -> QuerySet:
+    user = signed_in_user(request)
+    return get_user_model().objects.none() if user is None else network_owners(user)
 
 
-def _owners(request: Any) -> QuerySet:
-    return network_owners(_user(request))
-
-
-def _employers(request: Any) -> QuerySet[Employer]:
-    return Employer.objects.visible_to(_user(request))
+def _employers(request: HttpRequest | None) -> QuerySet[Employer]:
+    user = signed_in_user(request)
+    return Employer.objects.none() if user is None else Employer.objects.visible_to(user)
 
 
 class _UserField(ModelChoiceField):
@@ -64,11 +69,6 @@ def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employ
     digits = text.replace(" ", "")
     if digits.isdigit():
         plain |= Q(kvk_number__startswith=digits)
-    if connections[queryset.db].vendor != "postgresql":
-        return queryset.filter(plain)
-    from django.contrib.postgres.search import TrigramWordSimilarity
-    from django.db.models.functions import Greatest
-
     fuzzy = (
         Q(legal_name__trigram_word_similar=text)
         | Q(trade_name__trigram_word_similar=text)
@@ -80,6 +80,17 @@ def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employ
         TrigramWordSimilarity(text, "place"),
     )
     return queryset.filter(plain | fuzzy).annotate(search_rank=rank).order_by("-search_rank", "legal_name", "id")
+
+
+_YES = ("1", "true", "True", "yes", "on")
+
+
+def archived_scope(queryset: EmployerQuerySet, params: Any) -> EmployerQuerySet:
+    """The list's default: employers not archived; ``?archived=1`` lists the archived ones.
+    Applied by the list, the export and the API's list (not to one employer's page, which opens
+    archived too), before the FilterSet, whose ``archived`` filter only declares the parameter."""
+    wanted = params.get("archived", "") if params is not None else ""
+    return queryset.archived() if wanted in _YES else queryset.active()
 
 
 class EmployerOrdering(django_filters.OrderingFilter):
@@ -113,6 +124,9 @@ class EmployerFilter(django_filters.FilterSet):
     )
     has_open_openings = django_filters.BooleanFilter(label=_("Has open openings"), method="filter_open_openings")
     do_not_contact = django_filters.BooleanFilter(label=_("Do not contact"))
+    archived = django_filters.BooleanFilter(
+        label=_("Archived"), method="filter_archived", help_text=_("Show the archived employers instead.")
+    )
     owner = OwnerChoiceFilter(label=_("Owner"), queryset=_owners)
     updated_since = IsoDateTimeFilter(label=_("Updated since"), field_name="updated_at", lookup_expr="gte")
     ordering = EmployerOrdering(
@@ -141,6 +155,9 @@ class EmployerFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         return search_employers(queryset, value)
+
+    def filter_archived(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
+        return queryset  # ``archived_scope`` has applied it, before the other filters
 
     def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
         if value is None:

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import form_field
 from crm.models import Region
 from employers.contacts.forms import DescribedFieldsMixin, UserChoiceField
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
@@ -24,7 +25,7 @@ class AccommodationField(forms.ModelMultipleChoiceField):
         super().__init__(queryset=Accommodation.objects.all(), required=False, **kwargs)
 
     def label_from_instance(self, obj: Accommodation) -> str:
-        return obj.label
+        return str(obj.label)
 
 
 class ServiceValidatedForm(DescribedFieldsMixin, forms.ModelForm):
@@ -59,12 +60,13 @@ class EmployerForm(ServiceValidatedForm):
 
     def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.writable_by(user)
-        self.fields["owner"].queryset = owners_for(user)
+        region = form_field(self, "region", forms.ModelChoiceField)
+        region.queryset = Region.objects.writable_by(user)
+        form_field(self, "owner", forms.ModelChoiceField).queryset = owners_for(user)
         if self.instance.pk:
             # The stage has its own form, so that each change is one deliberate, recorded step.
             del self.fields["stage"]
-            self.fields["region"].empty_label = None
+            region.empty_label = None
         if not self.is_bound and not self.instance.pk:
             self.fields["owner"].initial = user.pk if owners_for(user).filter(pk=user.pk).exists() else None
 

@@ -365,7 +365,8 @@ def opening_create(*, employer: Employer, by: AuthUser, accommodations: Iterable
         opening.postcode = employer.postcode
     _clean_opening(opening)
     opening.save()
-    opening.accommodations.set(_accommodation_codes(accommodations))
+    # The primary key is the code; the stubs accept only int ids or instances here.
+    opening.accommodations.set(_accommodation_codes(accommodations))  # type: ignore[arg-type]
     refresh_open_openings(employer_ids=[employer.pk])
     AuditEntry.record("employers.opening.created", target=opening, actor=by, data={"employer": employer.pk})
     return opening
@@ -389,7 +390,8 @@ def opening_update(
         n: [before[n], str(getattr(opening, n))] for n in OPENING_FIELDS if before[n] != str(getattr(opening, n))
     }
     if accommodations is not None:
-        opening.accommodations.set(_accommodation_codes(accommodations))
+        # The primary key is the code; the stubs accept only int ids or instances here.
+        opening.accommodations.set(_accommodation_codes(accommodations))  # type: ignore[arg-type]
     if changed:
         AuditEntry.record("employers.opening.updated", target=opening, actor=by, data={"changed": changed})
     return opening

@@ -6,7 +6,8 @@ from datetime import date
 
 from celery import shared_task
 
-from employers import digest, importing
+from employers import digest
+from employers.importing import batches as importing
 
 
 @shared_task

@@ -5,13 +5,13 @@ Views parse and shape; every read starts from ``visible_to``, every write is a s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -24,13 +24,16 @@ from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import exporting, services
+from employers import archive, exporting, services
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
-from employers.filters import EmployerFilter
+from employers.filters import EmployerFilter, archived_scope
 from employers.forms import ContactPersonForm, EmployerForm, OpeningForm, StageForm
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
 from employers.timeline import employer_timeline
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
 
 PER_PAGE = 25
 
@@ -73,7 +76,8 @@ def _form_errors(form: Any, error: ValidationError) -> Employer | None:
 
 class EmployerListView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        filterset = EmployerFilter(request.GET or None, queryset=employer_queryset(request.user), request=request)
+        employers = archived_scope(employer_queryset(request.user), request.GET)
+        filterset = EmployerFilter(request.GET or None, queryset=employers, request=request)
         page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
         context = {
             "filter": filterset,
@@ -84,22 +88,26 @@ class EmployerListView(NetworkReadView):
 
 
 class EmployerExportView(NetworkReadView):
-    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse | StreamingHttpResponse:
         kind = request.GET.get("format", "csv")
         if kind not in exporting.FORMATS:
             kind = "csv"
-        filterset = EmployerFilter(request.GET, queryset=employer_queryset(request.user), request=request)
+        employers = archived_scope(employer_queryset(request.user), request.GET)
+        filterset = EmployerFilter(request.GET, queryset=employers, request=request)
         if not filterset.is_valid():
             # An invalid filter is dropped by the FilterSet; exporting everything instead is wrong.
             errors = "; ".join(f"{name}: {' '.join(e)}" for name, e in filterset.errors.items())
             return HttpResponse(errors, status=400, content_type="text/plain; charset=utf-8")
         queryset = filterset.qs
-        filters = {k: v for k, v in request.GET.lists() if k not in ("format", "page")}
+        filters = {k: v for k, v in request.GET.lists() if k not in ("format", "page", "per_contact")}
         count = exporting.audit_export(by=request.user, queryset=queryset, kind=kind, filters=filters)
+        response: HttpResponse | StreamingHttpResponse
+        per_contact = request.GET.get("per_contact") == "1"
         if kind == "xlsx":
-            response = HttpResponse(exporting.employers_xlsx(queryset), content_type=exporting.XLSX_TYPE)
+            response = HttpResponse(exporting.employers_xlsx(queryset, per_contact), content_type=exporting.XLSX_TYPE)
         else:
-            response = StreamingHttpResponse(exporting.employers_csv(queryset), content_type="text/csv; charset=utf-8")
+            rows = exporting.employers_csv(queryset, per_contact)
+            response = StreamingHttpResponse(rows, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{exporting.filename(kind)}"'
         response["X-Row-Count"] = str(count)
         return response
@@ -108,7 +116,11 @@ class EmployerExportView(NetworkReadView):
 class PipelineView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         counts = (
-            Employer.objects.visible_to(request.user).values("region_id", "stage").annotate(n=Count("id")).order_by()
+            Employer.objects.visible_to(request.user)
+            .active()
+            .values("region_id", "stage")
+            .annotate(n=Count("id"))
+            .order_by()
         )
         by_region: dict[str, dict[str, int]] = {}
         for row in counts:
@@ -136,7 +148,7 @@ class PipelineView(NetworkReadView):
 class EmployerDetailView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(employer_queryset(request.user), pk=pk)
-        openings = employer.openings.prefetch_related(
+        openings = employer.openings.all().prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
         )
         context = {
@@ -148,6 +160,7 @@ class EmployerDetailView(NetworkReadView):
             "open_followups": employer_open_followups(employer),
             "today": local_today(),
             "can_write": may_write_region(request.user, employer.region_id),
+            "can_delete": archive.may_delete_for_good(request.user, employer),
             "stage_form": StageForm(initial={"stage": employer.stage}),
         }
         return render(request, "employers/detail.html", context)
@@ -158,7 +171,7 @@ class EmployerCreateView(NetworkReadView):
     read_roles = NETWORK_WRITE
     write_roles = NETWORK_WRITE
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         return render_form(request, self.template_name, EmployerForm(user=request.user))
 
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
@@ -218,9 +231,33 @@ class EmployerStageView(NetworkReadView):
         return render_form(request, self.template_name, form, status=400, employer=employer)
 
 
-class EmployerDeleteView(NetworkReadView):
-    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+class EmployerArchiveView(NetworkReadView):
+    """Archive (hide from lists, audiences, matching) or, with ``restore``, bring back."""
+
+    restore = False
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
+        if self.restore:
+            archive.employer_restore(employer=employer, by=request.user)
+            messages.success(request, _("Employer %(name)s restored.") % {"name": employer})
+        else:
+            archive.employer_archive(employer=employer, by=request.user)
+            messages.success(request, _("Employer %(name)s archived.") % {"name": employer})
+        return redirect("employers:detail", employer.pk)
+
+
+class EmployerDeleteView(NetworkReadView):
+    """Delete for good: a coordinator of the region, an archived employer."""
+
+    def _deletable(self, request: AuthenticatedHttpRequest, pk: int) -> Employer:
+        employer = _editable(request, pk)
+        if not archive.may_delete_for_good(request.user, employer):
+            raise PermissionDenied
+        return employer
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        employer = self._deletable(request, pk)
         context = {
             "employer": employer,
             "people": employer.contact_persons.count(),
@@ -230,11 +267,55 @@ class EmployerDeleteView(NetworkReadView):
         return render(request, "employers/confirm_delete.html", context)
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer = _editable(request, pk)
+        employer = self._deletable(request, pk)
         name = str(employer)
-        services.employer_delete(employer=employer, by=request.user)
+        archive.employer_delete_for_good(employer=employer, by=request.user)
         messages.success(request, _("Employer %(name)s deleted.") % {"name": name})
         return redirect("employers:list")
+
+
+class EmployerMergeView(NetworkReadView):
+    """Merge this employer and another of its region: pick the other (likely duplicates are
+    offered), see what each holds, choose which one stays."""
+
+    template_name = "employers/merge.html"
+
+    def _other(self, request: AuthenticatedHttpRequest, employer: Employer, raw: str | None) -> Employer | None:
+        if not raw:
+            return None
+        # Another region's id, or one that does not exist: the same 404.
+        same_region = Employer.objects.editable_by(request.user).filter(region_id=employer.region_id)
+        other = get_object_or_404(same_region.exclude(pk=employer.pk), pk=raw if raw.isdigit() else 0)
+        return other
+
+    def _page(
+        self, request: AuthenticatedHttpRequest, employer: Employer, other: Employer | None, status: int = 200
+    ) -> HttpResponse:
+        context: dict[str, Any] = {"employer": employer, "other": other}
+        if other is None:
+            context["suggestions"] = archive.merge_suggestions(employer, request.user)
+        else:
+            context["sides"] = [(employer, archive.merge_counts(employer)), (other, archive.merge_counts(other))]
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        employer = _editable(request, pk)
+        return self._page(request, employer, self._other(request, employer, request.GET.get("other")))
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        employer = _editable(request, pk)
+        other = self._other(request, employer, request.POST.get("other"))
+        if other is None:
+            messages.error(request, _("Choose the employer to merge with."))
+            return self._page(request, employer, None, status=400)
+        survivor, merged = (other, employer) if request.POST.get("survivor") == str(other.pk) else (employer, other)
+        try:
+            survivor = archive.employer_merge(survivor=survivor, merged=merged, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self._page(request, employer, other, status=400)
+        messages.success(request, _("Merged into %(name)s.") % {"name": survivor})
+        return redirect("employers:detail", survivor.pk)
 
 
 # --- Contact persons and openings ------------------------------------------------------
@@ -247,23 +328,23 @@ class PartFormView(NetworkPartView):
     template_name = "employers/part_form.html"
     kind: str
     form_class: type[ContactPersonForm] | type[OpeningForm]
-    saved: str
+    saved: StrPromise
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, ContactPerson | Opening | None]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, ContactPerson | Opening | None]:
         raise NotImplementedError
 
-    def save(self, request: HttpRequest, employer: Employer, obj: Any, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: Any, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
     def _context(self, employer: Employer, obj: ContactPerson | Opening | None) -> dict[str, Any]:
         return {"employer": employer, "kind": self.kind, **({"obj": obj} if obj is not None else {})}
 
-    def get(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer, obj = self.target(request, pk)
         form = self.form_class(instance=obj)
         return render_form(request, self.template_name, form, **self._context(employer, obj))
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer, obj = self.target(request, pk)
         form = self.form_class(request.POST, instance=obj)
         if form.is_valid():
@@ -277,47 +358,49 @@ class PartFormView(NetworkPartView):
         return render_form(request, self.template_name, form, status=400, **self._context(employer, obj))
 
 
-def _visible_employer(request: HttpRequest, pk: int) -> tuple[Employer, None]:
+def _visible_employer(request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
     return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk), None
 
 
 class ContactPersonCreateView(PartFormView):
     kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person added.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, None]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
         return _visible_employer(request, pk)
 
-    def save(self, request: HttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
         services.contact_person_create(employer=employer, by=request.user, **data)
 
 
 class ContactPersonEditView(PartFormView):
     kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person updated.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, ContactPerson]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, ContactPerson]:
         person = get_object_or_404(ContactPerson.objects.editable_by(request.user).select_related("employer"), pk=pk)
         return person.employer, person
 
-    def save(self, request: HttpRequest, employer: Employer, obj: ContactPerson, data: dict[str, Any]) -> None:
+    def save(
+        self, request: AuthenticatedHttpRequest, employer: Employer, obj: ContactPerson, data: dict[str, Any]
+    ) -> None:
         services.contact_person_update(contact_person=obj, by=request.user, **data)
 
 
 class OpeningCreateView(PartFormView):
     kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening added.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, None]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
         return _visible_employer(request, pk)
 
-    def save(self, request: HttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
         services.opening_create(employer=employer, by=request.user, **data)
 
 
 class OpeningEditView(PartFormView):
     kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening updated.")
 
-    def target(self, request: HttpRequest, pk: int) -> tuple[Employer, Opening]:
+    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, Opening]:
         opening = get_object_or_404(Opening.objects.editable_by(request.user).select_related("employer"), pk=pk)
         return opening.employer, opening
 
-    def save(self, request: HttpRequest, employer: Employer, obj: Opening, data: dict[str, Any]) -> None:
+    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: Opening, data: dict[str, Any]) -> None:
         services.opening_update(opening=obj, by=request.user, **data)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -13,17 +14,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from crm.forms import form_field
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE
 from crm.types import AuthenticatedHttpRequest
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.importing import (
+    CONTACT,
     CREATE,
+    FILL,
     SKIP,
     UPDATE,
     ImportFileError,
     check_size,
+    import_correct,
     import_discard,
     import_request_confirm,
     import_upload,
@@ -47,7 +52,7 @@ class ImportForm(DescribedFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["region"].queryset = Region.objects.writable_by(user)
+        form_field(self, "region", forms.ModelChoiceField).queryset = Region.objects.writable_by(user)
         self.fields["file"].widget.attrs["accept"] = ".csv,.xlsx"
 
     def clean_file(self) -> Any:
@@ -104,7 +109,13 @@ class ImportPreviewView(RoleRequiredMixin, View):
         batch = self._batch(request, pk)
         if batch.state in (ImportState.QUEUED, ImportState.CHECKING, ImportState.IMPORTING):
             return render(request, "employers/import/progress.html", {"batch": batch, "refresh_seconds": 2})
-        labels = {CREATE: _("Create"), UPDATE: _("Update the existing employer"), SKIP: _("Skip")}
+        labels = {
+            CREATE: _("Create"),
+            FILL: _("Fill empty fields only"),
+            UPDATE: _("Overwrite with the file (see the changes)"),
+            SKIP: _("Skip"),
+            CONTACT: _("Add the contact person to the employer of the earlier line"),
+        }
         rows = [{**row, "options": [(choice, labels[choice]) for choice in row["choices"]]} for row in batch.rows]
         context = {
             "batch": batch,
@@ -115,6 +126,15 @@ class ImportPreviewView(RoleRequiredMixin, View):
         }
         return render(request, self.template_name, context, status=status)
 
+    def _recheck(self, request: AuthenticatedHttpRequest, batch: ImportBatch) -> HttpResponse:
+        """Corrected cells of rows with errors, checked again; the preview shows the outcome."""
+        try:
+            import_correct(batch=batch, by=request.user, corrections=_corrections(request.POST, batch.rows))
+        except ValidationError as error:
+            return self.get(request, batch.pk, error=" ".join(error.messages), status=400)
+        messages.success(request, _("The corrected rows were checked again."))
+        return redirect("employers:import-preview", batch.pk)
+
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         batch = self._batch(request, pk)
         if "discard" in request.POST:
@@ -123,10 +143,31 @@ class ImportPreviewView(RoleRequiredMixin, View):
             return redirect("employers:import")
         if batch.state != ImportState.PREVIEW:
             return self.get(request, pk, error=_("This import has already been imported or discarded."), status=400)
+        if "recheck" in request.POST:
+            return self._recheck(request, batch)
+        overwrite_all = request.POST.get("overwrite_all") == "1"
         actions = {}
         for row in batch.rows:
             choice = request.POST.get(f"action-{row['line']}", row["choices"][0])
+            if overwrite_all and UPDATE in row["choices"] and choice == FILL:
+                choice = UPDATE  # "overwrite for all": an explicit choice for every matched row
             actions[row["line"]] = choice
         if not import_request_confirm(batch=batch, by=request.user, actions=actions):
             return self.get(request, pk, error=_("This import has already been imported or discarded."), status=400)
         return redirect("employers:import-preview", batch.pk)
+
+
+EDITABLE = ("legal_name", "kvk_number", "postcode", "place", "sbi_section", "size_class", "stage", "contact_email")
+
+
+def _corrections(post: Any, rows: list[dict]) -> dict[int, dict[str, str]]:
+    """The edited cells of the rows with errors: ``cell-<line>-<field>`` fields of the form."""
+    corrections: dict[int, dict[str, str]] = {}
+    for row in rows:
+        if not row["errors"]:
+            continue
+        for field in {*row["errors"], *EDITABLE}:
+            value = post.get(f"cell-{row['line']}-{field}")
+            if value is not None:
+                corrections.setdefault(row["line"], {})[field] = value
+    return corrections

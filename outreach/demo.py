@@ -3,7 +3,6 @@
 Everything goes through the services, so the demo's mail is in the outbox like real mail: an
 upcoming session in Amsterdam registered with AWVN with invitations and answers, one held
 with attendance (contacts and follow-ups on the timelines), a draft, and one in Utrecht.
-Works on SQLite (make run) as on PostgreSQL.
 """
 
 from __future__ import annotations

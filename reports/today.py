@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from crm.models import Region, Role
 from crm.scoping import has_role, region_codes
+from crm.types import AuthUser
 from employers.contacts.selectors import AMSTERDAM, cold_employers, ips_table, local_today, week_start
 from employers.models import Employer, FollowUp, ImportBatch, ImportState
 from outreach.models import Event, Invitation, Rsvp
@@ -63,7 +63,7 @@ def _this_week_bounds(now: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=7)
 
 
-def today_for(user: Any, *, now: datetime | None = None) -> Today:
+def today_for(user: AuthUser, *, now: datetime | None = None) -> Today:
     now = now or timezone.now()
     regions = list(Region.objects.filter(code__in=region_codes(user, WORK_ROLES | {Role.AWVN})).order_by("code"))
     result = Today(regions=regions, has_work=has_role(user, WORK_ROLES))

@@ -16,6 +16,7 @@ from candidates.models import Candidate, CandidateAccess, CandidateState, Match,
 from crm.dates import add_months
 from crm.models import AuditEntry, Role
 from crm.scoping import region_codes
+from crm.types import AuthUser
 
 CANDIDATE_FIELDS = (
     "real_name", "pc4", "sbi_sections", "work_kinds", "hours_min", "hours_max", "max_travel_km",
@@ -24,13 +25,13 @@ CANDIDATE_FIELDS = (
 )  # fmt: skip
 
 
-def access_record(*, candidates: list[Candidate] | Candidate, user: Any, what: str) -> None:
+def access_record(*, candidates: list[Candidate] | Candidate, user: AuthUser, what: str) -> None:
     """One access entry per candidate read (a list of 20 writes 20 rows, in one INSERT)."""
     rows = candidates if isinstance(candidates, list) else [candidates]
     CandidateAccess.objects.bulk_create([CandidateAccess(candidate=c, user=user, what=what[:60]) for c in rows])
 
 
-def _guide_region(by: Any, region: Any) -> str:
+def _guide_region(by: AuthUser, region: Any) -> str:
     regions = region_codes(by, {Role.GUIDE})
     code = getattr(region, "pk", region)
     if code is None and len(regions) == 1:
@@ -61,7 +62,7 @@ def _unique_code(region_code: str) -> str:
 
 @transaction.atomic
 def candidate_create(
-    *, by: Any, region: Any = None, accommodations_needed: list[Any] | None = None, **fields: Any
+    *, by: AuthUser, region: Any = None, accommodations_needed: list[Any] | None = None, **fields: Any
 ) -> Candidate:
     """The guide ``by`` records a candidate of their own (region: theirs, if they have one)."""
     unknown = set(fields) - set(CANDIDATE_FIELDS)
@@ -79,7 +80,7 @@ def candidate_create(
 
 @transaction.atomic
 def candidate_update(
-    *, candidate: Candidate, by: Any, accommodations_needed: list[Any] | None = None, **changes: Any
+    *, candidate: Candidate, by: AuthUser, accommodations_needed: list[Any] | None = None, **changes: Any
 ) -> Candidate:
     if candidate.guide_id != getattr(by, "pk", None):
         raise PermissionDenied(_("Only the candidate's own guide changes the candidate."))

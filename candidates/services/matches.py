@@ -15,6 +15,7 @@ from candidates.matching_data import areas_in_reach, candidate_wishes, pc4_runs,
 from candidates.models import Candidate, CandidateState, Match, MatchChange, MatchState
 from candidates.queue import enqueue_on_commit
 from crm.models import AuditEntry
+from crm.types import AuthUser
 from employers.models import Employer, Opening, OpeningState
 
 
@@ -29,7 +30,7 @@ def employers_in_list(candidate: Candidate) -> QuerySet[Employer]:
     return Employer.objects.filter(reach_q(pc4_runs(reach)))
 
 
-def employers_matchable(*, candidate: Candidate, by: Any, outside_list: bool = False) -> QuerySet[Employer]:
+def employers_matchable(*, candidate: Candidate, by: AuthUser, outside_list: bool = False) -> QuerySet[Employer]:
     """Employers ``by`` may match ``candidate`` with (and so place the candidate at).
 
     The ranked list's employers; the employers the candidate already has a match with (not
@@ -44,7 +45,7 @@ def employers_matchable(*, candidate: Candidate, by: Any, outside_list: bool = F
     allowed = in_list | Q(pk__in=matched, do_not_contact=False)
     if outside_list:
         allowed |= Q(pk__in=Employer.objects.visible_to(by).filter(do_not_contact=False).values("pk"))
-    return Employer.objects.filter(allowed)
+    return Employer.objects.active().filter(allowed)  # an archived employer is out of matching
 
 
 def openings_matchable(*, employer: Employer | None) -> QuerySet[Opening]:
@@ -54,7 +55,7 @@ def openings_matchable(*, employer: Employer | None) -> QuerySet[Opening]:
     return Opening.objects.filter(employer=employer).exclude(state=OpeningState.CLOSED)
 
 
-def _check_matchable(candidate: Candidate, employer: Employer, by: Any, outside_list_reason: str) -> None:
+def _check_matchable(candidate: Candidate, employer: Employer, by: AuthUser, outside_list_reason: str) -> None:
     """The services' own check, whatever the caller resolved (forms and serializers do it first)."""
     matchable = employers_matchable(candidate=candidate, by=by, outside_list=bool(outside_list_reason.strip()))
     if not matchable.filter(pk=employer.pk).exists():
@@ -69,7 +70,7 @@ def _check_matchable(candidate: Candidate, employer: Employer, by: Any, outside_
         )
 
 
-def _check_owner(candidate: Candidate, by: Any) -> None:
+def _check_owner(candidate: Candidate, by: AuthUser) -> None:
     if not Candidate.objects.editable_by(by).filter(pk=candidate.pk).exists():
         raise PermissionDenied(_("Only the candidate's own guide works on the candidate's matches."))
 
@@ -80,7 +81,7 @@ def match_set_state(
     candidate: Candidate,
     employer: Employer,
     state: str,
-    by: Any,
+    by: AuthUser,
     opening: Opening | None = None,
     reason: str = "",
     score: float | None = None,
@@ -136,7 +137,7 @@ def match_set_state(
     return match
 
 
-def warm_intro_request(*, match: Match, by: Any) -> None:
+def warm_intro_request(*, match: Match, by: AuthUser) -> None:
     """Ask the owning adviser of another region's employer to introduce our guide (once per match)."""
     from employers.contacts.services import followup_create
 

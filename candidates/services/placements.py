@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,6 +14,7 @@ from candidates.models import Candidate, CandidateState, Match, MatchState, Meth
 from candidates.services.matches import _check_matchable, _check_owner, match_set_state
 from crm.dates import add_months
 from crm.models import AuditEntry
+from crm.types import AuthUser
 from employers.models import Employer, Opening, Stage
 from employers.services import employer_change_stage
 
@@ -27,7 +27,7 @@ def placement_create(
     start_date: date,
     hours_per_week: int,
     method: str = Method.IPS,  # the model's default: the API may leave it out (it was a 500)
-    by: Any,
+    by: AuthUser,
     opening: Opening | None = None,
     outside_list_reason: str = "",
 ) -> Placement:
@@ -76,7 +76,7 @@ def placement_create(
 
 
 @transaction.atomic
-def placement_record_durable(*, placement: Placement, months: int, still_working: bool, by: Any) -> Placement:
+def placement_record_durable(*, placement: Placement, months: int, still_working: bool, by: AuthUser) -> Placement:
     """The guide answers the 6- or 12-month check: still working, yes or no."""
     _check_owner(placement.candidate, by)
     if months not in (6, 12):
@@ -97,7 +97,7 @@ def placement_record_durable(*, placement: Placement, months: int, still_working
 
 def durable_checks_due(today: date) -> list[tuple[int, int]]:
     """``[(placement id, months)]`` whose check is due and not yet prompted or answered."""
-    due = []
+    due: list[tuple[int, int]] = []
     for months in (6, 12):
         rows = Placement.objects.filter(
             **{f"durable_{months}m__isnull": True, f"durable_{months}m_prompted_at__isnull": True},

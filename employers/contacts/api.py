@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from crm.api import updated_instance
 from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_READ, users_visible_to
@@ -31,8 +32,8 @@ class _ScopedRelated(serializers.PrimaryKeyRelatedField):
         return self.model.objects.visible_to(self.context["request"].user)
 
 
-class ContactSerializer(serializers.ModelSerializer):
-    employer = _ScopedRelated(Employer)
+class ContactSerializer(serializers.ModelSerializer[Contact]):
+    employer: serializers.PrimaryKeyRelatedField[Employer] = _ScopedRelated(Employer)
     contact_person = _ScopedRelated(ContactPerson, required=False, allow_null=True)
     event_in_person = serializers.BooleanField(write_only=True, required=False, default=False)
     follow_up_on = serializers.DateField(
@@ -51,7 +52,7 @@ class ContactSerializer(serializers.ModelSerializer):
 
 
 class ContactUpdateSerializer(ContactSerializer):
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class _VisibleUser(serializers.PrimaryKeyRelatedField):
@@ -61,7 +62,7 @@ class _VisibleUser(serializers.PrimaryKeyRelatedField):
         return users_visible_to(self.context["request"].user)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(serializers.ModelSerializer[FollowUp]):
     employer = _ScopedRelated(Employer)
     contact = _ScopedRelated(Contact, required=False, allow_null=True)
     owner = _VisibleUser()
@@ -72,7 +73,7 @@ class FollowUpSerializer(serializers.ModelSerializer):
         read_only_fields = ["state", "done_at", "done_by"]
 
 
-class ContactViewSet(viewsets.ModelViewSet):
+class ContactViewSet(viewsets.ModelViewSet[Contact]):
     """Contacts with employers of my regions; the author changes or deletes within the edit window."""
 
     request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
@@ -89,24 +90,24 @@ class ContactViewSet(viewsets.ModelViewSet):
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return ContactUpdateSerializer if self.action == "partial_update" else ContactSerializer
 
-    def perform_create(self, serializer: ContactSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Contact]) -> None:
         data = dict(serializer.validated_data)
         serializer.instance = contact_log(by=self.request.user, **data)
 
-    def perform_update(self, serializer: ContactSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Contact]) -> None:
         data = dict(serializer.validated_data)
         for name in ("follow_up_on", "follow_up_note"):
             data.pop(name, None)
         in_person = data.pop("event_in_person", None) if "event_in_person" in self.request.data else None
         data.pop("event_in_person", None)
-        contact_update(contact=serializer.instance, by=self.request.user, event_in_person=in_person, **data)
+        contact_update(contact=updated_instance(serializer), by=self.request.user, event_in_person=in_person, **data)
 
     def perform_destroy(self, instance: Contact) -> None:
         contact_delete(contact=instance, by=self.request.user)
 
 
 class FollowUpViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[FollowUp]
 ):
     """Follow-ups on employers of my regions; mark one done with POST …/complete/."""
 
@@ -121,7 +122,7 @@ class FollowUpViewSet(
     def get_queryset(self) -> QuerySet[FollowUp]:
         return FollowUp.objects.visible_to(self.request.user)
 
-    def perform_create(self, serializer: FollowUpSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[FollowUp]) -> None:
         serializer.instance = followup_create(by=self.request.user, **serializer.validated_data)
 
     @extend_schema(request=None, responses=FollowUpSerializer)

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
 
 from crm.fields import IsoDateTimeFilter
-from crm.scoping import users_visible_to
+from crm.scoping import signed_in_user, users_visible_to
 from employers.models import Channel, Contact, Employer, FollowUp, FollowUpState, Purpose
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def _employers(request: Any) -> Any:
-    return Employer.objects.visible_to(getattr(request, "user", None))
+
+def _employers(request: HttpRequest | None) -> QuerySet[Employer]:
+    user = signed_in_user(request)
+    return Employer.objects.none() if user is None else Employer.objects.visible_to(user)
 
 
-def _users(request: Any) -> Any:
+def _users(request: HttpRequest | None) -> QuerySet:
     """Users of the caller's network regions: any other id is the same 400 as a missing one, so
     the filter does not confirm that a user exists elsewhere."""
-    return users_visible_to(getattr(request, "user", None))
+    user = signed_in_user(request)
+    return get_user_model().objects.none() if user is None else users_visible_to(user)
 
 
 class ContactFilter(django_filters.FilterSet):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, DateTimeField, date_range
+from crm.forms import form_field
 from crm.models import Role
 from crm.scoping import NETWORK_READ, has_role, members_of, users_visible_to
 from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
@@ -90,8 +91,9 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
             self.fields["employer"].initial = employer_label(employer)
         selected = employer or self._employer_from_data()
         if selected is not None:
-            self.fields["contact_person"].queryset = ContactPerson.objects.visible_to(user).filter(employer=selected)
-        self.fields["follow_up_owner"].queryset = users_visible_to(user)
+            contact_person = form_field(self, "contact_person", forms.ModelChoiceField)
+            contact_person.queryset = ContactPerson.objects.visible_to(user).filter(employer=selected)
+        form_field(self, "follow_up_owner", forms.ModelChoiceField).queryset = users_visible_to(user)
 
     def _employer_from_data(self) -> Employer | None:
         match = _ID_SUFFIX.search(self.data.get(self.add_prefix("employer"), "")) if self.is_bound else None
@@ -112,7 +114,8 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
         return found
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data  # what Form.clean returns; the stubs type that return "| None"
         if data.get("follow_up_owner") and not data.get("follow_up_on"):
             self.add_error("follow_up_on", _("Give a date for the follow-up."))
         return data
@@ -132,10 +135,10 @@ class ContactEditForm(DescribedFieldsMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contact_person"].queryset = ContactPerson.objects.visible_to(user).filter(
-            employer=self.instance.employer_id
-        )
-        self.fields["when"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        form_field(self, "contact_person", forms.ModelChoiceField).queryset = ContactPerson.objects.visible_to(
+            user
+        ).filter(employer=self.instance.employer_id)
+        form_field(self, "when", forms.DateTimeField).input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["event_in_person"].initial = self.instance.in_person
 
 

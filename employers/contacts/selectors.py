@@ -175,6 +175,7 @@ def cold_employers(user: AuthUser, *, now: datetime | None = None) -> QuerySet[E
     cutoff = (now or timezone.now()) - timedelta(days=settings.EMPLOYER_COLD_AFTER_DAYS)
     return (
         Employer.objects.visible_to(user)
+        .active()
         .filter(owner=user, stage__in=WARM_STAGES, do_not_contact=False)
         .annotate(last_contact=Max("contacts__when"))
         .filter(Q(last_contact__lt=cutoff) | Q(last_contact__isnull=True))

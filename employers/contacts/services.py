@@ -182,7 +182,7 @@ def followup_create(
     employer: Employer,
     owner: AuthUser,
     due_date: date,
-    by: AuthUser,
+    by: AuthUser | None,  # None: opened by the system (a placement's durability check)
     note: str = "",
     contact: Contact | None = None,
 ) -> FollowUp:

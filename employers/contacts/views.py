@@ -147,7 +147,7 @@ class EmployerLookupView(NetworkView):
             people = ContactPerson.objects.visible_to(request.user).filter(employer=employer).values("id", "name")
             return JsonResponse({"people": list(people)})
         query = request.GET.get("q", "").strip()
-        employers = Employer.objects.visible_to(request.user)
+        employers = Employer.objects.visible_to(request.user).active()  # archived: out of search
         if query:
             employers = employers.filter(legal_name__icontains=query) | employers.filter(trade_name__icontains=query)
         rows = employers.order_by("legal_name", "id")[:20]

@@ -1,7 +1,7 @@
-"""pg_trgm and GIN trigram indexes for the employer search (PostgreSQL only).
+"""pg_trgm and GIN trigram indexes for the employer search.
 
-The indexes are raw SQL run only on PostgreSQL, and not part of the model state: SQLite
-(``make run``) has no GIN, and a table rebuild there must never try to recreate them.
+The indexes are raw SQL, not part of the model state: they index UPPER(column) beside the
+column, which the ORM's index classes do not express.
 """
 
 from django.contrib.postgres.operations import TrigramExtension
@@ -11,8 +11,6 @@ COLUMNS = ("legal_name", "trade_name", "place")
 
 
 def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for column in COLUMNS:
         schema_editor.execute(
             f"CREATE INDEX IF NOT EXISTS employer_{column}_trgm "
@@ -21,8 +19,6 @@ def create_indexes(apps, schema_editor):
 
 
 def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     for column in COLUMNS:
         schema_editor.execute(f"DROP INDEX IF EXISTS employer_{column}_trgm")
 
@@ -33,7 +29,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # CreateExtension does nothing on other databases.
         TrigramExtension(),
         migrations.RunPython(create_indexes, drop_indexes),
     ]

@@ -16,6 +16,8 @@ from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
     from crm.types import AuthUser
 
 
@@ -85,7 +87,7 @@ class AccommodationCode(models.TextChoices):
 
 class Accommodation(models.Model):
     """One row per ``AccommodationCode`` (loaded by migration), so employers, openings and
-    candidates can share it as a many-to-many that filters the same on PostgreSQL and SQLite."""
+    candidates can share it as a many-to-many that filters with plain joins."""
 
     code = models.CharField(max_length=40, primary_key=True, choices=AccommodationCode.choices)
 
@@ -98,7 +100,7 @@ class Accommodation(models.Model):
         return str(self.label)
 
     @property
-    def label(self) -> str:
+    def label(self) -> StrPromise:
         return AccommodationCode(self.code).label
 
 
@@ -109,6 +111,14 @@ class Language(models.TextChoices):
 
 class EmployerQuerySet(RegionScopedQuerySet):
     region_path = "region"
+
+    def active(self) -> Self:
+        """Not archived: what lists, searches, invitation audiences and matching work with. An
+        archived employer is still found by ``visible_to`` (its page opens, to be restored)."""
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> Self:
+        return self.filter(archived_at__isnull=False)
 
     def update_locked(self, **values: Any) -> int:
         """Lock the rows first (in id order), then update them. Under READ COMMITTED each
@@ -160,6 +170,12 @@ class Employer(models.Model):
     # How many of its openings are open, kept by the opening services (``refresh_open_openings``):
     # matching looks for a fitting opening only at the employers that have one.
     open_openings = models.PositiveIntegerField(default=0, editable=False)
+    # Archived instead of deleted (``employers.archive``): hidden from lists, search, audiences and
+    # matching, restorable; only an archived employer may be deleted for good, by a coordinator.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
@@ -191,10 +207,15 @@ class Employer(models.Model):
     def pc4(self) -> str:
         return self.postcode[:4]
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
     def set_accommodations(self, codes: Iterable[str]) -> None:
         """Set the accommodations offered, and their codes on the row (``accommodation_codes``)."""
         chosen = sorted(set(codes))
-        self.accommodations.set(chosen)
+        # The primary key is the code; the stubs accept only int ids or instances here.
+        self.accommodations.set(chosen)  # type: ignore[arg-type]
         self.accommodation_codes = chosen
         Employer.objects.filter(pk=self.pk).update(accommodation_codes=self.accommodation_codes)
 
@@ -223,8 +244,9 @@ class ContactPersonQuerySet(RegionScopedQuerySet):
     def invitable_by(self, user: AuthUser) -> Self:
         """The people ``user`` may invite to sessions: those of the regions where ``user``
         organises them (adviser, coordinator); opt-outs and do-not-contact are the audience's
-        business (``outreach.services.audience_preview``)."""
-        return self.in_regions_of(user, NETWORK_WRITE)
+        business (``outreach.services.audience_preview``). Not the people of an archived employer
+        (``Employer.objects.active()``): archived means out of every audience."""
+        return self.in_regions_of(user, NETWORK_WRITE).filter(employer__archived_at__isnull=True)
 
 
 class ContactPerson(models.Model):

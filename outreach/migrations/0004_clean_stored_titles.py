@@ -4,7 +4,7 @@ from django.db import migrations
 
 from crm.fields import clean_text
 
-# Real characters, not escapes: the same pattern works for PostgreSQL's ~ and SQLite's REGEXP.
+# Real characters, not escapes: PostgreSQL's ~ reads the pattern as it is written.
 CONTROL = "[\x01-\x1f\x7f-\x9f\u2028\u2029]"
 
 

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     # A clean environment: none of what make test or the browser tests set for themselves.
     own = {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "SECURE_SSL_REDIRECT", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    own |= {"HOST", "WEB_PORT", "SITE_URL"}
     base = {k: v for k, v in os.environ.items() if k not in own}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -62,6 +63,7 @@ def test_production_settings_pass_the_deploy_check():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="crm.example.nl",
         SITE_URL="https://crm.example.nl",
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/wsp_crm",
     )
 
     assert result.returncode == 0, result.stderr
@@ -84,12 +86,47 @@ def test_strict_int_names_the_variable():
         Env({"TIMEOUT": "-3"}).int("TIMEOUT", minimum=0)
 
 
-def test_sqlite_is_the_default_database_under_var():
+def test_development_database_is_the_embedded_postgresql_of_make_run():
     result = run_manage(
-        "shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['NAME'])", DEBUG="1"
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings; d = settings.DATABASES['default']; print(d['ENGINE'], d['PORT'])",
+        DEBUG="1",
     )
 
-    assert result.stdout.strip().endswith("var/db.sqlite3")
+    assert result.stdout.split() == ["django.db.backends.postgresql", "55432"]
+
+
+def test_production_requires_a_database_url():
+    result = run_manage("check", DEBUG="0", SECRET_KEY="x" * 60)
+
+    assert result.returncode != 0
+    assert "DATABASE_URL is required" in result.stderr
+
+
+def test_sqlite_is_refused_with_a_message_naming_postgresql():
+    result = run_manage("check", DEBUG="1", DATABASE_URL="sqlite:////tmp/db.sqlite3")
+
+    assert result.returncode != 0
+    assert "DATABASE_URL='sqlite:////tmp/db.sqlite3' is not valid: expected a PostgreSQL URL" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "site_url"),
+    [
+        ({}, "http://127.0.0.1:8000"),
+        ({"WEB_PORT": "8101"}, "http://127.0.0.1:8101"),
+        ({"HOST": "0.0.0.0", "WEB_PORT": "8102"}, "http://localhost:8102"),  # noqa: S104 -- a setting's value
+        ({"WEB_PORT": "8101", "SITE_URL": "https://crm.example.nl"}, "https://crm.example.nl"),
+    ],
+)
+def test_links_follow_the_development_server(env: dict[str, str], site_url: str):
+    result = run_manage(
+        "shell", "--no-imports", "-c", "from django.conf import settings; print(settings.SITE_URL)", DEBUG="1", **env
+    )
+
+    assert result.stdout.strip() == site_url, result.stderr
 
 
 def test_settings_used_by_the_suite_are_postgresql_and_redis(settings):

@@ -146,10 +146,13 @@ def test_stage_change_by_update_and_by_action(adviser_a: Any, api: Callable) -> 
     assert StageChange.objects.filter(employer=employer, by=adviser_a).count() == 2
 
 
-def test_delete_is_audited(adviser_a: Any, api: Callable) -> None:
+def test_delete_is_audited(adviser_a: Any, coordinator_a: Any, api: Callable) -> None:
     employer = EmployerFactory()
 
-    assert api(adviser_a).delete(f"{EMPLOYERS}{employer.pk}/").status_code == 204
+    assert api(coordinator_a).delete(f"{EMPLOYERS}{employer.pk}/").status_code == 400  # archive first
+    assert api(adviser_a).post(f"{EMPLOYERS}{employer.pk}/archive/").status_code == 200
+    assert api(adviser_a).delete(f"{EMPLOYERS}{employer.pk}/").status_code == 403  # coordinators only
+    assert api(coordinator_a).delete(f"{EMPLOYERS}{employer.pk}/").status_code == 204
     assert AuditEntry.objects.filter(action="employers.employer.deleted", target_id=str(employer.pk)).exists()
 
 

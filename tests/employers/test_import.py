@@ -48,7 +48,7 @@ def test_every_field_rule_has_its_message(adviser_a) -> None:
     assert errors[0] == {"legal_name": "The employer's name is missing."}
     assert errors[1] == {"kvk_number": "A KvK number has exactly 8 digits."}
     assert errors[2] == {"postcode": "Give a Dutch postcode as 1234 AB."}
-    assert errors[3] == {"sbi_section": "Unknown SBI section “Z”: use one letter from A to U."}
+    assert errors[3]["sbi_section"].startswith("Unknown SBI code “Z”: use an SBI 2008 code of 2 to 5 digits")
     assert errors[4] == {"contact_email": "“piet@” is not a valid e-mail address."}
     assert errors[5] == {
         "size_class": "Unknown size: use micro, klein, middel or groot.",
@@ -85,7 +85,7 @@ def test_thousand_rows_with_broken_ones_write_nothing_until_confirmed_then_exact
 
     counts = import_confirm(batch=batch, by=adviser_a, actions={row["line"]: "create" for row in batch.rows})
 
-    assert counts == {"created": 800, "updated": 0, "skipped": 200, "rows": 1000}
+    assert counts == {"created": 800, "updated": 0, "contacts": 0, "skipped": 200, "rows": 1000}
     assert Employer.objects.count() == 800
     assert ContactPerson.objects.count() == 800
     assert not Employer.objects.filter(kvk_number="12AB").exists()
@@ -114,7 +114,7 @@ def test_duplicates_in_the_file_in_the_region_and_elsewhere(adviser_a, adviser_b
     new, in_file, in_region, elsewhere = batch.rows
     assert new["duplicate"] is None and new["choices"] == ["create", "skip"]
     assert in_file["duplicate"] == {"kind": "file", "line": 2} and in_file["choices"] == ["skip"]
-    assert in_region["duplicate"]["employer"] == mine.pk and in_region["choices"] == ["update", "skip"]
+    assert in_region["duplicate"]["employer"] == mine.pk and in_region["choices"] == ["fill", "update", "skip"]
     assert elsewhere["duplicate"] == {
         "kind": "other_region",
         "region": theirs.region.name,
@@ -123,7 +123,7 @@ def test_duplicates_in_the_file_in_the_region_and_elsewhere(adviser_a, adviser_b
     assert elsewhere["choices"] == ["skip"]
 
     counts = import_confirm(batch=batch, by=adviser_a, actions={2: "create", 3: "create", 4: "update", 5: "create"})
-    assert counts == {"created": 1, "updated": 1, "skipped": 2, "rows": 4}
+    assert counts == {"created": 1, "updated": 1, "contacts": 0, "skipped": 2, "rows": 4}
     mine.refresh_from_db()
     assert mine.place == "Nieuwe Plaats"
     assert mine.stage == "active"

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from crm.models import AuditEntry
@@ -23,7 +24,7 @@ def _object_pages(employer: Employer, person: ContactPerson, opening: Opening) -
         reverse("employers:detail", args=[employer.pk]),
         reverse("employers:edit", args=[employer.pk]),
         reverse("employers:stage", args=[employer.pk]),
-        reverse("employers:delete", args=[employer.pk]),
+        reverse("employers:merge", args=[employer.pk]),
         reverse("employers:contact-person-create", args=[employer.pk]),
         reverse("employers:contact-person-edit", args=[person.pk]),
         reverse("employers:opening-create", args=[employer.pk]),
@@ -154,13 +155,21 @@ def test_edit_and_stage_change_from_pages(adviser_a: Any, web: Callable) -> None
     assert StageChange.objects.filter(employer=employer, from_stage="open", to_stage="active").exists()
 
 
-def test_delete_asks_first(adviser_a: Any, web: Callable) -> None:
+def test_delete_asks_first_and_only_a_coordinator_after_archiving(
+    adviser_a: Any, coordinator_a: Any, web: Callable
+) -> None:
     employer = EmployerFactory()
-    client = web(adviser_a)
-
-    assert "Delete for good" in client.get(reverse("employers:delete", args=[employer.pk])).content.decode()
+    url = reverse("employers:delete", args=[employer.pk])
+    employer.archived_at = timezone.now()
+    employer.save()
+    assert web(adviser_a).post(url).status_code == 403  # an adviser never deletes for good
+    coordinator = web(coordinator_a)  # one test client: signs in as the coordinator now
+    Employer.objects.filter(pk=employer.pk).update(archived_at=None)
+    assert coordinator.get(url).status_code == 403  # not archived
+    Employer.objects.filter(pk=employer.pk).update(archived_at=timezone.now())
+    assert "Delete for good" in coordinator.get(url).content.decode()
     assert Employer.objects.filter(pk=employer.pk).exists()
-    assert client.post(reverse("employers:delete", args=[employer.pk])).status_code == 302
+    assert coordinator.post(url).status_code == 302
     assert not Employer.objects.filter(pk=employer.pk).exists()
 
 
@@ -215,10 +224,10 @@ def test_export_csv_is_filtered_scoped_and_audited(adviser_a: Any, web: Callable
 
     assert response["Content-Type"].startswith("text/csv")
     header, *rows = _csv_rows(response)
-    assert header[:3] == ["id", "legal_name", "trade_name"]
+    assert header[:3] == ["ID", "Name", "Trade name"]
     assert [r[0] for r in rows] == [str(wanted.pk)]
     assert rows[0][1] == "'=HYPERLINK(1)"  # never a formula in Excel
-    assert rows[0][header.index("accommodations")] == "buddy"
+    assert rows[0][header.index("Accommodations")]  # the accommodation's name, for people
     entry = AuditEntry.objects.get(action="employers.employer.exported")
     assert entry.actor == adviser_a and entry.data == {"format": "csv", "rows": 1, "filters": {"stage": ["open"]}}
 
@@ -231,7 +240,7 @@ def test_export_xlsx(adviser_a: Any, web: Callable) -> None:
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][1] == "legal_name"
+    assert rows[0][1] == "Name"
     assert [(r[1], r[3]) for r in rows[1:]] == [("Bakkerij B.V.", "12345678")]
 
 

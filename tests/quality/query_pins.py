@@ -102,6 +102,23 @@ def _first_at_employer(model_name: str) -> Maker:
     return make
 
 
+def _archived(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """The employer of ``_employer``, archived (only an archived one may be deleted for good)."""
+    from django.utils import timezone
+
+    from employers.models import Employer
+
+    kwargs = _employer(cast, rows)
+    Employer.objects.filter(pk=kwargs["pk"]).update(archived_at=timezone.now())
+    return kwargs
+
+
+def _merge_pair(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """The employer of ``_employer`` and another of its region to compare it with."""
+    other = EmployerFactory(region_id="AM18")
+    return {**_employer(cast, rows), QUERY: f"other={other.pk}"}
+
+
 _contact_person = _first_at_employer("ContactPerson")
 _opening = _first_at_employer("Opening")
 _contact = _first_at_employer("Contact")
@@ -473,14 +490,29 @@ PINS: dict[str, Pin] = {
         "adviser_a", _none, (*WEB, "exists auth_user", "crm_region", "auth_user", "employers_accommodation")
     ),
     "employers:delete": Pin(
-        "adviser_a",
-        _employer,
+        "coordinator_a",
+        _archived,
         (
             *WEB,
             "employers_employer",
             "count employers_contactperson",
             "count employers_opening",
             "count employers_contact",
+        ),
+    ),
+    # Both employers (the URL's, the other through the same region's scope), then what each holds.
+    "employers:merge": Pin(
+        "adviser_a",
+        _merge_pair,
+        (
+            *WEB,
+            "employers_employer",
+            "employers_employer",
+            *(
+                f"count employers_{table}"
+                for table in ("contactperson", "contact", "followup", "opening", "stagechange")
+                for _side in range(2)
+            ),
         ),
     ),
     "employers:detail": Pin(
@@ -712,7 +744,12 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "api-token": (None, _none),
     "candidates:durable-check": ("guide_a", _placement),
     "candidates:match-state": ("guide_a", _candidate),
+    "employer-archive": ("adviser_a", _employer),
+    "employer-merge": ("adviser_a", _employer),
+    "employer-restore": ("adviser_a", _employer),
     "employer-stage": ("adviser_a", _employer),
+    "employers:archive": ("adviser_a", _employer),
+    "employers:restore": ("adviser_a", _employer),
     "employers:followup-complete": ("adviser_a", _follow_up),
     "employers:followup-feed-renew": ("adviser_a", _none),
     "employers:followup-reassign": ("adviser_a", _follow_up),

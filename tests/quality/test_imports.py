@@ -36,11 +36,9 @@ MAY_IMPORT = {
 # one (so this list can only shrink).
 KNOWN_CIRCLES_TO_REMOVE: set[tuple[str, str]] = {
     # Came in with the write-scoping and import-in-Celery merges (issue 13): the Region manager
-    # in crm.models asks crm.scoping, and the import module enqueues its own task.
+    # in crm.models asks crm.scoping.
     ("crm.models", "crm.scoping"),
     ("crm.scoping", "crm.models"),
-    ("employers.importing", "employers.tasks"),
-    ("employers.tasks", "employers.importing"),
     # outreach: mail <-> tasks, services <-> tasks, and through them schedule and services -> mail.
     ("outreach.mail", "outreach.tasks"),
     ("outreach.tasks", "outreach.mail"),

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('employers', '0011_accommodation_codes_array'),
+        ('employers', '0012_employer_archive'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
