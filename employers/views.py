@@ -26,6 +26,7 @@ from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_an
 from crm.types import AuthenticatedHttpRequest
 from employers import archive, exporting, services
 from employers.api_employers import employer_queryset
+from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
 from employers.forms import ContactPersonForm, EmployerForm, OpeningForm, StageForm
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
@@ -156,6 +157,8 @@ class EmployerDetailView(NetworkReadView):
             "openings": openings,
             "stage_changes": employer.stage_changes.select_related("by")[:20],
             "timeline": employer_timeline(employer, request.GET.get("page", 1)),
+            "open_followups": employer_open_followups(employer),
+            "today": local_today(),
             "can_write": may_write_region(request.user, employer.region_id),
             "can_delete": archive.may_delete_for_good(request.user, employer),
             "stage_form": StageForm(initial={"stage": employer.stage}),

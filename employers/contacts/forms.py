@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, DateTimeField, date_range
 from crm.forms import form_field
 from crm.models import Role
-from crm.scoping import has_role, users_visible_to
+from crm.scoping import NETWORK_READ, has_role, members_of, users_visible_to
 from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
 
 if TYPE_CHECKING:
@@ -140,3 +140,61 @@ class ContactEditForm(DescribedFieldsMixin, forms.ModelForm):
         ).filter(employer=self.instance.employer_id)
         form_field(self, "when", forms.DateTimeField).input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["event_in_person"].initial = self.instance.in_person
+
+
+# --- The follow-up list: its filters, snooze and reassign -----------------------------------
+
+_DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class FollowUpFilterForm(DescribedFieldsMixin, forms.Form):
+    """The list's filters (GET). Each value is checked here; anything else is ignored as absent."""
+
+    scope = forms.ChoiceField(label=_("Whose"), required=False)
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    employer_name = forms.CharField(label=_("Employer"), required=False, max_length=100)
+    employer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    due_after = forms.DateField(
+        label=_("Due from"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
+    )
+    due_before = forms.DateField(
+        label=_("Due until"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
+    )
+
+    def __init__(self, *args: Any, regions: list[Any], scopes: list[tuple[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = scopes
+        self.fields["region"].choices = [("", _("All my regions")), *((r.code, r.name) for r in regions)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        after, before = data.get("due_after"), data.get("due_before")
+        if after and before and after > before:
+            self.add_error("due_before", _("The end of the period is before its start."))
+        return data
+
+
+class SnoozeForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label=_("Days later"), choices=[(1, "1"), (7, "7")], coerce=int, required=False, empty_value=None
+    )
+    due_date = forms.DateField(
+        label=_("New due date"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not self.errors and (data.get("days") is None) == (data.get("due_date") is None):
+            raise forms.ValidationError(_("Choose one day later, one week later, or a date."))
+        return data
+
+
+class ReassignForm(forms.Form):
+    """The new owner: someone with a network role in the follow-up's region (else "not a valid
+    choice", the same answer for a user of another region as for a missing id)."""
+
+    owner = UserChoiceField(label=_("Give to"), queryset=get_user_model().objects.none())
+
+    def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = members_of([region], NETWORK_READ).filter(is_active=True)

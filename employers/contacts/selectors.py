@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, Max, Q, QuerySet, Value
+from django.db.models import CharField, Count, Max, Q, QuerySet, TextChoices, Value
 from django.db.models.functions import Cast, Concat, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from crm.models import Role
-from crm.scoping import members_of, region_codes
-from employers.models import Contact, Employer, FollowUp, Stage
+from crm.models import Membership, Role
+from crm.scoping import NETWORK_READ, members_of, region_codes
+from employers.models import Contact, Employer, FollowUp, FollowUpFeed, Stage
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -35,28 +36,138 @@ def week_start(day: date) -> date:
 
 
 @dataclass
-class MyFollowUps:
+class FollowUpBuckets:
+    """Open follow-ups by when they are due; every open one lands in exactly one bucket."""
+
     overdue: list[FollowUp]
     today: list[FollowUp]
     this_week: list[FollowUp]
+    next_week: list[FollowUp]
+    later: list[FollowUp]
+
+    def __len__(self) -> int:
+        return sum(len(rows) for _key, _label, rows in self.named())
+
+    def named(self) -> list[tuple[str, Any, list[FollowUp]]]:
+        """``(key, label, rows)`` per bucket, in the order the pages show them."""
+        return [(key, BUCKET_LABELS[key], getattr(self, key)) for key in BUCKET_LABELS]
 
 
-def my_followups(user: AuthUser, *, today: date | None = None) -> MyFollowUps:
-    """Open follow-ups owned by ``user`` due up to this Sunday, in one query."""
-    today = today or local_today()
+BUCKET_LABELS = {
+    "overdue": _("Overdue"),
+    "today": _("Today"),
+    "this_week": _("This week"),
+    "next_week": _("Next week"),
+    "later": _("Later"),
+}
+
+
+# The name My work has always used.
+MyFollowUps = FollowUpBuckets
+
+
+def bucket_followups(rows: list[FollowUp], today: date) -> FollowUpBuckets:
+    """Split ``rows`` (ordered by due date) into te laat, vandaag, deze week (after today, up to
+    this Sunday), volgende week (next Monday to Sunday) and later."""
     sunday = week_start(today) + timedelta(days=6)
+    next_sunday = sunday + timedelta(days=7)
+    return FollowUpBuckets(
+        overdue=[f for f in rows if f.due_date < today],
+        today=[f for f in rows if f.due_date == today],
+        this_week=[f for f in rows if today < f.due_date <= sunday],
+        next_week=[f for f in rows if sunday < f.due_date <= next_sunday],
+        later=[f for f in rows if f.due_date > next_sunday],
+    )
+
+
+def my_followups(user: AuthUser, *, today: date | None = None) -> FollowUpBuckets:
+    """All open follow-ups owned by ``user``, in one query: nothing due beyond this week vanishes."""
+    today = today or local_today()
     rows = list(
         FollowUp.objects.visible_to(user)
         .open()
-        .filter(owner=user, due_date__lte=sunday)
+        .filter(owner=user)
         .select_related("employer", "contact")
         .order_by("due_date", "id")
     )
-    return MyFollowUps(
-        overdue=[f for f in rows if f.due_date < today],
-        today=[f for f in rows if f.due_date == today],
-        this_week=[f for f in rows if f.due_date > today],
+    return bucket_followups(rows, today)
+
+
+class Scope(TextChoices):
+    MINE = "mine", _("Mine")
+    TEAM = "team", _("My team")
+    REGION = "region", _("Region")
+
+
+# A list of every open follow-up of a region can be long; past this many rows the page asks
+# for a narrower filter instead of rendering thousands of rows.
+FOLLOWUP_LIST_LIMIT = 300
+
+
+@dataclass
+class FollowUpQuery:
+    scope: str = Scope.MINE
+    region: str = ""
+    employer: Employer | None = None
+    employer_name: str = ""
+    due_after: date | None = None
+    due_before: date | None = None
+
+
+def open_followups(user: AuthUser, query: FollowUpQuery) -> QuerySet[FollowUp]:
+    """The open follow-ups ``user`` may see, narrowed by ``query``.
+
+    mine: owned by ``user``; team: owned by someone with a network role in one of ``user``'s
+    regions (``user`` included); region: every open follow-up of the employers in ``user``'s
+    regions, whoever owns it (a colleague who has left included)."""
+    rows = FollowUp.objects.visible_to(user).open()
+    if query.scope == Scope.MINE:
+        rows = rows.filter(owner=user)
+    elif query.scope == Scope.TEAM:
+        team = Membership.objects.filter(
+            region_id__in=sorted(region_codes(user, NETWORK_READ)), role__in=sorted(NETWORK_READ)
+        ).values("user_id")
+        rows = rows.filter(Q(owner__in=team) | Q(owner=user))
+    if query.region:
+        rows = rows.filter(employer__region_id=query.region)
+    if query.employer is not None:
+        rows = rows.filter(employer=query.employer)
+    if query.employer_name:
+        rows = rows.filter(
+            Q(employer__legal_name__icontains=query.employer_name)
+            | Q(employer__trade_name__icontains=query.employer_name)
+        )
+    if query.due_after is not None:
+        rows = rows.filter(due_date__gte=query.due_after)
+    if query.due_before is not None:
+        rows = rows.filter(due_date__lte=query.due_before)
+    return rows.select_related("employer", "owner").order_by("due_date", "employer__legal_name", "id")
+
+
+def reassign_choices(user: AuthUser) -> dict[str, list[Any]]:
+    """``{region code: [users]}``: to whom ``user`` may hand a follow-up of that region (the
+    people with a network role there), read in one query for a whole list."""
+    members = (
+        Membership.objects.filter(region_id__in=sorted(region_codes(user, NETWORK_READ)), role__in=sorted(NETWORK_READ))
+        .filter(user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name", "user__username", "user_id")
     )
+    choices: dict[str, list[Any]] = {}
+    for m in members:
+        people = choices.setdefault(m.region_id, [])
+        if all(p.pk != m.user_id for p in people):
+            people.append(m.user)
+    return choices
+
+
+def employer_open_followups(employer: Employer) -> list[FollowUp]:
+    """The employer's open follow-ups, soonest first (the employer page and its timeline)."""
+    return list(employer.follow_ups.open().select_related("owner").order_by("due_date", "id"))
+
+
+def active_followup_feed(user: AuthUser) -> FollowUpFeed | None:
+    return FollowUpFeed.objects.active().filter(user=user).first()
 
 
 def cold_employers(user: AuthUser, *, now: datetime | None = None) -> QuerySet[Employer]:

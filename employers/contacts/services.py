@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from crm.fields import FOLLOW_UP_DATES, date_range
 from crm.models import AuditEntry, Membership
 from crm.scoping import NETWORK_READ
-from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpState, UserPreference
+from employers.models import (
+    Contact,
+    ContactPerson,
+    Employer,
+    FollowUp,
+    FollowUpFeed,
+    FollowUpState,
+    UserPreference,
+)
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -216,6 +224,81 @@ def followup_reopen(*, followup: FollowUp, by: AuthUser) -> FollowUp:
     if updated:
         AuditEntry.record("employers.followup.reopened", target=followup, actor=by)
     return followup
+
+
+def _open_followup_to_change(followup: FollowUp, by: AuthUser) -> FollowUp:
+    """The follow-up, locked, if ``by`` writes its region's contact log and it is still open."""
+    locked = FollowUp.objects.editable_by(by).select_for_update().filter(pk=followup.pk).first()
+    if locked is None:
+        raise PermissionDenied(_("This follow-up is outside your regions."))
+    if locked.state != FollowUpState.OPEN:
+        raise ValidationError(_("This follow-up is already done."))
+    return locked
+
+
+@transaction.atomic
+def followup_snooze(
+    *, followup: FollowUp, by: AuthUser, days: int | None = None, due_date: date | None = None
+) -> FollowUp:
+    """Move the due date: ``days`` later (counted from the due date, or from today when it is
+    overdue, so "one day" never leaves it overdue), or to ``due_date`` (today or later)."""
+    if (days is None) == (due_date is None):
+        raise TypeError("followup_snooze takes either days or due_date")
+    locked = _open_followup_to_change(followup, by)
+    today = timezone.localdate()  # TIME_ZONE is Europe/Amsterdam
+    if days is not None:
+        if days < 1:
+            raise ValidationError({"days": _("Snooze by one day or more.")})
+        due_date = max(locked.due_date, today) + timedelta(days=days)
+    elif due_date is None:  # excluded above; said again for the type checker
+        raise TypeError("followup_snooze takes either days or due_date")
+    if due_date < today:
+        raise ValidationError({"due_date": _("Choose today or a later date.")})
+    try:
+        date_range(FOLLOW_UP_DATES)(due_date)
+    except ValidationError as error:
+        raise ValidationError({"due_date": error.messages}) from None
+    before = locked.due_date
+    if due_date == before:
+        followup.refresh_from_db()
+        return followup
+    locked.due_date = due_date
+    locked.save(update_fields=["due_date"])
+    AuditEntry.record(
+        "employers.followup.snoozed",
+        target=locked,
+        actor=by,
+        data={"due_date": [before.isoformat(), due_date.isoformat()]},
+    )
+    followup.refresh_from_db()
+    return followup
+
+
+@transaction.atomic
+def followup_reassign(*, followup: FollowUp, by: AuthUser, owner: AuthUser) -> FollowUp:
+    """Give an open follow-up to someone else who works in the employer's region."""
+    locked = _open_followup_to_change(followup, by)
+    if owner.pk == locked.owner_id:
+        followup.refresh_from_db()
+        return followup
+    if not getattr(owner, "is_active", False):
+        raise ValidationError({"owner": _("Choose someone who works in this employer's region.")})
+    _check_owner(locked.employer, owner)
+    before = locked.owner_id
+    locked.owner = owner
+    locked.save(update_fields=["owner"])
+    AuditEntry.record("employers.followup.reassigned", target=locked, actor=by, data={"owner": [before, owner.pk]})
+    followup.refresh_from_db()
+    return followup
+
+
+@transaction.atomic
+def followup_feed_renew(*, user: AuthUser) -> FollowUpFeed:
+    """A new secret calendar link for ``user``'s own follow-ups; the old link stops working."""
+    revoked = FollowUpFeed.objects.active().filter(user=user).update(revoked_at=timezone.now())
+    feed = FollowUpFeed.objects.create(user=user)
+    AuditEntry.record("employers.followup_feed.renewed", target=feed, actor=user, data={"revoked": revoked})
+    return feed
 
 
 def preference_remember_language(*, user: AuthUser, language: str) -> None:

@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
+import icalendar
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.http import require_GET
 
 from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
-from crm.models import Role
+from crm.models import Region, Role
 from crm.scoping import NETWORK_READ, has_role
 from crm.types import AuthenticatedHttpRequest
 from employers.contacts import selectors as selectors
-from employers.contacts.forms import ContactEditForm, ContactForm, employer_label
+from employers.contacts.forms import (
+    ContactEditForm,
+    ContactForm,
+    FollowUpFilterForm,
+    ReassignForm,
+    SnoozeForm,
+    employer_label,
+)
 from employers.contacts.services import (
     contact_delete,
     contact_log,
     contact_update,
     followup_complete,
+    followup_feed_renew,
+    followup_reassign,
+    followup_snooze,
     preference_remember_language,
 )
-from employers.models import Contact, ContactPerson, Employer, FollowUp
+from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpFeed
 from employers.timeline import employer_timeline
 
 _LANG_SESSION_KEY = "employers:remembered-language"
@@ -141,7 +158,13 @@ class TimelineView(NetworkView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
         page = employer_timeline(employer, request.GET.get("page", 1))
-        return render(request, "employers/contacts/timeline.html", {"employer": employer, "timeline": page})
+        context = {
+            "employer": employer,
+            "timeline": page,
+            "open_followups": selectors.employer_open_followups(employer),
+            "today": selectors.local_today(),
+        }
+        return render(request, "employers/contacts/timeline.html", context)
 
 
 class FollowUpCompleteView(NetworkView):
@@ -158,6 +181,7 @@ class MyWorkView(NetworkView):
         user = request.user
         context = {
             "followups": selectors.my_followups(user),
+            "feed_url": _feed_url(request, selectors.active_followup_feed(user)),
             "cold": list(selectors.cold_employers(user)[:50]),
             "cold_days": settings.EMPLOYER_COLD_AFTER_DAYS,
             "ips": selectors.ips_table([user])[0],
@@ -191,3 +215,176 @@ class TeamView(RoleRequiredMixin, View):
             "target": settings.IPS_WEEKLY_TARGET,
         }
         return render(request, "employers/contacts/team.html", context)
+
+
+# --- The follow-up list, snooze, reassign and the calendar feed of one's own follow-ups -------
+
+
+def _feed_url(request: HttpRequest, feed: FollowUpFeed | None) -> str:
+    if feed is None:
+        return ""
+    return request.build_absolute_uri(reverse("employers:followup-feed", args=[feed.token]))
+
+
+class FollowUpListView(NetworkView):
+    """Every open follow-up I may see: mine, my team's or my region's, in due-date buckets."""
+
+    template_name = "employers/contacts/followup_list.html"
+
+    def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        user = request.user
+        regions = list(Region.objects.readable_by(user).order_by("code"))
+        form = FollowUpFilterForm(request.GET or None, regions=regions, scopes=selectors.Scope.choices)
+        query = selectors.FollowUpQuery()
+        employer = None
+        if form.is_bound:
+            form.is_valid()  # the valid filters apply; the others are shown with their error
+            data = form.cleaned_data
+            query.scope = data.get("scope") or selectors.Scope.MINE
+            query.region = data.get("region") or ""
+            query.employer_name = (data.get("employer_name") or "").strip()
+            query.due_after = data.get("due_after")
+            query.due_before = data.get("due_before")
+            if data.get("employer"):
+                employer = get_object_or_404(Employer.objects.visible_to(user), pk=data["employer"])
+                query.employer = employer
+        limit = selectors.FOLLOWUP_LIST_LIMIT
+        rows = list(selectors.open_followups(user, query)[: limit + 1])
+        choices = selectors.reassign_choices(user)
+        for row in rows:
+            row.reassign_to = [
+                person for person in choices.get(row.employer.region_id, []) if person.pk != row.owner_id
+            ]
+        form.describe_fields()
+        context = {
+            "form": form,
+            "buckets": selectors.bucket_followups(rows[:limit], selectors.local_today()),
+            "truncated": len(rows) > limit,
+            "limit": limit,
+            "scope": query.scope,
+            "employer": employer,
+            "filtered": bool(request.GET),
+            "feed_url": _feed_url(request, selectors.active_followup_feed(user)),
+        }
+        return render(request, self.template_name, context)
+
+
+class _FollowUpChange(NetworkView):
+    """A write on one open follow-up of my regions; a refusal shows the follow-up and the form
+    with its errors (400), success goes back where the user came from."""
+
+    template_name = "employers/contacts/followup_change.html"
+
+    def followup(self, request: AuthenticatedHttpRequest, pk: int) -> FollowUp:
+        return get_object_or_404(FollowUp.objects.editable_by(request.user).select_related("employer", "owner"), pk=pk)
+
+    def refused(self, request: AuthenticatedHttpRequest, followup: FollowUp, **forms: Any) -> HttpResponse:
+        context = {
+            "followup": followup,
+            "snooze_form": forms.get("snooze_form") or SnoozeForm(),
+            "reassign_form": forms.get("reassign_form") or ReassignForm(region=followup.employer.region_id),
+            "next": next_url(request, reverse("employers:followup-list")),
+        }
+        return render(request, self.template_name, context, status=400)
+
+
+class FollowUpSnoozeView(_FollowUpChange):
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        followup = self.followup(request, pk)
+        form = SnoozeForm(request.POST)
+        if form.is_valid():
+            try:
+                data = form.cleaned_data
+                followup_snooze(followup=followup, by=request.user, days=data["days"], due_date=data["due_date"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                when = date_format(followup.due_date, "l j F")
+                text = _("Follow-up for %(name)s moved to %(date)s.")
+                messages.success(request, text % {"name": followup.employer, "date": when})
+                return redirect(next_url(request, reverse("employers:followup-list")))
+        return self.refused(request, followup, snooze_form=form)
+
+
+class FollowUpReassignView(_FollowUpChange):
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        followup = self.followup(request, pk)
+        form = ReassignForm(request.POST, region=followup.employer.region_id)
+        if form.is_valid():
+            owner = form.cleaned_data["owner"]
+            try:
+                followup_reassign(followup=followup, by=request.user, owner=owner)
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                person = owner.get_full_name() or owner.username
+                text = _("Follow-up for %(name)s given to %(person)s.")
+                messages.success(request, text % {"name": followup.employer, "person": person})
+                return redirect(next_url(request, reverse("employers:followup-list")))
+        return self.refused(request, followup, reassign_form=form)
+
+
+class FollowUpFeedRenewView(NetworkView):
+    """A new secret link to the calendar of my own follow-ups; the old one stops working."""
+
+    def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        followup_feed_renew(user=request.user)
+        messages.success(request, _("Your new calendar link is ready. The previous link no longer works."))
+        return redirect(next_url(request, reverse("employers:followup-list")))
+
+
+FEED_PAST_DAYS = 120
+
+
+@require_GET
+def followup_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """One person's own open follow-ups as all-day iCalendar events, behind a secret token:
+    what ``FollowUp.objects.visible_to`` shows them now (a lost role empties the feed). An
+    unknown or revoked token, or a deactivated account, is a 404."""
+    feed = (
+        FollowUpFeed.objects.active()
+        .filter(token=token, user__is_active=True)
+        .select_related("user__preference")
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    user = feed.user
+    since = selectors.local_today() - timedelta(days=FEED_PAST_DAYS)
+    rows = (
+        FollowUp.objects.visible_to(user)
+        .open()
+        .filter(owner=user, due_date__gte=since)
+        .select_related("employer")
+        .order_by("due_date", "id")
+    )
+    preference = getattr(user, "preference", None)
+    with translation.override(preference.language if preference else "nl"):
+        text = _followup_calendar(rows, name=_("My follow-ups (WSP CRM)"))
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="follow-ups.ics"'
+    return response
+
+
+def _followup_calendar(rows: Any, *, name: str) -> str:
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "wsp-crm"
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//WSP CRM//Opvolgacties//NL")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    now = timezone.now()
+    for followup in rows:
+        vevent = icalendar.Event()
+        vevent.add("uid", f"followup-{followup.pk}@{domain}")
+        vevent.add("dtstamp", now)
+        vevent.add("dtstart", followup.due_date)
+        vevent.add("dtend", followup.due_date + timedelta(days=1))
+        title = _("Follow up: %(name)s") % {"name": followup.employer}
+        vevent.add("summary", f"{title}: {followup.note}" if followup.note else title)
+        if followup.note:
+            vevent.add("description", followup.note)
+        vevent.add("url", settings.SITE_URL.rstrip("/") + reverse("employers:detail", args=[followup.employer_id]))
+        vevent.add("transp", "TRANSPARENT")
+        cal.add_component(vevent)
+    return cal.to_ical().decode()

@@ -6,6 +6,7 @@ from employers.models.contacts import (  # noqa: F401
     DigestRun,
     DigestState,
     FollowUp,
+    FollowUpFeed,
     FollowUpState,
     Purpose,
     UserPreference,

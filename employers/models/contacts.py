@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -162,6 +163,41 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.due_date:%Y-%m-%d} · {self.note or self.employer_id}"
+
+
+def new_feed_token() -> str:
+    """An unguessable URL token (256 bits), as the session feeds' (outreach.models.new_token)."""
+    return secrets.token_urlsafe(32)
+
+
+class FollowUpFeedQuerySet(models.QuerySet):
+    def active(self) -> FollowUpFeedQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class FollowUpFeed(models.Model):
+    """A secret .ics address of one person's own open follow-ups. Not region data: it belongs to
+    its user, and the feed shows what ``FollowUp.objects.visible_to(user)`` shows them, read
+    when the calendar asks. A new link revokes the old one (``followup_feed_renew``)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FollowUpFeedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up calendar feed")
+        verbose_name_plural = _("follow-up calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(revoked_at__isnull=True), name="one_active_followup_feed_per_user"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"follow-up feed {self.user_id}"
 
 
 class UserPreference(models.Model):

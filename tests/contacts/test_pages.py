@@ -147,8 +147,8 @@ def test_my_work_shows_follow_ups_by_due_and_cold_employers(cast, web, employer_
     client = web(me)
     client.get(reverse("employers:my-work"))  # the first visit remembers the language
 
-    # session, user, memberships, follow-ups, cold employers, IPS counts
-    with django_assert_max_num_queries(6):
+    # session, user, memberships, follow-ups, cold employers, IPS counts, the calendar feed link
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("employers:my-work"))
 
     html = response.content.decode()

@@ -78,6 +78,8 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "follow-up-detail": (_follow_up, NOT_REGION_A_NETWORK),
     "follow-up-complete": (_follow_up, NOT_REGION_A_NETWORK),
     "employers:followup-complete": (_follow_up, NOT_REGION_A_NETWORK),
+    "employers:followup-snooze": (_follow_up, NOT_REGION_A_NETWORK),
+    "employers:followup-reassign": (_follow_up, NOT_REGION_A_NETWORK),
     "employers:timeline": (_employer, NOT_REGION_A_NETWORK),
     # A person's IPS figures: themselves and their coordinator only.
     "employers:person": (lambda cast: {"user_id": cast["guide_a"].pk}, ["adviser_a", *NOT_REGION_A_NETWORK]),
@@ -176,6 +178,7 @@ EXEMPT: dict[str, str] = {
     "outreach:rsvp-ics": "public personal calendar file behind the signed RSVP token",
     "outreach:unsubscribe": "public preferences / RFC 8058 one-click link: the signed token is the key",
     "outreach:feed": "calendar feed behind a secret URL token (unknown or revoked token: 404)",
+    "employers:followup-feed": "own follow-ups feed behind a secret URL token (tests/contacts/test_followups.py)",
 }
 
 

@@ -224,6 +224,13 @@ def _feed(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {"token": CalendarFeed.objects.create(region=Region.objects.get(code="AM18")).token}
 
 
+def _followup_feed(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from employers.contacts.services import followup_feed_renew
+
+    _employers(cast, rows)
+    return {"token": followup_feed_renew(user=cast["adviser_a"]).token}
+
+
 def _invitation(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {"pk": _event_with(cast, rows).invitations.order_by("id").first().pk}
 
@@ -529,6 +536,7 @@ PINS: dict[str, Pin] = {
             "employers_opening",
             "employers_accommodation",
             "employers_stagechange",
+            "employers_followup",
         ),
     ),
     "employers:edit": Pin(
@@ -562,8 +570,15 @@ PINS: dict[str, Pin] = {
             "employers_accommodation",
         ),
     ),
+    "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
+    # The list: the region filter, the rows, who each row may go to, the calendar link.
+    "employers:followup-list": Pin(
+        "adviser_a", _employers, (*WEB, "crm_region", "employers_followup", ROLES, "employers_followupfeed")
+    ),
     "employers:my-work": Pin(
-        "adviser_a", _employers, (*WEB, "employers_followup", "employers_employer", "employers_contact")
+        "adviser_a",
+        _employers,
+        (*WEB, "employers_followup", "employers_employer", "employers_contact", "employers_followupfeed"),
     ),
     "employers:opening-create": Pin("adviser_a", _employer, (*WEB, "employers_employer", "employers_accommodation")),
     "employers:opening-edit": Pin(
@@ -583,6 +598,7 @@ PINS: dict[str, Pin] = {
             "employers_contact",
             "employers_contact",
             "employers_opening",
+            "employers_followup",
         ),
     ),
     "event-detail": Pin("adviser_a", _event, ("outreach_event", "outreach_speaker")),
@@ -750,6 +766,9 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "employers:archive": ("adviser_a", _employer),
     "employers:restore": ("adviser_a", _employer),
     "employers:followup-complete": ("adviser_a", _follow_up),
+    "employers:followup-feed-renew": ("adviser_a", _none),
+    "employers:followup-reassign": ("adviser_a", _follow_up),
+    "employers:followup-snooze": ("adviser_a", _follow_up),
     "event-cancel": ("adviser_a", _event),
     "event-confirm-awvn": ("awvn", _event),
     "event-invite": ("adviser_a", _event),

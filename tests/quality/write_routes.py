@@ -114,6 +114,13 @@ def _placement(candidate: Any, employer: Any, opening: Any | None = None) -> dic
     return body
 
 
+def _reassign(own: Any, other: Any, user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    from tests.contacts.factories import FollowUpFactory
+
+    followup = FollowUpFactory(employer=own.employer, owner=own.adviser)
+    return {"pk": followup.pk}, {"owner": other.adviser.pk}
+
+
 CASES: list[Case] = [
     # --- The employer network, pages -----------------------------------------------------------
     Case("employers:create", "region", ORGANISERS, lambda o, x, u: ({}, _employer_page(x.region, u))),
@@ -136,6 +143,7 @@ CASES: list[Case] = [
     Case("employers:contact-edit", "contact_person", NETWORK,
          lambda o, x, u: ({"pk": o.contact_of(u).pk},
                           {**_page_contact(o.employer, x.person, u), "employer": o.employer.pk})),
+    Case("employers:followup-reassign", "owner", NETWORK, _reassign),
     # --- The employer network, API -------------------------------------------------------------
     Case("employer-list", "region", ORGANISERS,
          lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": x.region, "stage": "prospect"})),
@@ -234,6 +242,9 @@ BODY_FREE: dict[str, str] = {
     "employers:opening-create": "plain fields and accommodations (national reference data); the employer is the URL's",
     "employers:opening-edit": "plain fields and accommodations (reference data)",
     "employers:followup-complete": "no body",
+    "employers:followup-snooze": "a number of days or a date; the follow-up is the URL's",
+    "employers:followup-feed-renew": "no body; the feed is the signed-in user's own",
+    "employers:followup-feed": "calendar feed behind a secret URL token, GET only",
     "employers:import-preview": "row actions, checked against the batch's own rows by import_confirm",
     "employer-stage": "a stage name",
     "contact-person-detail": "plain fields; the employer is read-only on update",
