@@ -14,7 +14,7 @@ def main() -> None:
     try:
         # Load the settings first: Django's command runner swallows a settings error and fails
         # later with "Models aren't loaded yet", which names neither the variable nor the fix.
-        settings.INSTALLED_APPS  # noqa: B018
+        settings.INSTALLED_APPS  # noqa: B018 - reading the attribute loads the settings
         execute_from_command_line(sys.argv)
     except ImproperlyConfigured as error:
         # A bad environment value: say which variable, without a traceback.

@@ -199,7 +199,7 @@ def _facts_sql(wishes: Wishes, reach: dict[str, float], sector: str, only_with_o
                 {"AND e.sbi_section = %s" if sector else ""}
             OFFSET 0
         ) f{" WHERE f.fit" if only_with_openings else ""}
-        ORDER BY score DESC"""  # noqa: S608
+        ORDER BY score DESC"""  # noqa: S608 - our own SQL fragments; the values are parameters
     return sql, params
 
 

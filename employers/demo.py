@@ -32,7 +32,7 @@ AM18 = [
         "Amstelveen",
         "ambassador",
         "job_coach_welcome gradual_build_up",
-    ),  # noqa: E501
+    ),
     (
         "Groenvoorziening Amsterdam-Oost B.V.",
         "Groen Oost",
@@ -42,7 +42,7 @@ AM18 = [
         "Amsterdam",
         "active",
         "fixed_schedule adjusted_tasks",
-    ),  # noqa: E501
+    ),
     ("Logistiek Westpoort B.V.", "", "H", "medium", "1055 KL", "Amsterdam", "interested", "fixed_schedule"),
     (
         "Stichting Buurtwerk Nieuw-West",
@@ -53,7 +53,7 @@ AM18 = [
         "Amsterdam",
         "open",
         "flexible_hours job_coach_welcome",
-    ),  # noqa: E501
+    ),
     ("Kwekerij Aalsmeer Flora B.V.", "", "A", "small", "1431 BZ", "Aalsmeer", "prospect", ""),
     ("Drukkerij Diemen B.V.", "", "C", "micro", "1111 AE", "Diemen", "paused", "quiet_workplace"),
     (
@@ -65,7 +65,7 @@ AM18 = [
         "Amsterdam",
         "open",
         "home_working flexible_hours quiet_workplace",
-    ),  # noqa: E501
+    ),
     ("Gemeentelijk Vervoerbedrijf Services B.V.", "", "H", "large", "1055 AA", "Amsterdam", "interested", ""),
     ("Restaurant De Pijp V.O.F.", "", "I", "micro", "1017 ZA", "Amsterdam", "prospect", "part_time_start"),
     (
@@ -77,7 +77,7 @@ AM18 = [
         "Amsterdam",
         "active",
         "fixed_schedule gradual_build_up trial_placement",
-    ),  # noqa: E501
+    ),
     (
         "Boekhandel Amstelveen B.V.",
         "",
@@ -87,10 +87,10 @@ AM18 = [
         "Amstelveen",
         "open",
         "quiet_workplace part_time_start",
-    ),  # noqa: E501
+    ),
     ("Fietsenmakerij Oost", "", "G", "micro", "1097 AA", "Amsterdam", "interested", "adjusted_tasks"),
     ("Museum aan de Amstel", "", "R", "medium", "1017 BB", "Amsterdam", "prospect", ""),
-    ("Woningcorporatie Stadgenoot Demo", "", "L", "large", "1012 CD", "Amsterdam", "open", "job_coach_welcome buddy"),  # noqa: E501
+    ("Woningcorporatie Stadgenoot Demo", "", "L", "large", "1012 CD", "Amsterdam", "open", "job_coach_welcome buddy"),
     ("Installatiebedrijf Diemen B.V.", "", "F", "small", "1111 BB", "Diemen", "prospect", ""),
     ("ROC Amsterdam Demo", "", "P", "large", "1068 CC", "Amsterdam", "interested", "buddy trial_placement"),
 ]
@@ -104,7 +104,7 @@ AM13 = [
         "Utrecht",
         "active",
         "buddy job_coach_welcome",
-    ),  # noqa: E501
+    ),
     (
         "Koffiebranderij Domstad B.V.",
         "Domkoffie",
@@ -114,12 +114,12 @@ AM13 = [
         "Utrecht",
         "ambassador",
         "part_time_start quiet_workplace trial_placement",
-    ),  # noqa: E501
+    ),
     ("Zorgboerderij De Kromme Rijn", "", "A", "micro", "3991 AA", "Houten", "open", "fixed_schedule adjusted_tasks"),
     ("Distributiecentrum Nieuwegein B.V.", "", "H", "large", "3431 AB", "Nieuwegein", "interested", "fixed_schedule"),
     ("Lunchroom Het Zonnetje", "", "I", "micro", "3521 AA", "Utrecht", "open", "part_time_start buddy"),
     ("ICT Beheer Zeist B.V.", "", "J", "medium", "3701 AA", "Zeist", "prospect", "home_working"),
-    ("Kringloop IJsselstein", "", "G", "small", "3401 AA", "IJsselstein", "active", "gradual_build_up trial_placement"),  # noqa: E501
+    ("Kringloop IJsselstein", "", "G", "small", "3401 AA", "IJsselstein", "active", "gradual_build_up trial_placement"),
     ("Bouwbedrijf Vleuten B.V.", "", "F", "medium", "3451 AA", "Vleuten", "prospect", ""),
     ("Gezondheidscentrum Overvecht", "", "Q", "medium", "3563 AA", "Utrecht", "interested", "flexible_hours"),
     ("Fietsverhuur Centraal", "", "N", "micro", "3511 CE", "Utrecht", "paused", ""),

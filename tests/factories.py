@@ -50,7 +50,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     stage = "open"
 
     @factory.post_generation
-    def accommodations(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def accommodations(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy's post_generation signature
         if create and extracted:
             obj.set_accommodations(extracted)
 
@@ -78,7 +78,7 @@ class OpeningFactory(factory.django.DjangoModelFactory):
     state = "open"
 
     @factory.post_generation
-    def open_openings(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def open_openings(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy's post_generation signature
         # What opening_create and opening_update do: the employer row counts its open openings.
         if create:
             from employers.services import refresh_open_openings

@@ -1,6 +1,6 @@
 """Employer network models. One module per part, so each part can grow on its own."""
 
-from employers.models.contacts import (  # noqa: F401
+from employers.models.contacts import (  # noqa: F401 - re-exported: the app's models are imported from here
     Channel,
     Contact,
     DigestRun,
@@ -11,8 +11,8 @@ from employers.models.contacts import (  # noqa: F401
     Purpose,
     UserPreference,
 )
-from employers.models.imports import ImportBatch, ImportState  # noqa: F401, E402
-from employers.models.network import (  # noqa: F401
+from employers.models.imports import ImportBatch, ImportState  # noqa: F401 - re-exported: the app's models are imported from here
+from employers.models.network import (  # noqa: F401 - re-exported: the app's models are imported from here
     Accommodation,
     AccommodationCode,
     ContactPerson,

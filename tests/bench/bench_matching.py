@@ -72,7 +72,7 @@ def ensure_data() -> list[int]:
     existing = list(Candidate.objects.filter(guide=guide).order_by("pk").values_list("pk", flat=True))
     if len(existing) >= CANDIDATES:
         return existing[:CANDIDATES]
-    rng = random.Random(6)  # noqa: S311 - reproducible bench data
+    rng = random.Random(6)
     areas = list(PostcodeArea.objects.order_by("pc4").values_list("pc4", "region_id"))
     for n in range(len(existing), CANDIDATES):
         pc4, region = rng.choice(areas)

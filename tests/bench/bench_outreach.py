@@ -27,10 +27,10 @@ SINK_PORT = _free_port()
 os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{SINK_PORT}"
 
 # common sets up Django, so it is imported after EMAIL_URL is set.
-import django  # noqa: E402
-from common import write_results  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
+import django  # noqa: E402 - after EMAIL_URL is set
+from common import write_results  # noqa: E402 - after EMAIL_URL is set
+from django.core.management import call_command  # noqa: E402 - after EMAIL_URL is set
+from django.db import connection  # noqa: E402 - after EMAIL_URL is set
 
 COUNT = 10_000
 TAG = "bench-outreach"

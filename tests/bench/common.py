@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
 
-import django  # noqa: E402
+import django  # noqa: E402 - after sys.path and the settings module are set
 
 django.setup()
 

@@ -24,7 +24,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
     trajectory_start = factory.LazyFunction(lambda: timezone.localdate() - timezone.timedelta(days=60))
 
     @factory.post_generation
-    def accommodations_needed(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805
+    def accommodations_needed(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy's post_generation signature
         if create and extracted:
             obj.accommodations_needed.set(extracted)
 

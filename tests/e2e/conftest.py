@@ -19,11 +19,11 @@ import pytest
 # between browser steps are still plain synchronous calls on their own connection.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from crm.demo import DEMO_PASSWORD  # noqa: E402
-from tests.workers import start_worker, stop_worker  # noqa: E402
+from crm.demo import DEMO_PASSWORD
+from tests.workers import start_worker, stop_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "var" / "e2e-screenshots"

@@ -63,7 +63,7 @@ class _Recorder:
         # here: this runs in the server's event-loop thread).
         self.on_store: Callable[[email.message.Message], None] | None = None
 
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:  # noqa: N802 - aiosmtpd API
         if self.hold_at is not None and len(self.messages) >= self.hold_at and not self.released.is_set():
             self.holding.set()
             while not self.released.is_set():
