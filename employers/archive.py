@@ -135,7 +135,7 @@ def _lock_pair(survivor: Employer, merged: Employer) -> tuple[Employer, Employer
     locked = {
         e.pk: e for e in Employer.objects.select_for_update().filter(pk__in=[survivor.pk, merged.pk]).order_by("pk")
     }
-    if len(locked) != 2:  # noqa: PLR2004 - the pair
+    if len(locked) != 2:  # the pair
         raise ValidationError({"other": _("Choose another employer to merge with.")})
     return locked[survivor.pk], locked[merged.pk]
 

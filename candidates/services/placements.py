@@ -97,7 +97,9 @@ def placement_record_durable(*, placement: Placement, months: int, still_working
 
 
 @transaction.atomic
-def placement_end(*, placement: Placement, end_date: date, end_reason: str, by: Any, end_note: str = "") -> Placement:
+def placement_end(
+    *, placement: Placement, end_date: date, end_reason: str, by: AuthUser, end_note: str = ""
+) -> Placement:
     """The guide records that a placement ended: the date and a reason from the fixed list (a
     note beside "other", never health information). Durability follows from it, computed."""
     _check_owner(placement.candidate, by)

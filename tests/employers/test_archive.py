@@ -206,7 +206,7 @@ def test_merge_with_another_regions_employer_is_404_and_changes_nothing(
     assert web(adviser_a).post(reverse("employers:merge", args=[ours.pk]), {"other": foreign.pk}).status_code == 404
     assert api(adviser_a).post(f"{EMPLOYERS}{ours.pk}/merge/", {"other": foreign.pk}).status_code == 404
     assert Employer.objects.filter(pk__in=[ours.pk, foreign.pk]).count() == 2
-    with pytest.raises(Exception):  # noqa: B017, PT011 - the service refuses too (another region)
+    with pytest.raises(Exception):  # noqa: B017 -- the service refuses too (another region), with its own error
         archive.employer_merge(survivor=ours, merged=foreign, by=adviser_a)
 
 
