@@ -16,7 +16,7 @@ from crm.models import AuditEntry
 from employers import archive
 from employers.models import Contact, ContactPerson, Employer, FollowUp, Opening, StageChange
 from outreach.models import Invitation
-from outreach.services import AudienceFilters, audience_preview
+from outreach.services.audience import AudienceFilters, audience_preview
 from tests.candidates.factories import CandidateFactory, MatchFactory, PlacementFactory
 from tests.contacts.factories import ContactFactory, FollowUpFactory
 from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory
