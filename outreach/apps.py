@@ -19,6 +19,6 @@ class OutreachConfig(AppConfig):
         register_outbox(store_message)
         # A merge of two employers moves a merged contact person's invitations through us.
         from employers.archive import register_person_mover
-        from outreach.services_merge import invitations_move_to_person
+        from outreach.services.merge import invitations_move_to_person
 
         register_person_mover("invitations", invitations_move_to_person)

@@ -67,7 +67,7 @@ def test_two_people_of_one_employer_checked_in_make_one_employer_visit(coordinat
     """IPS counts employer visits: a check-in of two people of one employer adds 1, not 2."""
     from django.utils import timezone
 
-    from outreach import services as outreach_services
+    from outreach.services.attendance import attendance_mark
     from tests.factories import ContactPersonFactory, EmployerFactory
     from tests.outreach.factories import EventFactory, InvitationFactory
 
@@ -77,6 +77,6 @@ def test_two_people_of_one_employer_checked_in_make_one_employer_visit(coordinat
     second = InvitationFactory(event=event, contact_person=ContactPersonFactory(employer=employer))
     third = InvitationFactory(event=event, contact_person=ContactPersonFactory(employer=other))
     for inv in (first, second, third):
-        outreach_services.attendance_mark(invitation=inv, by=coordinator_a, attended=True)
+        attendance_mark(invitation=inv, by=coordinator_a, attended=True)
 
     assert sum(ips_figures([coordinator_a.pk])[coordinator_a.pk]) == 2

@@ -1,7 +1,7 @@
 """Invitations of one contact person moved to another, when two records of the same employer are
 merged and the same person (the same e-mail address) is at both (``employers.archive.
 employer_merge`` calls this through its mover hook, inside its transaction, and writes the one
-audit entry). Apart from ``outreach.services`` so that the merge touches nothing else here."""
+audit entry). A module of its own so that the merge touches nothing else here."""
 
 from __future__ import annotations
 
