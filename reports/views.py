@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views import View
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -22,6 +23,7 @@ from reports import tables
 from reports.figures import national_figures, region_figures
 from reports.periods import parse_period, period_choices
 from reports.records import as_json
+from reports.services import region_target_set
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -134,3 +136,32 @@ class NationalStatsAPIView(APIView):
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request: AuthenticatedRequest) -> Response:
         return Response(as_json(national_figures(parse_period(request.query_params.get("period")))))
+
+
+class RegionTargetSerializer(serializers.Serializer):
+    durable_placements = serializers.IntegerField(min_value=1, max_value=10000)
+
+
+class RegionTargetAPIView(APIView):
+    """The region's coordinator sets its yearly target of durable placements (default 100).
+    Anyone else, a coordinator of another region too, gets 404."""
+
+    request: AuthenticatedRequest
+
+    permission_classes = [ScopedPermission]
+    read_roles = frozenset({Role.COORDINATOR})
+    write_roles = frozenset({Role.COORDINATOR})
+
+    @extend_schema(request=RegionTargetSerializer, responses=RegionTargetSerializer)
+    def put(self, request: AuthenticatedRequest, code: str, year: int) -> Response:
+        if not 2020 <= year <= 2100:
+            raise Http404
+        serializer = RegionTargetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        target = region_target_set(
+            region_code=code,
+            year=year,
+            durable_placements=serializer.validated_data["durable_placements"],
+            by=request.user,
+        )
+        return Response({"durable_placements": target.durable_placements})

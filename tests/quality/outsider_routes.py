@@ -171,6 +171,7 @@ COVERAGE["outreach:public-event"] = (_draft_event, ["adviser_a", "coordinator_a"
 COVERAGE["outreach:public-event-ics"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 
 EXEMPT: dict[str, str] = {
+    "api-stats-region-target": "PUT only, a region code: outsiders 404 in tests/reports/test_durable_figures.py",
     "region-detail": "public reference data: the 35 regions are the same for everyone",
     # Outreach public links: the signed personal token is the credential (no login, no region);
     # a wrong, tampered or stale token shows the same friendly "ask for a fresh link" page.

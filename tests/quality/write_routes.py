@@ -225,6 +225,7 @@ CASES: list[Case] = [
 # Write routes whose body names no object of region data. Their URL's object is the outsider
 # matrix's (tests/quality/outsider_routes.py): another region's id there is a 404.
 BODY_FREE: dict[str, str] = {
+    "api-stats-region-target": "a number; the region is the URL's (tests/reports/test_durable_figures.py)",
     "login": "credentials only",
     "logout": "no body",
     "set_language": "a language code",

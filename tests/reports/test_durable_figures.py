@@ -119,3 +119,28 @@ def test_a_coordinator_of_another_region_cannot_set_its_target(coordinator_a):
     with pytest.raises(Http404):
         region_target_set(region_code="AM13", year=2026, durable_placements=5, by=coordinator_a)
     assert not RegionTarget.objects.exists()
+
+
+def test_the_target_api_sets_the_target_for_the_regions_coordinator(api, coordinator_a):
+    response = api(coordinator_a).put(
+        "/api/v1/stats/regions/AM18/targets/2026/", {"durable_placements": 80}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert RegionTarget.objects.get(region_id="AM18", year=2026).durable_placements == 80
+
+
+@pytest.mark.parametrize("who", ["guide_a", "adviser_a", "adviser_b", "awvn", "nobody"])
+def test_the_target_api_is_404_for_outsiders(api, request, who):
+    response = api(request.getfixturevalue(who)).put(
+        "/api/v1/stats/regions/AM18/targets/2026/", {"durable_placements": 80}, format="json"
+    )
+    assert response.status_code == 404
+    assert not RegionTarget.objects.exists()
+
+
+def test_the_target_api_is_404_for_another_regions_id(api, coordinator_a):
+    response = api(coordinator_a).put(
+        "/api/v1/stats/regions/AM13/targets/2026/", {"durable_placements": 80}, format="json"
+    )
+    assert response.status_code == 404
+    assert not RegionTarget.objects.exists()
