@@ -369,7 +369,7 @@ def followup_feed(request: HttpRequest, token: str) -> HttpResponse:
 def _followup_calendar(rows: Any, *, name: str) -> str:
     domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "wsp-crm"
     cal = icalendar.Calendar()
-    cal.add("prodid", "-//WSP CRM//Opvolgacties//NL")
+    cal.add("prodid", "-//WSP CRM//Vervolgacties//NL")
     cal.add("version", "2.0")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
