@@ -86,6 +86,7 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     # Dashboards of region A: only its advisers and coordinator.
     "reports:region-detail": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
+    "reports:region-target": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
 }
 
 # --- Knowledge sessions, staff side (outreach:..., /api/v1/events|invitations|outbound-emails/) ---

@@ -747,6 +747,7 @@ PINS: dict[str, Pin] = {
             "candidates_placement",
             "candidates_placement",
             "candidates_trajectory",
+            "reports_regiontarget",  # the coordinator's target form, with who set it
         ),
     ),
     "reports:region-detail": Pin(
@@ -768,6 +769,7 @@ PINS: dict[str, Pin] = {
             "candidates_placement",
             "candidates_placement",
             "candidates_trajectory",
+            "reports_regiontarget",  # the coordinator's target form, with who set it
         ),
     ),
 }
@@ -788,6 +790,7 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "candidates:trajectory-end": ("guide_a", _trajectory),
     "candidates:trajectory-start": ("guide_a", _candidate),
     "placement-end": ("guide_a", _placement),
+    "reports:region-target": ("coordinator_a", _region),
     "trajectory-end": ("guide_a", _trajectory),
     "candidates:match-state": ("guide_a", _candidate),
     "employer-archive": ("adviser_a", _employer),
