@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from employers.models import Channel, Stage
 from reports.charts import Series, bar_chart, column_chart, progress_bar
 from reports.records import EventFigures, NationalFigures, RegionFigures
+from reports.regionmap import region_map
 
 
 @dataclass
@@ -218,4 +219,13 @@ def national_chart(figures: NationalFigures) -> SafeString:
         [row.name for row in rows],
         [row.placements_this_year for row in rows],
         target=figures.placements_target,
+    )
+
+
+def national_map(figures: NationalFigures) -> SafeString:
+    """The 35 regions coloured by durable placements this year against each region's target;
+    each region links to its row in the table beside the map."""
+    return region_map(
+        [(row.code, row.placements_this_year, row.placements_target, f"#row-{row.code}") for row in figures.regions],
+        title=_("Map: durable placements this year against each region's target"),
     )

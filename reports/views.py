@@ -148,12 +148,20 @@ class NationalView(RoleRequiredMixin, View):
         table = tables.national_table(figures, sort=request.GET.get("sort", "code"))
         if request.GET.get("csv"):
             return csv_response(table, f"national-{period.key}")
+        region_map = tables.national_map(figures)
+        if request.GET.get("map") == "svg":
+            response = HttpResponse(
+                '<?xml version="1.0" encoding="utf-8"?>\n' + region_map, content_type="image/svg+xml; charset=utf-8"
+            )
+            response["Content-Disposition"] = f'attachment; filename="regions-{period.key}.svg"'
+            return response
         context = {
             "period": period,
             "periods": period_choices(),
             "figures": figures,
             "table": table,
             "chart": tables.national_chart(figures),
+            "map": region_map,
             "sort": request.GET.get("sort", "code"),
             "columns": list(zip([key for key, _label in tables.NATIONAL_COLUMNS], table.headers, strict=True)),
         }
