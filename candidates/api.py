@@ -1,4 +1,5 @@
-"""/api/v1/candidates/, /api/v1/candidates/{id}/matches/, /api/v1/matches/, /api/v1/placements/.
+"""/api/v1/candidates/, /api/v1/candidates/{id}/matches/, /api/v1/matches/, /api/v1/placements/,
+/api/v1/trajectories/.
 
 Only the owning guide reads and writes; the region's coordinator reads (without the real name);
 everyone else gets 404. Every read of a candidate's record writes one access entry per candidate
@@ -18,9 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from candidates.filters import CandidateFilter, MatchFilter, PlacementFilter
+from candidates.filters import CandidateFilter, MatchFilter, PlacementFilter, TrajectoryFilter
 from candidates.matching_data import candidate_matches
-from candidates.models import CANDIDATE_READ, CANDIDATE_WRITE, Candidate, Match, MatchState, Placement
+from candidates.models import CANDIDATE_READ, CANDIDATE_WRITE, Candidate, Match, MatchState, Placement, Trajectory
 from candidates.serializers import (
     CandidateSerializer,
     CandidateUpdateSerializer,
@@ -29,8 +30,11 @@ from candidates.serializers import (
     MatchQuerySerializer,
     MatchSerializer,
     MatchUpdateSerializer,
+    PlacementEndSerializer,
     PlacementSerializer,
     RankedEmployerSerializer,
+    TrajectoryEndSerializer,
+    TrajectorySerializer,
     ranked_row,
 )
 from candidates.services import (
@@ -42,6 +46,8 @@ from candidates.services import (
     placement_create,
     placement_record_durable,
 )
+from candidates.services.placements import placement_end
+from candidates.services.trajectories import trajectory_end, trajectory_start
 from crm.api import updated_instance
 from crm.permissions import ScopedPermission
 from crm.types import AuthenticatedRequest
@@ -224,8 +230,50 @@ class PlacementViewSet(
         placement_record_durable(placement=placement, by=request.user, **body.validated_data)
         return Response(self.get_serializer(placement).data)
 
+    @extend_schema(request=PlacementEndSerializer, responses=PlacementSerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """Record that the placement ended: date and reason (durability follows, computed)."""
+        placement = self.get_object()
+        body = PlacementEndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        placement_end(placement=placement, by=request.user, **body.validated_data)
+        access_record(candidates=placement.candidate, user=request.user, what="api:placement-ended")
+        return Response(self.get_serializer(placement).data)
+
+
+class TrajectoryViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet[Trajectory]
+):
+    """Trajectories of my candidates: start one (method, start date), end it with POST …/end/."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
+    permission_classes = [ScopedPermission]
+    read_roles = CANDIDATE_READ
+    write_roles = CANDIDATE_WRITE
+    serializer_class = TrajectorySerializer
+    filterset_class = TrajectoryFilter
+
+    def get_queryset(self) -> QuerySet[Trajectory]:
+        return Trajectory.objects.visible_to(self.request.user).select_related("candidate")
+
+    def perform_create(self, serializer: serializers.BaseSerializer[Trajectory]) -> None:
+        serializer.instance = trajectory_start(by=self.request.user, **serializer.validated_data)
+
+    @extend_schema(request=TrajectoryEndSerializer, responses=TrajectorySerializer)
+    @action(detail=True, methods=["post"])
+    def end(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """End the trajectory with its outcome (a fixed list: never a health reason)."""
+        trajectory = self.get_object()
+        body = TrajectoryEndSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        trajectory = trajectory_end(trajectory=trajectory, by=request.user, **body.validated_data)
+        return Response(self.get_serializer(trajectory).data)
+
 
 def register(router: DefaultRouter) -> None:
     router.register("candidates", CandidateViewSet, basename="candidate")
     router.register("matches", MatchViewSet, basename="match")
     router.register("placements", PlacementViewSet, basename="placement")
+    router.register("trajectories", TrajectoryViewSet, basename="trajectory")

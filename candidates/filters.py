@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import django_filters
 from django.db.models import QuerySet
 
-from candidates.models import Candidate, CandidateState, Match, MatchState, Method, Placement
+from candidates.models import Candidate, CandidateState, Match, MatchState, Method, Outcome, Placement, Trajectory
 from crm.scoping import signed_in_user
 
 if TYPE_CHECKING:
@@ -54,3 +54,14 @@ class PlacementFilter(django_filters.FilterSet):
     class Meta:
         model = Placement
         fields = ["candidate", "employer", "method", "durable_6m", "durable_12m"]
+
+
+class TrajectoryFilter(django_filters.FilterSet):
+    candidate = django_filters.ModelChoiceFilter(queryset=_candidates)
+    method = django_filters.MultipleChoiceFilter(choices=Method.choices)
+    outcome = django_filters.MultipleChoiceFilter(choices=Outcome.choices)
+    open = django_filters.BooleanFilter(field_name="end_date", lookup_expr="isnull", label="open")
+
+    class Meta:
+        model = Trajectory
+        fields = ["candidate", "method", "outcome"]

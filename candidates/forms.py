@@ -8,8 +8,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from candidates.models import HEALTH_WARNING, Candidate, MatchState, Method
-from crm.fields import PLACEMENT_DATES, date_range
+from candidates.models import HEALTH_WARNING, Candidate, EndReason, MatchState, Method, Outcome
+from crm.fields import PLACEMENT_DATES, TRAJECTORY_DATES, date_range
 from crm.forms import form_field
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import Accommodation, Opening, OpeningState, SbiSection
@@ -123,3 +123,19 @@ class DurableCheckForm(forms.Form):
     still_working = forms.TypedChoiceField(
         choices=[("yes", _("Yes")), ("no", _("No"))], coerce=lambda v: v == "yes", widget=forms.RadioSelect
     )
+
+
+class PlacementEndForm(forms.Form):
+    end_date = forms.DateField(label=_("End date"), widget=DATE, validators=[date_range(PLACEMENT_DATES)])
+    end_reason = forms.ChoiceField(label=_("Reason"), choices=EndReason.choices)
+    end_note = forms.CharField(label=_("Note"), max_length=300, required=False, help_text=HEALTH_WARNING)
+
+
+class TrajectoryStartForm(forms.Form):
+    method = forms.ChoiceField(label=_("Method"), choices=Method.choices, initial=Method.IPS)
+    start_date = forms.DateField(label=_("Start date"), widget=DATE, validators=[date_range(TRAJECTORY_DATES)])
+
+
+class TrajectoryEndForm(forms.Form):
+    end_date = forms.DateField(label=_("End date"), widget=DATE, validators=[date_range(TRAJECTORY_DATES)])
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)

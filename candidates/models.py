@@ -189,7 +189,7 @@ class MatchState(models.TextChoices):
 
 
 class _ViaCandidateQuerySet(models.QuerySet):
-    """Matches and placements are as visible as their candidate."""
+    """Matches, placements and trajectories are as visible as their candidate."""
 
     def visible_to(self, user: AuthUser) -> Self:
         return self.filter(candidate__in=Candidate.objects.visible_to(user).values("pk"))
@@ -265,11 +265,6 @@ class Outcome(models.TextChoices):
     MOVED = "moved", _("Moved")
 
 
-class TrajectoryQuerySet(models.QuerySet):
-    def visible_to(self, user: AuthUser) -> TrajectoryQuerySet:
-        return self.filter(candidate__in=Candidate.objects.visible_to(user))
-
-
 class Trajectory(models.Model):
     """A candidate's trajectory as the programme measures it: method, start, guide, end and
     outcome. Whether it ended in *durable* work is computed from its placements (see
@@ -290,7 +285,7 @@ class Trajectory(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TrajectoryQuerySet.as_manager()
+    objects = _ViaCandidateQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "-id"]

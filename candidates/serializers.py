@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from rest_framework import serializers
 
+from candidates import durability
 from candidates.matching import Result
-from candidates.models import Candidate, Match, Placement
+from candidates.models import HEALTH_WARNING, Candidate, EndReason, Match, Outcome, Placement, Trajectory
 from candidates.services import employers_matchable, openings_matchable
 from crm.models import Region, Role
 from crm.scoping import regions_held
@@ -235,13 +236,44 @@ class PlacementSerializer(serializers.ModelSerializer[Placement]):
         max_length=300, required=False, allow_blank=True, write_only=True, help_text=OUTSIDE_LIST_HELP
     )
 
+    durability = serializers.SerializerMethodField(
+        help_text=_("Computed from the checks and the end date: durable, not_durable, unknown or running.")
+    )
+
     class Meta:
         model = Placement
         fields = [
             "id", "candidate", "employer", "opening", "start_date", "hours_per_week", "method", "durable_6m",
-            "durable_6m_checked_at", "durable_12m", "durable_12m_checked_at", "created_at", "outside_list_reason",
+            "durable_6m_checked_at", "durable_12m", "durable_12m_checked_at", "end_date", "end_reason", "end_note",
+            "durability", "trajectory", "created_at", "outside_list_reason",
         ]  # fmt: skip
-        read_only_fields = ["durable_6m", "durable_6m_checked_at", "durable_12m", "durable_12m_checked_at"]
+        read_only_fields = [
+            "durable_6m", "durable_6m_checked_at", "durable_12m", "durable_12m_checked_at", "end_date", "end_reason",
+            "end_note", "trajectory",
+        ]  # fmt: skip
+
+    def get_durability(self, placement: Placement) -> str:
+        return durability.status(placement)
+
+
+class PlacementEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+    end_reason = serializers.ChoiceField(choices=EndReason.choices)
+    end_note = serializers.CharField(max_length=300, required=False, allow_blank=True, help_text=HEALTH_WARNING)
+
+
+class TrajectorySerializer(serializers.ModelSerializer[Trajectory]):
+    candidate = _ScopedCandidate(help_text=_("One of your own candidates."))
+
+    class Meta:
+        model = Trajectory
+        fields = ["id", "candidate", "method", "start_date", "guide", "end_date", "outcome", "created_at"]
+        read_only_fields = ["guide", "end_date", "outcome"]
+
+
+class TrajectoryEndSerializer(serializers.Serializer):
+    end_date = serializers.DateField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
 
 
 class DurableCheckSerializer(serializers.Serializer):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import views
+from candidates import views, views_trajectories
 
 app_name = "candidates"
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("<int:pk>/matches/state/", views.MatchStateView.as_view(), name="match-state"),
     path("<int:pk>/placements/new/", views.PlacementCreateView.as_view(), name="placement-create"),
     path("placements/<int:pk>/durable-check/", views.DurableCheckView.as_view(), name="durable-check"),
+    path("placements/<int:pk>/end/", views_trajectories.PlacementEndView.as_view(), name="placement-end"),
+    path("<int:pk>/trajectories/new/", views_trajectories.TrajectoryStartView.as_view(), name="trajectory-start"),
+    path("trajectories/<int:pk>/end/", views_trajectories.TrajectoryEndView.as_view(), name="trajectory-end"),
 ]

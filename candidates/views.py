@@ -19,9 +19,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
+from candidates import durability
 from candidates.forms import CandidateForm, DurableCheckForm, MatchQueryForm, MatchStateForm, PlacementForm
 from candidates.matching_data import candidate_matches
-from candidates.models import CANDIDATE_READ, CANDIDATE_WRITE, Candidate, CandidateState, Match, MatchState, Placement
+from candidates.models import (
+    CANDIDATE_READ,
+    CANDIDATE_WRITE,
+    Candidate,
+    CandidateState,
+    EndReason,
+    Match,
+    MatchState,
+    Method,
+    Outcome,
+    Placement,
+)
 from candidates.services import (
     access_record,
     candidate_create,
@@ -139,9 +151,11 @@ def _placements(candidate: Candidate) -> list[dict[str, Any]]:
         due = [
             months
             for months in (6, 12)
-            if getattr(placement, f"durable_{months}m") is None and add_months(placement.start_date, months) <= today
+            if getattr(placement, f"durable_{months}m") is None
+            and add_months(placement.start_date, months) <= today
+            and not (placement.end_date and placement.end_date < add_months(placement.start_date, months))
         ]
-        rows.append({"placement": placement, "due": due})
+        rows.append({"placement": placement, "due": due, "durability": durability.status(placement, today=today)})
     return rows
 
 
@@ -186,6 +200,11 @@ class CandidateDetailView(CandidateView):
             ],  # fmt: skip
             "placements": _placements(candidate),
             "states": MatchState.choices,
+            "trajectories": list(candidate.trajectories.select_related("guide")),
+            "end_reasons": EndReason.choices,
+            "outcomes": Outcome.choices,
+            "methods": Method.choices,
+            "today": timezone.localdate(),
         }
         if context["is_owner"] and not candidate.is_anonymised:
             context.update(_outside_list(request, candidate, matches))

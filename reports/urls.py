@@ -7,5 +7,6 @@ app_name = "reports"
 urlpatterns = [
     path("", views.RegionDashboardView.as_view(), name="region"),
     path("regions/<str:code>/", views.RegionDashboardView.as_view(), name="region-detail"),
+    path("regions/<str:code>/target/", views.RegionTargetView.as_view(), name="region-target"),
     path("national/", views.NationalView.as_view(), name="national"),
 ]

@@ -5,8 +5,14 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING
 
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views import View
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -21,6 +27,7 @@ from crm.scoping import region_codes
 from crm.types import AuthenticatedHttpRequest, AuthenticatedRequest
 from reports import tables
 from reports.figures import national_figures, region_figures
+from reports.models import RegionTarget
 from reports.periods import parse_period, period_choices
 from reports.records import as_json
 from reports.services import region_target_set
@@ -85,7 +92,51 @@ class RegionDashboardView(RoleRequiredMixin, View):
             "tables": region_tables,
             "charts": tables.region_charts(figures),
         }
+        if region.code in region_codes(request.user, {Role.COORDINATOR}):
+            context["targets"] = _targets(region, figures.placements.year or period.start.year)
         return render(request, "reports/region.html", context)
+
+
+def _targets(region: Region, year: int) -> list[dict[str, object]]:
+    """This year's and next year's target for the coordinator's form: the row, else the default."""
+    rows = {
+        t.year: t
+        for t in RegionTarget.objects.filter(region=region, year__in=(year, year + 1)).select_related("set_by")
+    }
+    return [
+        {
+            "year": y,
+            "row": rows.get(y),
+            "value": rows[y].durable_placements if y in rows else settings.PLACEMENTS_YEARLY_TARGET,
+        }
+        for y in (year, year + 1)
+    ]
+
+
+class RegionTargetView(RoleRequiredMixin, View):
+    """The coordinator's form on the dashboard: the region's target for one year."""
+
+    read_roles = frozenset({Role.COORDINATOR})
+    write_roles = frozenset({Role.COORDINATOR})
+
+    def post(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
+        form = RegionTargetForm(request.POST)
+        if not form.is_valid():
+            if code not in region_codes(request.user, {Role.COORDINATOR}):
+                raise Http404  # an outsider learns nothing, not even that the form was wrong
+            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        else:
+            try:
+                target = region_target_set(region_code=code, by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request,
+                    _("Target for %(year)s set to %(value)s durable placements.")
+                    % {"year": target.year, "value": target.durable_placements},
+                )
+        return redirect(reverse("reports:region-detail", args=[code]) + "#targets")
 
 
 class NationalView(RoleRequiredMixin, View):
@@ -136,6 +187,11 @@ class NationalStatsAPIView(APIView):
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request: AuthenticatedRequest) -> Response:
         return Response(as_json(national_figures(parse_period(request.query_params.get("period")))))
+
+
+class RegionTargetForm(forms.Form):
+    year = forms.IntegerField(min_value=2020, max_value=2100)
+    durable_placements = forms.IntegerField(label=_("Durable placements"), min_value=1, max_value=10000)
 
 
 class RegionTargetSerializer(serializers.Serializer):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from candidates.durability import ended_early_q
 from candidates.models import Candidate, CandidateState, EndReason, Match, MatchState, Method, Placement
 from candidates.services.matches import _check_matchable, _check_owner, match_set_state
 from crm.dates import add_months
@@ -121,7 +122,8 @@ def durable_checks_due(today: date) -> list[tuple[int, int]]:
         rows = Placement.objects.filter(
             **{f"durable_{months}m__isnull": True, f"durable_{months}m_prompted_at__isnull": True},
             start_date__lte=add_months(today, -months),
-        ).values_list("pk", flat=True)
+        ).exclude(ended_early_q(months=months))  # ended before the mark: nothing to check
+        rows = rows.values_list("pk", flat=True)
         due.extend((pk, months) for pk in rows)
     return due
 

@@ -86,6 +86,7 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     # Dashboards of region A: only its advisers and coordinator.
     "reports:region-detail": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
+    "reports:region-target": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
 }
 
 # --- Knowledge sessions, staff side (outreach:..., /api/v1/events|invitations|outbound-emails/) ---
@@ -205,9 +206,25 @@ def _placement(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": PlacementFactory(candidate=CandidateFactory(guide=cast["guide_a"]), employer=EmployerFactory()).pk}
 
 
+def _trajectory(cast: dict[str, Any]) -> dict[str, Any]:
+    from datetime import date
+
+    from candidates.models import Trajectory
+    from tests.candidates.factories import CandidateFactory
+
+    candidate = CandidateFactory(guide=cast["guide_a"])
+    return {"pk": Trajectory.objects.create(candidate=candidate, start_date=date(2026, 1, 5)).pk}
+
+
 COVERAGE.update(
     {
         "candidate-detail": (_candidate, NOT_THE_CANDIDATES_GUIDE),
+        "placement-end": (_placement, NOT_THE_CANDIDATES_GUIDE),
+        "trajectory-detail": (_trajectory, NOT_THE_CANDIDATES_GUIDE),
+        "trajectory-end": (_trajectory, NOT_THE_CANDIDATES_GUIDE),
+        "candidates:placement-end": (_placement, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        "candidates:trajectory-end": (_trajectory, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        "candidates:trajectory-start": (_candidate, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
         "candidate-matches": (_candidate, NOT_THE_CANDIDATES_GUIDE),
         "match-detail": (_match, NOT_THE_CANDIDATES_GUIDE),
         "match-history": (_match, NOT_THE_CANDIDATES_GUIDE),

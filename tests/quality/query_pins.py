@@ -305,6 +305,28 @@ def _placement(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {"pk": Placement.objects.filter(candidate=candidate).get().pk}
 
 
+def _trajectories(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """``rows`` candidates of guide A, each with an ended and an open trajectory."""
+    from datetime import date
+
+    from candidates.models import Trajectory
+
+    for _i in range(rows):
+        candidate = _candidate_with(cast, 1)
+        Trajectory.objects.create(
+            candidate=candidate, start_date=date(2025, 1, 6), end_date=date(2025, 6, 1), outcome="stopped"
+        )
+        Trajectory.objects.create(candidate=candidate, start_date=date(2026, 1, 5), guide=cast["guide_a"])
+    return {}
+
+
+def _trajectory(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from candidates.models import Trajectory
+
+    _trajectories(cast, 1)
+    return {"pk": Trajectory.objects.filter(end_date__isnull=True).latest("id").pk}
+
+
 # --- Reports ----------------------------------------------------------------------------------
 
 
@@ -436,6 +458,7 @@ PINS: dict[str, Pin] = {
             "employers_accommodation",
             "candidates_match",
             "candidates_placement",
+            "candidates_trajectory",  # with its guide, joined
         ),
     ),
     "candidates:edit": Pin(
@@ -682,6 +705,8 @@ PINS: dict[str, Pin] = {
         _candidates,
         ("count candidates_placement", "candidates_placement", "insert candidates_candidateaccess"),
     ),
+    "trajectory-detail": Pin("guide_a", _trajectory, ("candidates_trajectory",)),
+    "trajectory-list": Pin("guide_a", _trajectories, ("count candidates_trajectory", "candidates_trajectory")),
     "region-detail": Pin("adviser_a", _region, ("crm_region",)),
     "region-list": Pin("adviser_a", _none, ("crm_region",)),
     "reports:national": Pin(
@@ -722,6 +747,7 @@ PINS: dict[str, Pin] = {
             "candidates_placement",
             "candidates_placement",
             "candidates_trajectory",
+            "reports_regiontarget",  # the coordinator's target form, with who set it
         ),
     ),
     "reports:region-detail": Pin(
@@ -743,6 +769,7 @@ PINS: dict[str, Pin] = {
             "candidates_placement",
             "candidates_placement",
             "candidates_trajectory",
+            "reports_regiontarget",  # the coordinator's target form, with who set it
         ),
     ),
 }
@@ -759,6 +786,12 @@ EXEMPT: dict[str, str] = {
 NO_GET: dict[str, tuple[str | None, Maker]] = {
     "api-token": (None, _none),
     "candidates:durable-check": ("guide_a", _placement),
+    "candidates:placement-end": ("guide_a", _placement),
+    "candidates:trajectory-end": ("guide_a", _trajectory),
+    "candidates:trajectory-start": ("guide_a", _candidate),
+    "placement-end": ("guide_a", _placement),
+    "reports:region-target": ("coordinator_a", _region),
+    "trajectory-end": ("guide_a", _trajectory),
     "candidates:match-state": ("guide_a", _candidate),
     "employer-archive": ("adviser_a", _employer),
     "employer-merge": ("adviser_a", _employer),
