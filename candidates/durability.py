@@ -11,6 +11,7 @@ The 12-month check is shown beside it, the same way.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import DateTimeField, ExpressionWrapper, F, Q
@@ -18,6 +19,9 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from crm.dates import add_months
+
+if TYPE_CHECKING:
+    from candidates.models import Placement
 
 DURABLE = "durable"
 NOT_DURABLE = "not_durable"
@@ -36,7 +40,7 @@ def _check_field(months: int) -> str:
     return f"durable_{months}m"
 
 
-def status(placement: object, *, months: int | None = None, today: date | None = None) -> str:
+def status(placement: Placement, *, months: int | None = None, today: date | None = None) -> str:
     """One placement's durability at ``months`` (default the setting)."""
     months = months or durable_months()
     today = today or timezone.localdate()

@@ -15,10 +15,10 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.generics import get_object_or_404
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from crm.api import updated_instance
 from crm.models import Role
 from crm.permissions import ScopedPermission
 from crm.scoping import NETWORK_WRITE, has_role
@@ -81,17 +81,17 @@ class EventViewSet(
     def _reloaded(self, event: Event) -> Event:
         return self.get_queryset().get(pk=event.pk)
 
-    def perform_create(self, serializer: EventSerializer) -> None:
+    def perform_create(self, serializer: serializers.BaseSerializer[Event]) -> None:
         data = dict(serializer.validated_data)
         speakers = [dict(s) for s in data.pop("speakers", [])]
         event = event_create(by=self.request.user, speakers=speakers, **data)
         serializer.instance = self._reloaded(event)
 
-    def perform_update(self, serializer: EventSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Event]) -> None:
         data = dict(serializer.validated_data)
         speakers = data.pop("speakers", None)
         event = event_update(
-            event=serializer.instance,
+            event=updated_instance(serializer),
             by=self.request.user,
             speakers=None if speakers is None else [dict(s) for s in speakers],
             **data,
@@ -119,7 +119,7 @@ class EventViewSet(
 
     @extend_schema(request=None, responses=EventSerializer)
     @action(detail=True, methods=["post"], url_path="register-awvn")
-    def register_awvn(self, request: Request, pk: str | None = None) -> Response:
+    def register_awvn(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         event = event_register_awvn(event=self.get_object(), by=request.user)
         return self._answer(event)
 
@@ -188,11 +188,13 @@ class InvitationViewSet(
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return AttendanceSerializer if self.action == "partial_update" else InvitationSerializer
 
-    def perform_update(self, serializer: AttendanceSerializer) -> None:
+    def perform_update(self, serializer: serializers.BaseSerializer[Invitation]) -> None:
         if "attended" not in serializer.validated_data:
             raise ValidationError({"attended": ["This field is required."]})
         invitation = attendance_mark(
-            invitation=serializer.instance, by=self.request.user, attended=serializer.validated_data["attended"]
+            invitation=updated_instance(serializer),
+            by=self.request.user,
+            attended=serializer.validated_data["attended"],
         )
         serializer.instance = self.get_queryset().get(pk=invitation.pk)
 

@@ -247,9 +247,12 @@ def _send_smtp(connection: SmtpBackend, row: OutboundEmail, raw: bytes) -> None:
     """The stored bytes straight through the open SMTP connection (no MIME object rebuilt)."""
     if connection.connection is None:
         connection.open()
+    smtp = connection.connection
+    if smtp is None:  # open() returns without one only when failing silently, which this never does
+        raise smtplib.SMTPServerDisconnected("The SMTP connection did not open.")
     sender = sanitize_address(row.from_email or settings.DEFAULT_FROM_EMAIL, "utf-8")
     try:
-        connection.connection.sendmail(sender, [sanitize_address(row.to_email, "utf-8")], raw)
+        smtp.sendmail(sender, [sanitize_address(row.to_email, "utf-8")], raw)
     except (smtplib.SMTPServerDisconnected, TimeoutError, ConnectionError) as error:
         raise _InConversation(error) from error
 

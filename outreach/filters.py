@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import django_filters
 from django.db.models import QuerySet
 
 from crm.fields import IsoDateTimeFilter
+from crm.scoping import signed_in_user
 from outreach.models import EmailKind, EmailState, Event, EventState, Invitation, OutboundEmail, Rsvp
 from outreach.selectors_staff import staff_events
 
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
-def _events(request: Any) -> QuerySet[Event]:
-    return staff_events(getattr(request, "user", None))
+
+def _events(request: HttpRequest | None) -> QuerySet[Event]:
+    user = signed_in_user(request)
+    return Event.objects.none() if user is None else staff_events(user)
 
 
 class EventFilter(django_filters.FilterSet):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import form_field
 from crm.models import Region
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import ContactPerson, SbiSection, Stage
@@ -72,9 +73,9 @@ class EventForm(DescribedFieldsMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = DATETIME_FORMATS
+            form_field(self, name, forms.DateTimeField).input_formats = DATETIME_FORMATS
         regions = write_regions(user)
-        self.fields["region"].queryset = regions
+        form_field(self, "region", RegionChoiceField).queryset = regions
         if self.instance.pk:
             # A session stays in its region; the organiser cannot move it.
             del self.fields["region"]
@@ -83,7 +84,8 @@ class EventForm(DescribedFieldsMixin, forms.ModelForm):
             self.fields["region"].widget = forms.HiddenInput()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", _("The session must end after it starts."))
@@ -138,9 +140,18 @@ class CancelForm(DescribedFieldsMixin, forms.Form):
     )
 
 
-class PersonChoiceField(forms.ModelMultipleChoiceField):
+def person_label(person: ContactPerson) -> str:
+    return f"{person.name} · {person.employer.display_name}"
+
+
+class PersonChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} · {obj.employer.display_name}"
+        return person_label(obj)
+
+
+class PersonsChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
 
 
 class Attendance:
@@ -185,7 +196,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         empty_label=_("any earlier session"),
         help_text=_("With 'Attended an earlier session': only those who came to this one."),
     )
-    persons = PersonChoiceField(
+    persons = PersonsChoiceField(
         label=_("Hand-picked contact persons"),
         queryset=ContactPerson.objects.none(),
         required=False,
@@ -196,19 +207,22 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
     def __init__(self, *args: Any, user: AuthUser, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user, self.event = user, event
-        self.fields["regions"].choices = [(r.code, f"{r.code} {r.name}") for r in write_regions(user)]
-        self.fields["earlier_event"].queryset = (
+        form_field(self, "regions", forms.MultipleChoiceField).choices = [
+            (r.code, f"{r.code} {r.name}") for r in write_regions(user)
+        ]
+        form_field(self, "earlier_event", forms.ModelChoiceField).queryset = (
             Event.objects.editable_by(user).public().exclude(pk=event.pk).order_by("-starts_at")
         )
         self.fields["persons"].widget.attrs["data-option-filter"] = _("Search by name or employer")
-        self.fields["persons"].queryset = (
+        form_field(self, "persons", PersonsChoiceField).queryset = (
             ContactPerson.objects.invitable_by(user)
             .select_related("employer")
             .order_by("employer__legal_name", "name", "pk")
         )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         if not (
@@ -225,7 +239,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
 
 
 class WalkInForm(DescribedFieldsMixin, forms.Form):
-    contact_person = forms.ModelChoiceField(
+    contact_person = PersonChoiceField(
         label=_("Contact person"),
         queryset=ContactPerson.objects.none(),
         help_text=_("Someone from an employer of this region who came without an invitation."),
@@ -233,7 +247,7 @@ class WalkInForm(DescribedFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["contact_person"]
+        field = form_field(self, "contact_person", PersonChoiceField)
         field.widget.attrs["data-option-filter"] = _("Search by name or employer")
         # Not a user's scope but the session's: the event came from ``editable_by``, and a
         # walk-in is someone of the session's own region (the service checks visibility again).
@@ -243,7 +257,6 @@ class WalkInForm(DescribedFieldsMixin, forms.Form):
             .select_related("employer")
             .order_by("employer__legal_name", "name", "pk")
         )
-        field.label_from_instance = lambda p: f"{p.name} · {p.employer.display_name}"
 
 
 class AwvnConfirmForm(DescribedFieldsMixin, forms.Form):

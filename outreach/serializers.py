@@ -30,7 +30,8 @@ class _WriteRegion(serializers.SlugRelatedField):
 
 
 class EventSerializer(serializers.ModelSerializer):
-    region = _WriteRegion(slug_field="code")
+    # Written on create, read-only on update (EventUpdateSerializer): one declared type for both.
+    region: serializers.SlugRelatedField[Region] = _WriteRegion(slug_field="code")
     speakers = SpeakerSerializer(many=True, required=False)
     awvn_state = serializers.CharField(read_only=True)
     invited_count = serializers.IntegerField(read_only=True, default=0)
@@ -61,7 +62,7 @@ class EventSerializer(serializers.ModelSerializer):
 
 
 class EventUpdateSerializer(EventSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region: serializers.SlugRelatedField[Region] = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
 
 class PublishSerializer(serializers.Serializer):

@@ -124,7 +124,7 @@ class RegionTargetView(RoleRequiredMixin, View):
         if not form.is_valid():
             if code not in region_codes(request.user, {Role.COORDINATOR}):
                 raise Http404  # an outsider learns nothing, not even that the form was wrong
-            messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         else:
             try:
                 target = region_target_set(region_code=code, by=request.user, **form.cleaned_data)

@@ -123,8 +123,7 @@ def durable_checks_due(today: date) -> list[tuple[int, int]]:
             **{f"durable_{months}m__isnull": True, f"durable_{months}m_prompted_at__isnull": True},
             start_date__lte=add_months(today, -months),
         ).exclude(ended_early_q(months=months))  # ended before the mark: nothing to check
-        rows = rows.values_list("pk", flat=True)
-        due.extend((pk, months) for pk in rows)
+        due.extend((pk, months) for pk in rows.values_list("pk", flat=True))
     return due
 
 

@@ -163,11 +163,15 @@ class FollowUpFilterForm(DescribedFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, regions: list[Any], scopes: list[tuple[str, Any]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scopes
-        self.fields["region"].choices = [("", _("All my regions")), *((r.code, r.name) for r in regions)]
+        form_field(self, "scope", forms.ChoiceField).choices = scopes
+        form_field(self, "region", forms.ChoiceField).choices = [
+            ("", _("All my regions")),
+            *((r.code, r.name) for r in regions),
+        ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         after, before = data.get("due_after"), data.get("due_before")
         if after and before and after > before:
             self.add_error("due_before", _("The end of the period is before its start."))
@@ -183,7 +187,8 @@ class SnoozeForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not self.errors and (data.get("days") is None) == (data.get("due_date") is None):
             raise forms.ValidationError(_("Choose one day later, one week later, or a date."))
         return data
@@ -197,4 +202,4 @@ class ReassignForm(forms.Form):
 
     def __init__(self, *args: Any, region: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = members_of([region], NETWORK_READ).filter(is_active=True)
+        form_field(self, "owner", UserChoiceField).queryset = members_of([region], NETWORK_READ).filter(is_active=True)

@@ -155,6 +155,8 @@ def reassign_choices(user: AuthUser) -> dict[str, list[Any]]:
     )
     choices: dict[str, list[Any]] = {}
     for m in members:
+        if m.region_id is None:  # a national membership: ``region_id__in`` never matches one
+            continue
         people = choices.setdefault(m.region_id, [])
         if all(p.pk != m.user_id for p in people):
             people.append(m.user)

@@ -149,6 +149,10 @@ class FollowUp(models.Model):
 
     objects = FollowUpQuerySet.as_manager()
 
+    # Not a column: the follow-up list sets it on each row it shows, whom the row may be handed
+    # to (its reassign menu, templates/employers/contacts/_followup_actions.html).
+    reassign_to: list[AuthUser]
+
     class Meta:
         ordering = ["due_date", "id"]
         verbose_name = _("follow-up")

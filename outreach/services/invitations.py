@@ -14,7 +14,7 @@ from crm.models import AuditEntry
 from employers.models import ContactPerson
 from outreach import mail, outbox
 from outreach.models import EmailKind, Event, EventState, Invitation, OutboundEmail
-from outreach.services.scope import check_in_scope, check_writer
+from outreach.services.scope import check_in_scope, check_writer, person_ids
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -25,7 +25,7 @@ def invite(*, event: Event, by: AuthUser, persons: Iterable[ContactPerson | int]
     (persons already invited, opted out, do-not-contact or without e-mail are skipped), then
     deliver after commit. Only for a published session. Running it twice sends nothing new."""
     check_writer(event.region_id, by)
-    ids = [getattr(p, "pk", p) for p in persons]
+    ids = person_ids(persons)
     check_in_scope(by, ids)
     return _invite(event, by, ids)
 

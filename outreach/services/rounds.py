@@ -22,7 +22,7 @@ from crm.models import AuditEntry
 from employers.models import ContactPerson
 from outreach.models import Event, InvitationRound, RoundState
 from outreach.services.invitations import invite
-from outreach.services.scope import check_in_scope, check_writer
+from outreach.services.scope import check_in_scope, check_writer, person_ids
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -36,7 +36,7 @@ def invite_in_background(*, event: Event, by: AuthUser, persons: Iterable[Contac
     cannot be lost with a task: the task is enqueued after commit, and when the broker is away
     (or the worker dies mid-round) the beat tick starts it later. Checks what it can now."""
     check_writer(event.region_id, by)
-    ids = list(dict.fromkeys(getattr(p, "pk", p) for p in persons))
+    ids = list(dict.fromkeys(person_ids(persons)))
     check_in_scope(by, ids)
     with transaction.atomic():
         round_ = InvitationRound.objects.create(event=event, created_by=by, person_ids=ids, total=len(ids))

@@ -3,6 +3,7 @@ for the services (outsiders are refused before anything is read or written)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,11 @@ if TYPE_CHECKING:
 def check_writer(event_region_id: str, by: AuthUser) -> None:
     if not may_write_region(by, event_region_id):
         raise PermissionDenied(_("Only the advisers and coordinators of the session's region can do this."))
+
+
+def person_ids(persons: Iterable[ContactPerson | int]) -> list[int]:
+    """The ids of contact persons given as rows or as ids, in their order."""
+    return [p.pk if isinstance(p, ContactPerson) else p for p in persons]
 
 
 def check_in_scope(by: AuthUser, ids: list[int]) -> None:

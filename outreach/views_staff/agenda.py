@@ -25,6 +25,8 @@ from outreach.models import Event
 from outreach.services.awvn import awvn_confirm
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
     from crm.types import AuthUser
 from outreach.views_staff.base import error_message
 
@@ -36,7 +38,7 @@ class AgendaView(RoleRequiredMixin, View):
     read_roles = frozenset({Role.AWVN, Role.COORDINATOR})
 
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        events = Event.objects.public().select_related("region")
+        events: QuerySet[Event] = Event.objects.public().select_related("region")
         region = request.GET.get("region", "")
         if region:
             events = events.filter(region=region)

@@ -26,10 +26,14 @@ class EventCheckinView(StaffView):
         self, request: AuthenticatedHttpRequest, event: Event, walk_in: WalkInForm, status: int = 200
     ) -> HttpResponse:
         show_all = request.GET.get("all") == "1"
-        rows = selectors.event_invitations(event)
+        invitations = selectors.event_invitations(event)
         if not show_all:
-            rows = rows.filter(rsvp=Rsvp.YES) | rows.filter(walk_in=True) | rows.filter(attended=True)
-        rows = list(rows.order_by("waitlist_position", "contact_person__employer__legal_name", "contact_person__name"))
+            invitations = (
+                invitations.filter(rsvp=Rsvp.YES) | invitations.filter(walk_in=True) | invitations.filter(attended=True)
+            )
+        rows = list(
+            invitations.order_by("waitlist_position", "contact_person__employer__legal_name", "contact_person__name")
+        )
         walk_in.describe_fields()
         context = {
             "event": event,
