@@ -55,6 +55,10 @@ class GuideWeeks:
     name: str
     per_week: tuple[int, ...]  # face-to-face employer contacts, oldest week first
     weeks_on_target: int
+    caseload: int = 0  # candidates in an open trajectory with this guide (IPS: at most 20)
+    jobs_this_quarter: int = 0  # placements of this guide's candidates started this quarter
+    employers_placed_with: int = 0  # distinct employers of those placements, ever
+    sectors_placed_with: int = 0  # distinct SBI sections of those employers
 
     @property
     def average(self) -> float:
@@ -66,6 +70,7 @@ class IpsFigures:
     target: int
     weeks: tuple[str, ...]  # the Monday of each ISO week, ISO format
     guides: tuple[GuideWeeks, ...]
+    caseload_norm: int = 20
 
 
 @dataclass(frozen=True, slots=True)

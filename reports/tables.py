@@ -45,6 +45,7 @@ def region_tables(figures: RegionFigures) -> list[Table]:
         ),
         _contact_table(figures),
         _ips_table(figures),
+        _ips_fidelity_table(figures),
         _events_table(figures),
         _placements_table(figures),
     ]
@@ -126,6 +127,27 @@ def _ips_table(figures: RegionFigures) -> Table:
         _("Face-to-face employer contacts per guide per week (target %(target)s)") % {"target": ips.target},
         [_("Guide"), *[f"{_('wk')} {w[5:]}" for w in ips.weeks], _("Weeks on target")],
         [[g.name, *g.per_week, g.weeks_on_target] for g in ips.guides],
+    )
+
+
+def _ips_fidelity_table(figures: RegionFigures) -> Table:
+    ips = figures.ips
+    return Table(
+        "ips-fidelity",
+        _("IPS fidelity per guide"),
+        [
+            _("Guide"),
+            _("Caseload (norm: at most %(norm)s)") % {"norm": ips.caseload_norm},
+            _("Jobs started this quarter"),
+            _("Employers placed with"),
+            _("Sectors placed with"),
+        ],
+        [[g.name, g.caseload, g.jobs_this_quarter, g.employers_placed_with, g.sectors_placed_with] for g in ips.guides],
+        summary=_(
+            "Caseload counts candidates in an open trajectory; IPS asks at most %(norm)s per guide, and diverse "
+            "employers and sectors."
+        )
+        % {"norm": ips.caseload_norm},
     )
 
 

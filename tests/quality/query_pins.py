@@ -411,6 +411,8 @@ PINS: dict[str, Pin] = {
             "employers_stagechange",
             "employers_contact",
             "crm_membership",
+            "candidates_trajectory",  # IPS caseload per guide
+            "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
             "employers_contact",
             "outreach_event",
             "outreach_invitation",
@@ -739,6 +741,8 @@ PINS: dict[str, Pin] = {
             "employers_stagechange",
             "employers_contact",
             "crm_membership",
+            "candidates_trajectory",  # IPS caseload per guide
+            "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
             "employers_contact",
             "outreach_event",
             "outreach_invitation",
@@ -761,6 +765,8 @@ PINS: dict[str, Pin] = {
             "employers_stagechange",
             "employers_contact",
             "crm_membership",
+            "candidates_trajectory",  # IPS caseload per guide
+            "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
             "employers_contact",
             "outreach_event",
             "outreach_invitation",

@@ -88,5 +88,5 @@ def test_region_figures_query_count_does_not_grow(django_assert_num_queries, gui
     # stages, quarter changes, new open per month, contacts per month, guides, their IPS counts,
     # sessions held, their invitations, attending employers that moved, the region's target,
     # placements, durable placements per method, trajectories started and ended durable
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(15):
         region_figures(region, parse_period("year"))
