@@ -3,10 +3,13 @@ range for their meaning, and text cleaned of control characters.
 
 One place for each rule, so that the API, the pages, the exports and the import agree:
 
-- ``IsoDateTimeFilter`` (django-filter) and ``DateTimeField`` (forms) refuse an ISO offset beyond
-  +-15:59. Python's parser accepts offsets up to +-23:59, PostgreSQL's ``timestamptz`` does not
-  (``DataError: time zone displacement out of range``); the value becomes a 400 / form error
-  naming the parameter instead of a 500.
+- ``IsoDateTimeFilter`` (django-filter), ``DateTimeField`` (forms) and ``ApiDateTimeField``
+  (DRF) turn every aware value into UTC before it reaches the database. Python's parser accepts
+  ISO offsets up to +-23:59 and RFC 3339 calls them valid, but PostgreSQL's ``timestamptz`` takes
+  only +-15:59 (``DataError: time zone displacement out of range``); in UTC any offset is
+  storable, so ``...-16:45`` is the instant it names, not a 500 and not a refusal of a value the
+  OpenAPI schema calls a ``date-time``. A value with no UTC moment Python can hold
+  (``0001-01-01T00:00+01:00``) is a field error on a write and the open end of a filter.
 - ``DateRangeValidator`` on model fields (so ``full_clean`` in the services, ModelForms and
   ModelSerializers all check it) and on plain form fields: a placement dated 9999 is a form error,
   not a page that fails from then on. The ranges, by meaning, are the constants below.
@@ -18,7 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from typing import Any, overload
 
 import django_filters
@@ -34,23 +37,14 @@ from rest_framework import serializers
 
 # --- Datetimes PostgreSQL can store -----------------------------------------------------------
 
-MAX_UTC_OFFSET = timedelta(hours=15, minutes=59)
-
 
 @overload
 def storable_datetime(value: datetime) -> datetime: ...
 @overload
 def storable_datetime(value: None) -> None: ...
 def storable_datetime(value: datetime | None) -> datetime | None:
-    """``value`` in UTC, or a ValidationError when PostgreSQL could not store it."""
-    if value is None:
-        return None
-    offset = value.utcoffset()
-    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
-        raise ValidationError(
-            _("Give a time zone offset between -15:59 and +15:59 (for example +01:00)."), code="offset"
-        )
-    if offset is None:
+    """``value`` in UTC (any ISO offset), or a ValidationError when it has no UTC moment."""
+    if value is None or value.utcoffset() is None:
         return value
     try:
         return value.astimezone(UTC)
@@ -58,11 +52,22 @@ def storable_datetime(value: datetime | None) -> datetime | None:
         raise ValidationError(_("Enter a valid date and time."), code="overflow") from None
 
 
+def filter_datetime(value: datetime | None) -> datetime | None:
+    """A filter bound in UTC; a bound past what Python can hold is the open end it points to."""
+    if value is None or value.utcoffset() is None:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError):
+        edge = datetime.min if value.year == 1 else datetime.max
+        return edge.replace(tzinfo=UTC)
+
+
 class IsoDateTimeFormField(_IsoDateTimeField):
-    """django-filter's ISO 8601 field, refusing what PostgreSQL cannot store; UTC out."""
+    """django-filter's ISO 8601 field, UTC out (any offset; an overflow is the open end)."""
 
     def to_python(self, value: Any) -> datetime | None:
-        return storable_datetime(super().to_python(value))
+        return filter_datetime(super().to_python(value))
 
 
 class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
@@ -72,7 +77,7 @@ class IsoDateTimeFilter(django_filters.IsoDateTimeFilter):
 
 
 class DateTimeField(forms.DateTimeField):
-    """A form datetime that PostgreSQL can store (an aware value with a far offset is refused)."""
+    """A form datetime that PostgreSQL can store: an aware value goes in as UTC, whatever its offset."""
 
     def to_python(self, value: Any) -> datetime | None:
         return storable_datetime(super().to_python(value))
@@ -177,9 +182,9 @@ class CleanCharField(models.CharField):
 
 
 class ApiDateTimeField(serializers.DateTimeField):
-    """DRF's datetime with the filters' rule: an ISO offset beyond +-15:59 is a 400 on the field
-    (DRF would quietly convert it; the filters cannot, so both refuse it alike). Every
-    ModelSerializer maps model datetimes to it (``crm.apps``)."""
+    """DRF's datetime with the forms' rule: any ISO offset is the instant it names, a value with
+    no UTC moment is a 400 on the field. Every ModelSerializer maps model datetimes to it
+    (``crm.apps``)."""
 
     def to_internal_value(self, value: Any) -> datetime:
         if isinstance(value, str):

@@ -53,6 +53,7 @@ def test_adviser_finds_an_employer_logs_a_visit_plans_publishes_and_invites(page
     page.locator("#id_search").fill("bakerij jansen")
     page.locator("form.filters button[type=submit]").click()
     page.get_by_role("link", name="Bakkerij Jansen B.V.").click()
+    page.wait_for_url(re.compile(r"/employers/\d+/$"))
     assert_accessible(page)
     shot(page, "adviser-employer-detail")
 
