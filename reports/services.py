@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.http import Http404
 
 from crm.models import AuditEntry, Role
 from crm.scoping import region_codes
+from crm.types import AuthUser
 from reports.models import RegionTarget
 
 
 @transaction.atomic
-def region_target_set(*, region_code: str, year: int, durable_placements: int, by: Any) -> RegionTarget:
+def region_target_set(*, region_code: str, year: int, durable_placements: int, by: AuthUser) -> RegionTarget:
     """Only a coordinator of the region; anyone else gets 404, as if the region were not there."""
     if region_code not in _coordinated(by):
         raise Http404
@@ -29,5 +28,5 @@ def region_target_set(*, region_code: str, year: int, durable_placements: int, b
     return target
 
 
-def _coordinated(user: Any) -> set[str]:
+def _coordinated(user: AuthUser) -> set[str]:
     return set(region_codes(user, {Role.COORDINATOR}))
