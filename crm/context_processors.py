@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
 from crm.navigation import NAV_ITEMS
-from crm.scoping import user_roles
+from crm.roles import user_roles
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:

@@ -10,22 +10,19 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.roles import NETWORK_READ, NETWORK_WRITE, Role, region_codes
+
 if TYPE_CHECKING:
     from crm.types import AuthUser
 
 
 class RegionQuerySet(models.QuerySet):
-    """Which regions a user reads or writes in; the rule itself lives in ``crm.scoping`` (which
-    imports this module, hence the import inside the methods)."""
+    """Which regions a user reads or writes in, from the roles ``crm.roles`` reads."""
 
     def readable_by(self, user: AuthUser) -> RegionQuerySet:
-        from crm.scoping import NETWORK_READ, region_codes
-
         return self.filter(code__in=sorted(region_codes(user, NETWORK_READ)))
 
     def writable_by(self, user: AuthUser) -> RegionQuerySet:
-        from crm.scoping import NETWORK_WRITE, region_codes
-
         return self.filter(code__in=sorted(region_codes(user, NETWORK_WRITE)))
 
 
@@ -66,13 +63,6 @@ class PostcodeArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pc4} {self.place}"
-
-
-class Role(models.TextChoices):
-    ADVISER = "adviser", _("WSP adviser")
-    COORDINATOR = "coordinator", _("WSP coordinator")
-    GUIDE = "guide", _("IPS trajectory guide")
-    AWVN = "awvn", _("AWVN adviser")
 
 
 class Membership(models.Model):

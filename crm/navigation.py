@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from crm.models import Role
-from crm.scoping import ALL_ROLES, NETWORK_READ
+from crm.roles import ALL_ROLES, NETWORK_READ, Role
 
 
 @dataclass(frozen=True)

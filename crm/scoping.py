@@ -9,7 +9,9 @@ an id that was never used; the services check again.
 
 Besides the model querysets this module answers the questions that are not about one model's
 rows: which regions a user may write in (``Region.objects.writable_by``), which users a user
-may see or name (``users_visible_to``), who may own employers (``network_owners``).
+may see or name (``users_visible_to``), who may own employers (``network_owners``). The roles
+they rest on (who holds which role in which region) are read by ``crm.roles``, a leaf that
+``crm.models`` asks too.
 """
 
 from __future__ import annotations
@@ -20,19 +22,13 @@ from typing import TYPE_CHECKING, Self
 from django.contrib.auth import get_user_model
 from django.db import models
 
-from crm.models import Membership, Region, Role
+from crm.models import Membership, Region
+from crm.roles import NETWORK_READ, NETWORK_WRITE, has_role, region_codes
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
     from crm.types import AnyUser, AuthUser
-
-NETWORK_READ = frozenset({Role.ADVISER, Role.COORDINATOR, Role.GUIDE})
-NETWORK_WRITE = frozenset({Role.ADVISER, Role.COORDINATOR})
-ALL_ROLES = frozenset(Role)
-NATIONAL = None  # the "region" of a national membership
-
-_CACHE_ATTR = "_wsp_roles_by_region"
 
 
 def signed_in_user(request: HttpRequest | None) -> AuthUser | None:
@@ -40,40 +36,6 @@ def signed_in_user(request: HttpRequest | None) -> AuthUser | None:
     get no request at all while the API schema is built."""
     user: AnyUser | None = getattr(request, "user", None)
     return user if user is not None and user.is_authenticated else None
-
-
-def roles_by_region(user: AnyUser) -> dict[str | None, frozenset[str]]:
-    """``{region code or None: roles}``, read once per request (cached on the user object)."""
-    if not user.is_authenticated:  # a visitor holds no roles
-        return {}
-    cached = getattr(user, _CACHE_ATTR, None)
-    if cached is None:
-        grouped: dict[str | None, set[str]] = {}
-        for region_id, role in Membership.objects.filter(user=user).values_list("region_id", "role"):
-            grouped.setdefault(region_id, set()).add(role)
-        cached = {region: frozenset(roles) for region, roles in grouped.items()}
-        setattr(user, _CACHE_ATTR, cached)
-    return cached
-
-
-def forget_roles(user: AnyUser) -> None:
-    """Drop the cached roles, after memberships changed within one request or test."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
-
-
-def user_roles(user: AnyUser) -> frozenset[str]:
-    return frozenset().union(*roles_by_region(user).values()) if roles_by_region(user) else frozenset()
-
-
-def has_role(user: AnyUser, roles: Iterable[str]) -> bool:
-    return bool(user_roles(user) & frozenset(roles))
-
-
-def region_codes(user: AnyUser, roles: Iterable[str]) -> set[str]:
-    """The regions in which ``user`` holds at least one of ``roles``."""
-    wanted = frozenset(roles)
-    return {code for code, held in roles_by_region(user).items() if code is not None and held & wanted}
 
 
 class RegionScopedQuerySet(models.QuerySet):
@@ -121,7 +83,8 @@ def regions_held(user: AuthUser, roles: Iterable[str]) -> models.QuerySet[Region
 
 # ``Region.objects.readable_by(user)`` (the network regions ``user`` reads: the region filter of
 # the lists) and ``Region.objects.writable_by(user)`` (where ``user`` adds employers, imports and
-# organises sessions) are the same rule, on the manager (``crm.models.RegionQuerySet``).
+# organises sessions) are the same rule, on the manager (``crm.models.RegionQuerySet``, from
+# ``crm.roles``).
 
 
 def members_of(codes: Iterable[str], roles: Iterable[str]) -> models.QuerySet:

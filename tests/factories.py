@@ -6,7 +6,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from crm.models import Membership, Region
-from crm.scoping import forget_roles
+from crm.roles import forget_roles
 
 TEST_PASSWORD = "test-password-2026"
 

@@ -15,7 +15,7 @@ from django.views import View
 
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region, Role
-from crm.scoping import NETWORK_WRITE, region_codes, user_roles
+from crm.roles import NETWORK_WRITE, region_codes, user_roles
 from crm.types import AuthenticatedHttpRequest
 from outreach import selectors_staff as selectors
 from outreach.forms import (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm.scoping import has_role, region_codes, roles_by_region
+from crm.roles import has_role, region_codes, roles_by_region
 from employers.models import ContactPerson, Employer
 from tests.factories import ContactPersonFactory, EmployerFactory
 
