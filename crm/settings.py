@@ -178,6 +178,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "outreach.tasks.tick",
         "schedule": timedelta(seconds=env.int("OUTREACH_TICK_SECONDS", 60, minimum=1)),
     },
+    # Candidates: prompt the guides for durable checks; anonymise after CANDIDATE_RETENTION_MONTHS.
+    "candidate-durable-checks": {
+        "task": "candidates.tasks.prompt_durable_checks",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "candidate-retention": {"task": "candidates.tasks.anonymise_candidates", "schedule": crontab(hour=3, minute=15)},
 }
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
@@ -361,14 +367,6 @@ IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", 100 *
 # The import's preview posts one choice per row: Django's default of 1,000 fields refused the
 # confirmation of any file over 1,000 rows (a 400). The body stays under DATA_UPLOAD_MAX_MEMORY_SIZE.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = IMPORT_MAX_ROWS + 100
-CELERY_BEAT_SCHEDULE["candidate-durable-checks"] = {
-    "task": "candidates.tasks.prompt_durable_checks",
-    "schedule": crontab(hour=6, minute=30),
-}
-CELERY_BEAT_SCHEDULE["candidate-retention"] = {
-    "task": "candidates.tasks.anonymise_candidates",
-    "schedule": crontab(hour=3, minute=15),
-}
 
 LOGGING = {
     "version": 1,

@@ -24,7 +24,7 @@ from crm.schema import KvkNumberField, PostcodeField
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
 from crm.types import AuthenticatedRequest
 from employers import archive as archiving
-from employers import services
+from employers import services, services_parts
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
 from employers.models.network import EmployerQuerySet
@@ -262,11 +262,11 @@ class ContactPersonViewSet(_NetworkPartViewSet[ContactPerson]):
         return ContactPersonUpdateSerializer if self.action == "partial_update" else ContactPersonSerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer[ContactPerson]) -> None:
-        serializer.instance = services.contact_person_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = services_parts.contact_person_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[ContactPerson]) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.contact_person_update(
+        serializer.instance = services_parts.contact_person_update(
             contact_person=updated_instance(serializer), by=self.request.user, **data
         )
 
@@ -287,11 +287,11 @@ class OpeningViewSet(_NetworkPartViewSet[Opening]):
         return OpeningUpdateSerializer if self.action == "partial_update" else OpeningSerializer
 
     def perform_create(self, serializer: serializers.BaseSerializer[Opening]) -> None:
-        serializer.instance = services.opening_create(by=self.request.user, **serializer.validated_data)
+        serializer.instance = services_parts.opening_create(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Opening]) -> None:
         data = dict(serializer.validated_data)
-        serializer.instance = services.opening_update(
+        serializer.instance = services_parts.opening_update(
             opening=updated_instance(serializer), by=self.request.user, **data
         )
 

@@ -34,7 +34,8 @@ from crm.models import AuditEntry, Role
 from crm.scoping import may_write_region, region_codes
 from employers.contacts.services import refresh_last_contact
 from employers.models import Contact, ContactPerson, Employer, FollowUp, Opening, StageChange
-from employers.services import _snapshot, employer_delete, refresh_open_openings
+from employers.services import _snapshot, employer_delete
+from employers.services_parts import refresh_open_openings
 
 if TYPE_CHECKING:
     from crm.types import AuthUser

@@ -14,7 +14,8 @@ from django.db import transaction
 
 from crm.models import Region
 from employers.models import Employer, Stage, StageChange
-from employers.services import contact_person_create, employer_change_stage, employer_create, opening_create
+from employers.services import employer_change_stage, employer_create
+from employers.services_parts import contact_person_create, opening_create
 
 if TYPE_CHECKING:
     from crm.types import AuthUser

@@ -1,4 +1,6 @@
-"""Writes for the employer network: employers, stage changes, contact persons and openings.
+"""Writes for the employer network: employers and their stage changes, and the field rules
+(postcode, KvK number, hours) that the writes for an employer's parts share (contact persons and
+openings: ``employers.services_parts``).
 
 Each service validates, saves in one transaction and writes its audit entry. Validation errors
 are field-keyed ``ValidationError``s, so forms and the API show them beside the right field.
@@ -12,15 +14,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
-from employers.models import Accommodation, ContactPerson, Employer, Opening, OpeningState, Stage, StageChange
+from employers.models import Accommodation, Employer, Stage, StageChange
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -29,17 +28,6 @@ EMPLOYER_FIELDS = (
     "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website", "address",
     "postcode", "place", "region", "stage", "source", "owner", "do_not_contact", "do_not_contact_reason", "notes",
 )  # fmt: skip
-CONTACT_PERSON_FIELDS = ("name", "function", "email", "phone", "language", "lawful_basis", "opt_out_source")
-OPENING_FIELDS = (
-    "title",
-    "hours_min",
-    "hours_max",
-    "postcode",
-    "start_date",
-    "requirements",
-    "trial_possible",
-    "state",
-)
 
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
 _KVK = re.compile(r"^[0-9]{8}$")
@@ -160,7 +148,7 @@ def _snapshot(employer: Employer) -> dict[str, Any]:
     return data
 
 
-def _accommodation_codes(accommodations: Iterable[Any]) -> list[str]:
+def accommodation_codes(accommodations: Iterable[Any]) -> list[str]:
     return sorted(a.code if isinstance(a, Accommodation) else str(a) for a in accommodations)
 
 
@@ -178,7 +166,7 @@ def employer_create(
     employer = Employer(legal_name=legal_name, stage=stage, **fields)
     _clean_employer(employer, by)
     employer.save()
-    employer.set_accommodations(_accommodation_codes(accommodations))
+    employer.set_accommodations(accommodation_codes(accommodations))
     StageChange.objects.create(employer=employer, from_stage="", to_stage=employer.stage, by=by)
     AuditEntry.record(
         "employers.employer.created",
@@ -199,7 +187,7 @@ def employer_update(
         raise TypeError(f"employer_update does not change {sorted(unknown)}")
     employer = Employer.objects.select_for_update().get(pk=employer.pk)
     before = _snapshot(employer)
-    before_acc = _accommodation_codes(employer.accommodations.all())
+    before_acc = accommodation_codes(employer.accommodations.all())
     new_stage = changes.pop("stage", employer.stage)
     for name, value in changes.items():
         setattr(employer, name, value)
@@ -209,7 +197,7 @@ def employer_update(
     employer.save()
     changed = {k: [before[k], v] for k, v in _snapshot(employer).items() if before[k] != v}
     if accommodations is not None:
-        codes = _accommodation_codes(accommodations)
+        codes = accommodation_codes(accommodations)
         employer.set_accommodations(codes)
         if codes != before_acc:
             changed["accommodations"] = [before_acc, codes]
@@ -244,157 +232,6 @@ def employer_delete(*, employer: Employer, by: AuthUser) -> None:
     data["openings"] = employer.openings.count()
     AuditEntry.record("employers.employer.deleted", target=employer, actor=by, data=data)
     employer.delete()
-
-
-# --- Contact persons -------------------------------------------------------------------
-
-
-def _apply_opt_out(person: ContactPerson, opted_out: bool | None, source: str) -> None:
-    if opted_out is None:
-        return
-    if opted_out and person.opted_out_at is None:
-        person.opted_out_at = timezone.now()
-        person.opt_out_source = source or _("recorded in the CRM")
-    elif not opted_out:
-        person.opted_out_at = None
-        person.opt_out_source = ""
-
-
-@transaction.atomic
-def contact_person_mail_preferences(
-    *, contact_person: ContactPerson | int, subscribed: bool, source: str, language: str | None = None
-) -> tuple[ContactPerson, bool]:
-    """The person's own choice from a mail link (unsubscribe, the preferences page): mail or no
-    mail, and in which language. Under the row's lock; returns the person and whether the
-    subscription changed (the caller, outreach's public pages, records the audit entry that
-    names the link used)."""
-    person = ContactPerson.objects.select_for_update().get(pk=getattr(contact_person, "pk", contact_person))
-    changed = False
-    if language in ("nl", "en"):
-        person.language = language
-    if subscribed and person.opted_out_at is not None:
-        person.opted_out_at, person.opt_out_source, changed = None, "", True
-    elif not subscribed and person.opted_out_at is None:
-        person.opted_out_at, person.opt_out_source, changed = timezone.now(), source[:100], True
-    person.save(update_fields=["language", "opted_out_at", "opt_out_source", "updated_at"])
-    return person, changed
-
-
-def _clean_person(person: ContactPerson) -> None:
-    person.name = (person.name or "").strip()
-    if not person.name:
-        raise ValidationError({"name": _("Give the contact person's name.")})
-    person.email = (person.email or "").strip().lower()
-    person.full_clean()
-
-
-@transaction.atomic
-def contact_person_create(*, employer: Employer, by: AuthUser, opted_out: bool = False, **fields: Any) -> ContactPerson:
-    unknown = set(fields) - set(CONTACT_PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"contact_person_create does not take {sorted(unknown)}")
-    source = fields.pop("opt_out_source", "")
-    person = ContactPerson(employer=employer, **fields)
-    _apply_opt_out(person, opted_out, source)
-    _clean_person(person)
-    person.save()
-    AuditEntry.record("employers.contact_person.created", target=person, actor=by, data={"employer": employer.pk})
-    return person
-
-
-@transaction.atomic
-def contact_person_update(
-    *, contact_person: ContactPerson, by: AuthUser, opted_out: bool | None = None, **changes: Any
-) -> ContactPerson:
-    unknown = set(changes) - set(CONTACT_PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"contact_person_update does not change {sorted(unknown)}")
-    person = ContactPerson.objects.select_for_update().get(pk=contact_person.pk)
-    names = [*CONTACT_PERSON_FIELDS, "opted_out_at"]
-    before = {n: str(getattr(person, n) or "") for n in names}
-    source = changes.pop("opt_out_source", "")
-    for name, value in changes.items():
-        setattr(person, name, value)
-    _apply_opt_out(person, opted_out, source)
-    _clean_person(person)
-    person.save()
-    changed = {
-        n: [before[n], str(getattr(person, n) or "")] for n in names if before[n] != str(getattr(person, n) or "")
-    }
-    if changed:
-        AuditEntry.record("employers.contact_person.updated", target=person, actor=by, data={"changed": changed})
-    return person
-
-
-# --- Openings --------------------------------------------------------------------------
-
-
-def _clean_opening(opening: Opening) -> None:
-    opening.title = (opening.title or "").strip()
-    if not opening.title:
-        raise ValidationError({"title": _("Give the opening a title.")})
-    opening.postcode = normalise_postcode(opening.postcode)
-    for name in ("hours_min", "hours_max"):
-        hours = getattr(opening, name)
-        if hours is not None and not 1 <= hours <= MAX_HOURS:
-            raise ValidationError({name: _("Hours per week are between 1 and %(max)s.") % {"max": MAX_HOURS}})
-    if opening.hours_min is not None and opening.hours_max is not None and opening.hours_min > opening.hours_max:
-        raise ValidationError({"hours_max": _("The maximum hours cannot be fewer than the minimum.")})
-    opening.full_clean(exclude=["accommodations"], validate_constraints=False)
-
-
-def refresh_open_openings(*, employer_ids: list[int]) -> None:
-    """Set ``Employer.open_openings`` from the openings."""
-    open_ones = (
-        Opening.objects.filter(employer_id=OuterRef("pk"), state=OpeningState.OPEN)
-        .order_by()
-        .values("employer_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    Employer.objects.filter(pk__in=employer_ids).update_locked(open_openings=Coalesce(Subquery(open_ones), 0))
-
-
-@transaction.atomic
-def opening_create(*, employer: Employer, by: AuthUser, accommodations: Iterable[Any] = (), **fields: Any) -> Opening:
-    unknown = set(fields) - set(OPENING_FIELDS)
-    if unknown:
-        raise TypeError(f"opening_create does not take {sorted(unknown)}")
-    opening = Opening(employer=employer, **fields)
-    if not opening.postcode:
-        opening.postcode = employer.postcode
-    _clean_opening(opening)
-    opening.save()
-    # The primary key is the code; the stubs accept only int ids or instances here.
-    opening.accommodations.set(_accommodation_codes(accommodations))  # type: ignore[arg-type]
-    refresh_open_openings(employer_ids=[employer.pk])
-    AuditEntry.record("employers.opening.created", target=opening, actor=by, data={"employer": employer.pk})
-    return opening
-
-
-@transaction.atomic
-def opening_update(
-    *, opening: Opening, by: AuthUser, accommodations: Iterable[Any] | None = None, **changes: Any
-) -> Opening:
-    unknown = set(changes) - set(OPENING_FIELDS)
-    if unknown:
-        raise TypeError(f"opening_update does not change {sorted(unknown)}")
-    opening = Opening.objects.select_for_update().get(pk=opening.pk)
-    before = {n: str(getattr(opening, n)) for n in OPENING_FIELDS}
-    for name, value in changes.items():
-        setattr(opening, name, value)
-    _clean_opening(opening)
-    opening.save()
-    refresh_open_openings(employer_ids=[opening.employer_id])
-    changed = {
-        n: [before[n], str(getattr(opening, n))] for n in OPENING_FIELDS if before[n] != str(getattr(opening, n))
-    }
-    if accommodations is not None:
-        # The primary key is the code; the stubs accept only int ids or instances here.
-        opening.accommodations.set(_accommodation_codes(accommodations))  # type: ignore[arg-type]
-    if changed:
-        AuditEntry.record("employers.opening.updated", target=opening, actor=by, data={"changed": changed})
-    return opening
 
 
 def owners_for(user: AuthUser) -> Any:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from employers import views
+from employers import views, views_parts
 
 app_name = "employers"
 
@@ -16,10 +16,10 @@ urlpatterns: list = [
     path("<int:pk>/archive/", views.EmployerArchiveView.as_view(), name="archive"),
     path("<int:pk>/restore/", views.EmployerArchiveView.as_view(restore=True), name="restore"),
     path("<int:pk>/merge/", views.EmployerMergeView.as_view(), name="merge"),
-    path("<int:pk>/contact-persons/new/", views.ContactPersonCreateView.as_view(), name="contact-person-create"),
-    path("contact-persons/<int:pk>/edit/", views.ContactPersonEditView.as_view(), name="contact-person-edit"),
-    path("<int:pk>/openings/new/", views.OpeningCreateView.as_view(), name="opening-create"),
-    path("openings/<int:pk>/edit/", views.OpeningEditView.as_view(), name="opening-edit"),
+    path("<int:pk>/contact-persons/new/", views_parts.ContactPersonCreateView.as_view(), name="contact-person-create"),
+    path("contact-persons/<int:pk>/edit/", views_parts.ContactPersonEditView.as_view(), name="contact-person-edit"),
+    path("<int:pk>/openings/new/", views_parts.OpeningCreateView.as_view(), name="opening-create"),
+    path("openings/<int:pk>/edit/", views_parts.OpeningEditView.as_view(), name="opening-edit"),
     path("", include("employers.contacts.urls")),
     path("", include("employers.urls_import")),
 ]

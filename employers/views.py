@@ -1,4 +1,5 @@
-"""Pages of the employer network: list, detail, forms, stage, pipeline and export.
+"""Pages of the employer network: list, detail, forms, stage, pipeline and export (an
+employer's contact persons and openings: ``employers.views_parts``).
 
 Views parse and shape; every read starts from ``visible_to``, every write is a service call.
 """
@@ -16,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 
 from crm.forms import apply_errors, render_form
@@ -28,12 +28,12 @@ from employers import archive, exporting, services
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
-from employers.forms import ContactPersonForm, EmployerForm, OpeningForm, StageForm
-from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
+from employers.forms import EmployerForm, StageForm
+from employers.models import Accommodation, Employer, Stage
 from employers.timeline import employer_timeline
 
 if TYPE_CHECKING:
-    from django_stubs_ext import StrPromise
+    pass
 
 PER_PAGE = 25
 
@@ -45,13 +45,6 @@ class NetworkReadView(RoleRequiredMixin, View):
     region gets the object's 404 (never a 403 that confirms it exists); ``_editable`` then
     refuses a guide of the employer's own region with 403.
     """
-
-    read_roles = NETWORK_READ
-    write_roles = NETWORK_READ
-
-
-class NetworkPartView(RoleRequiredMixin, View):
-    """Contact persons and openings: guides may add and change them too."""
 
     read_roles = NETWORK_READ
     write_roles = NETWORK_READ
@@ -316,91 +309,3 @@ class EmployerMergeView(NetworkReadView):
             return self._page(request, employer, other, status=400)
         messages.success(request, _("Merged into %(name)s.") % {"name": survivor})
         return redirect("employers:detail", survivor.pk)
-
-
-# --- Contact persons and openings ------------------------------------------------------
-
-
-class PartFormView(NetworkPartView):
-    """Add or change one contact person or opening of an employer. The four views differ only
-    in what they look up (``target``), which form, which service (``save``) and what they say."""
-
-    template_name = "employers/part_form.html"
-    kind: str
-    form_class: type[ContactPersonForm] | type[OpeningForm]
-    saved: StrPromise
-
-    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, ContactPerson | Opening | None]:
-        raise NotImplementedError
-
-    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: Any, data: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def _context(self, employer: Employer, obj: ContactPerson | Opening | None) -> dict[str, Any]:
-        return {"employer": employer, "kind": self.kind, **({"obj": obj} if obj is not None else {})}
-
-    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer, obj = self.target(request, pk)
-        form = self.form_class(instance=obj)
-        return render_form(request, self.template_name, form, **self._context(employer, obj))
-
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer, obj = self.target(request, pk)
-        form = self.form_class(request.POST, instance=obj)
-        if form.is_valid():
-            try:
-                self.save(request, employer, obj, form.cleaned_data)
-            except ValidationError as error:
-                apply_errors(form, error)
-            else:
-                messages.success(request, self.saved)
-                return redirect("employers:detail", employer.pk)
-        return render_form(request, self.template_name, form, status=400, **self._context(employer, obj))
-
-
-def _visible_employer(request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
-    return get_object_or_404(Employer.objects.visible_to(request.user), pk=pk), None
-
-
-class ContactPersonCreateView(PartFormView):
-    kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person added.")
-
-    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
-        return _visible_employer(request, pk)
-
-    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
-        services.contact_person_create(employer=employer, by=request.user, **data)
-
-
-class ContactPersonEditView(PartFormView):
-    kind, form_class, saved = "person", ContactPersonForm, gettext_lazy("Contact person updated.")
-
-    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, ContactPerson]:
-        person = get_object_or_404(ContactPerson.objects.editable_by(request.user).select_related("employer"), pk=pk)
-        return person.employer, person
-
-    def save(
-        self, request: AuthenticatedHttpRequest, employer: Employer, obj: ContactPerson, data: dict[str, Any]
-    ) -> None:
-        services.contact_person_update(contact_person=obj, by=request.user, **data)
-
-
-class OpeningCreateView(PartFormView):
-    kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening added.")
-
-    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, None]:
-        return _visible_employer(request, pk)
-
-    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: None, data: dict[str, Any]) -> None:
-        services.opening_create(employer=employer, by=request.user, **data)
-
-
-class OpeningEditView(PartFormView):
-    kind, form_class, saved = "opening", OpeningForm, gettext_lazy("Opening updated.")
-
-    def target(self, request: AuthenticatedHttpRequest, pk: int) -> tuple[Employer, Opening]:
-        opening = get_object_or_404(Opening.objects.editable_by(request.user).select_related("employer"), pk=pk)
-        return opening.employer, opening
-
-    def save(self, request: AuthenticatedHttpRequest, employer: Employer, obj: Opening, data: dict[str, Any]) -> None:
-        services.opening_update(opening=obj, by=request.user, **data)

@@ -81,6 +81,6 @@ class OpeningFactory(factory.django.DjangoModelFactory):
     def open_openings(obj: Any, create: bool, extracted: Any, **kwargs: Any) -> None:  # noqa: N805 - factory_boy's post_generation signature
         # What opening_create and opening_update do: the employer row counts its open openings.
         if create:
-            from employers.services import refresh_open_openings
+            from employers.services_parts import refresh_open_openings
 
             refresh_open_openings(employer_ids=[obj.employer_id])

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from crm.models import AuditEntry
 from employers.models import ContactPerson
-from employers.services import contact_person_mail_preferences
+from employers.services_parts import contact_person_mail_preferences
 from outreach import mail, outbox, tokens
 from outreach.models import EmailKind, EventState, Invitation
 

@@ -10,16 +10,13 @@ from django.core.exceptions import ValidationError
 from crm.models import AuditEntry
 from employers.models import Employer, Stage, StageChange
 from employers.services import (
-    contact_person_create,
-    contact_person_update,
     employer_change_stage,
     employer_create,
     employer_delete,
     employer_update,
     normalise_postcode,
-    opening_create,
-    opening_update,
 )
+from employers.services_parts import contact_person_create, contact_person_update, opening_create, opening_update
 from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory
 
 pytestmark = pytest.mark.django_db
