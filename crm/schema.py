@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from drf_spectacular import openapi
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 
@@ -81,9 +81,17 @@ class AutoSchema(openapi.AutoSchema):
         return statuses
 
     def _has_query_input(self) -> bool:
-        # Filters and pagination read the query string; a bad value there is a 400 (or 404 for
-        # a page past the end, declared with the scoping 404 above).
-        return self.method == "GET" and bool(self._get_filter_parameters() or self._get_pagination_parameters())
+        # Filters, pagination and the parameters a view declares itself (a serializer of query
+        # parameters, an OpenApiParameter in the query) read the query string; a bad value there
+        # is a 400 (or 404 for a page past the end, declared with the scoping 404 above).
+        declared = [
+            p
+            for p in self.get_override_parameters()
+            if not isinstance(p, OpenApiParameter) or p.location == OpenApiParameter.QUERY
+        ]
+        return self.method == "GET" and bool(
+            self._get_filter_parameters() or self._get_pagination_parameters() or declared
+        )
 
     def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)

@@ -228,7 +228,16 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
         return Response(EmployerSerializer(self._reload(employer), context=self.get_serializer_context()).data)
 
     @extend_schema(responses=StageChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="stage-history", serializer_class=StageChangeSerializer)
+    # The list's filters and pages are not this action's: without them, the schema documents none.
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="stage-history",
+        serializer_class=StageChangeSerializer,
+        pagination_class=None,
+        filterset_class=None,
+        filter_backends=[],
+    )
     def stage_history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         employer = self.get_object()
         return Response(StageChangeSerializer(employer.stage_changes.all(), many=True).data)

@@ -156,12 +156,12 @@ class EmployerFilter(django_filters.FilterSet):
     def filter_search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         return search_employers(queryset, value)
 
-    def filter_archived(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
+    # django-filter calls a filter method only with a value (never None), and the schema
+    # generator reads the ``value`` hint: ``bool`` documents these two as booleans.
+    def filter_archived(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
         return queryset  # ``archived_scope`` has applied it, before the other filters
 
-    def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool | None) -> QuerySet[Employer]:
-        if value is None:
-            return queryset
+    def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
         return queryset.filter(open_openings__gt=0) if value else queryset.filter(open_openings=0)
 
 
