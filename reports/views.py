@@ -23,9 +23,9 @@ from rest_framework.views import APIView
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region, Role
 from crm.permissions import ScopedPermission
-from crm.scoping import region_codes
+from crm.scoping import has_role, region_codes
 from crm.types import AuthenticatedHttpRequest, AuthenticatedRequest
-from reports import tables
+from reports import steering, tables
 from reports.figures import national_figures, region_figures
 from reports.models import RegionTarget
 from reports.periods import parse_period, period_choices
@@ -59,6 +59,22 @@ def _region_or_404(user: AuthUser, code: str | None) -> tuple[Region, list[Regio
     raise Http404
 
 
+REPORT_TYPES = {
+    "pdf": ("application/pdf", steering.as_pdf),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", steering.as_xlsx),
+}
+
+
+def report_response(report: steering.Report, kind: str) -> HttpResponse:
+    """The steering group's report as a download; an unknown ``kind`` is a 404."""
+    if kind not in REPORT_TYPES:
+        raise Http404
+    content_type, render_as = REPORT_TYPES[kind]
+    response = HttpResponse(render_as(report), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{report.filename}.{kind}"'
+    return response
+
+
 def csv_response(table: tables.Table, filename: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
@@ -83,6 +99,11 @@ class RegionDashboardView(RoleRequiredMixin, View):
             if table is None:
                 raise Http404
             return csv_response(table, f"{region.code}-{table.key}-{period.key}")
+        if "report" in request.GET:
+            report = steering.region_report(figures)
+            if has_role(request.user, NATIONAL_ROLES):  # the map compares regions: national readers only
+                report.region_map = tables.national_map(national_figures(period))
+            return report_response(report, request.GET["report"])
         context = {
             "region": region,
             "regions": regions,
@@ -148,13 +169,11 @@ class NationalView(RoleRequiredMixin, View):
         table = tables.national_table(figures, sort=request.GET.get("sort", "code"))
         if request.GET.get("csv"):
             return csv_response(table, f"national-{period.key}")
+        if "report" in request.GET:
+            return report_response(steering.national_report(figures), request.GET["report"])
         region_map = tables.national_map(figures)
-        if request.GET.get("map") == "svg":
-            response = HttpResponse(
-                '<?xml version="1.0" encoding="utf-8"?>\n' + region_map, content_type="image/svg+xml; charset=utf-8"
-            )
-            response["Content-Disposition"] = f'attachment; filename="regions-{period.key}.svg"'
-            return response
+        if request.GET.get("map") in ("svg", "png"):
+            return _map_download(region_map, request.GET["map"], period.key)
         context = {
             "period": period,
             "periods": period_choices(),
@@ -195,6 +214,16 @@ class NationalStatsAPIView(APIView):
     @extend_schema(parameters=[PERIOD_PARAMETER], responses=OpenApiTypes.OBJECT)
     def get(self, request: AuthenticatedRequest) -> Response:
         return Response(as_json(national_figures(parse_period(request.query_params.get("period")))))
+
+
+def _map_download(region_map: str, kind: str, period_key: str) -> HttpResponse:
+    svg = '<?xml version="1.0" encoding="utf-8"?>\n' + region_map
+    if kind == "png":
+        response = HttpResponse(steering.map_png(svg), content_type="image/png")
+    else:
+        response = HttpResponse(svg, content_type="image/svg+xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="regions-{period_key}.{kind}"'
+    return response
 
 
 class RegionTargetForm(forms.Form):
