@@ -27,6 +27,7 @@ from outreach.models.invitations import (
     RoundState,
     Rsvp,
 )
+from outreach.models.registrations import Registration, RegistrationQuerySet
 from outreach.models.outbox import TRANSACTIONAL_KINDS, EmailKind, EmailState, OutboundEmail, OutboundEmailQuerySet
 
 __all__ = [
@@ -44,6 +45,8 @@ __all__ = [
     "InvitationRoundQuerySet",
     "OutboundEmail",
     "OutboundEmailQuerySet",
+    "Registration",
+    "RegistrationQuerySet",
     "RoundState",
     "Rsvp",
     "Speaker",
