@@ -3,7 +3,7 @@ knowledge session on its public page and confirmed from the mail (outreach calls
 
 There is no signed-in user: the session's region is the scope. The organisation is matched to
 an employer of that region (KvK number, else legal or trade name + postcode, else the e-mail
-domain when exactly one employer uses it), or created as a ``prospect`` with source ``event``
+address of one of its contact persons, else the e-mail domain when exactly one employer uses it), or created as a ``prospect`` with source ``event``
 and no owner yet. Matching and creating run under a per-region lock, so two people of one new
 organisation confirming at the same moment make one employer.
 """
@@ -55,6 +55,10 @@ def match_employer(
             .order_by("archived_at", "pk")
             .first()
         )
+        if found is not None:
+            return found
+    if email:  # the same person again (also at a public mail domain)
+        found = in_region.active().filter(contact_persons__email__iexact=email.strip()).order_by("pk").first()
         if found is not None:
             return found
     domain = mail_domain(email)

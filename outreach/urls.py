@@ -1,7 +1,7 @@
 from django.urls import path
 
 from outreach import views_public, views_register
-from outreach.views_staff import agenda, checkin, events, invite
+from outreach.views_staff import agenda, checkin, events, invite, registrations
 
 app_name = "outreach"
 
@@ -25,6 +25,12 @@ urlpatterns += [
     path("", events.EventListView.as_view(), name="event-list"),
     path("new/", events.EventCreateView.as_view(), name="event-create"),
     path("agenda/", agenda.AgendaView.as_view(), name="agenda"),
+    path("registrations/", registrations.RegistrationListView.as_view(), name="registrations"),
+    path(
+        "registrations/<int:pk>/reviewed/",
+        registrations.RegistrationReviewedView.as_view(),
+        name="registration-reviewed",
+    ),
     path("agenda/<int:pk>/confirm/", agenda.AgendaConfirmView.as_view(), name="agenda-confirm"),
     path("<int:pk>/", events.EventDetailView.as_view(), name="event-detail"),
     path("<int:pk>/edit/", events.EventEditView.as_view(), name="event-edit"),
