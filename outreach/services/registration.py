@@ -117,7 +117,11 @@ def registration_for_link(value: str) -> tuple[Registration | None, bool]:
 @transaction.atomic
 def confirm(*, registration: Registration) -> Invitation:
     """Make the registration count (a second call returns the same invitation)."""
-    reg = Registration.objects.select_for_update(of=("self",)).select_related("event", "invitation").get(pk=registration.pk)
+    reg = (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("event", "invitation")
+        .get(pk=registration.pk)
+    )
     if reg.invitation is not None:
         return reg.invitation
     if reg.confirmed_at is not None:
