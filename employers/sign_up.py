@@ -3,9 +3,10 @@ knowledge session on its public page and confirmed from the mail (outreach calls
 
 There is no signed-in user: the session's region is the scope. The organisation is matched to
 an employer of that region (KvK number, else legal or trade name + postcode, else the e-mail
-address of one of its contact persons, else the e-mail domain when exactly one employer uses it), or created as a ``prospect`` with source ``event``
-and no owner yet. Matching and creating run under a per-region lock, so two people of one new
-organisation confirming at the same moment make one employer.
+address of one of its contact persons, else the e-mail domain when exactly one employer uses
+it), or created as a ``prospect`` with source ``event`` and no owner yet. Matching and creating
+run under a per-region lock, so two people of one new organisation confirming at the same
+moment make one employer.
 """
 
 from __future__ import annotations

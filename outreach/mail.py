@@ -11,8 +11,8 @@ import logging
 import uuid
 from collections.abc import Iterable
 from email.utils import parseaddr
-from urllib.parse import urlencode
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings

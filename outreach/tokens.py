@@ -41,7 +41,7 @@ def sign_registration(token: str) -> str:
     return signing.TimestampSigner(salt=REGISTRATION_SALT).sign(token)
 
 
-def unsign_registration(value: str, max_age: float) -> tuple[str | None, bool]:
+def unsign_registration(value: str, max_age: int) -> tuple[str | None, bool]:
     """``(token, expired)``: the token when the signature holds (also when it is too old, so the
     page can say which session it was), and whether it is older than ``max_age`` seconds."""
     signer = signing.TimestampSigner(salt=REGISTRATION_SALT)

@@ -27,8 +27,8 @@ from outreach.models.invitations import (
     RoundState,
     Rsvp,
 )
-from outreach.models.registrations import Registration, RegistrationQuerySet
 from outreach.models.outbox import TRANSACTIONAL_KINDS, EmailKind, EmailState, OutboundEmail, OutboundEmailQuerySet
+from outreach.models.registrations import Registration, RegistrationQuerySet
 
 __all__ = [
     "TRANSACTIONAL_KINDS",

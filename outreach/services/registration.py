@@ -107,7 +107,7 @@ def confirmation_row(registration: Registration) -> OutboundEmail:
 
 def registration_for_link(value: str) -> tuple[Registration | None, bool]:
     """``(registration, expired)`` behind a confirmation link; None when forged or gone."""
-    token, expired = tokens.unsign_registration(value, CONFIRM_MAX_AGE.total_seconds())
+    token, expired = tokens.unsign_registration(value, int(CONFIRM_MAX_AGE.total_seconds()))
     if token is None:
         return None, False
     found = Registration.objects.select_related("event__region", "invitation").filter(token=token).first()

@@ -127,7 +127,7 @@ def test_without_consent_the_new_person_gets_no_further_mail(client):
 
 def _confirm(**changes: Any) -> Invitation:
     event = EventFactory()
-    fields = {k: v for k, v in {**FORM, **changes}.items()}
+    fields = {**FORM, **changes}
     reg = service.register(event=event, **fields)
     return service.confirm(registration=reg)
 
