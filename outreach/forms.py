@@ -51,7 +51,7 @@ class EventForm(DescribedFieldsMixin, forms.ModelForm):
         model = Event
         fields = [
             "region", "title", "description", "starts_at", "ends_at", "venue_name", "venue_address",
-            "online_url", "practical_info", "capacity", "linkedin_url", "next_step",
+            "online_url", "practical_info", "capacity", "linkedin_url", "next_step", "open_registration",
         ]  # fmt: skip
         field_classes = {"online_url": HttpsURLField, "linkedin_url": HttpsURLField}
         widgets = {

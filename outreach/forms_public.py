@@ -43,3 +43,43 @@ class PreferencesForm(DescribedFieldsMixin, forms.Form):
 
 class FreshLinkForm(DescribedFieldsMixin, forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"))
+
+
+HONEYPOT = "fax"
+
+
+class RegistrationForm(DescribedFieldsMixin, forms.Form):
+    """Open registration on the public page. ``fax`` is the honeypot: hidden from people (and
+    from screen readers), filled in only by bots."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    organisation = forms.CharField(
+        label=_("Organisation"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
+    )
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    kvk_number = forms.CharField(
+        label=_("KvK number"),
+        required=False,
+        max_length=20,
+        help_text=_("8 digits, so we recognise your organisation."),
+    )
+    postcode = forms.CharField(
+        label=_("Postcode of your organisation"),
+        required=False,
+        max_length=10,
+        widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
+    )
+    people_count = forms.IntegerField(
+        label=_("Number of people"), min_value=1, max_value=MAX_PEOPLE_PER_ANSWER, initial=1
+    )
+    access_needs = RsvpForm.base_fields["access_needs"]
+    consent_mail = forms.BooleanField(
+        label=_("Yes, you may send me mail about future knowledge sessions."),
+        required=False,
+        help_text=_("Optional. Without it we only mail you about this registration. You can change it at any time."),
+    )
+    fax = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Iterable
 from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
@@ -85,11 +86,18 @@ def render(kind: str, context: dict[str, Any], language: str) -> Rendered:
 def invitation_links(invitation: Invitation) -> dict[str, str]:
     rsvp = tokens.sign(invitation.token, "rsvp")
     unsubscribe = tokens.sign(invitation.token, "unsubscribe")
+    colleague = tokens.sign(invitation.token, "colleague")
     return {
+        "colleague_url": colleague_url(invitation.event, colleague),
         "rsvp_url": site_url(reverse("outreach:rsvp", args=[rsvp])),
         "ics_url": site_url(reverse("outreach:rsvp-ics", args=[rsvp])),
         "unsubscribe_url": site_url(reverse("outreach:unsubscribe", args=[unsubscribe])),
     }
+
+
+def colleague_url(event: Event, signed: str) -> str:
+    """The public page with this invitation's organisation prefilled in the registration form."""
+    return site_url(reverse("outreach:public-event", args=[event.slug])) + "?" + urlencode({"colleague": signed})
 
 
 def event_context(event: Event) -> dict[str, Any]:

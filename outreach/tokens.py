@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.core import signing
 
-PURPOSES = frozenset({"rsvp", "unsubscribe"})
+# "colleague": the forward-to-a-colleague link, which prefills the organisation on the public page.
+PURPOSES = frozenset({"rsvp", "unsubscribe", "colleague"})
 
 
 def _signer(purpose: str) -> signing.Signer:
@@ -28,3 +29,25 @@ def unsign(value: str, purpose: str) -> str | None:
         return _signer(purpose).unsign(value)
     except signing.BadSignature:
         return None
+
+
+# --- Links that carry their own data ------------------------------------------------------
+
+REGISTRATION_SALT = "outreach.registration-confirm"
+
+
+def sign_registration(token: str) -> str:
+    """The confirmation link of an open registration: the token, signed with the time."""
+    return signing.TimestampSigner(salt=REGISTRATION_SALT).sign(token)
+
+
+def unsign_registration(value: str, max_age: int) -> tuple[str | None, bool]:
+    """``(token, expired)``: the token when the signature holds (also when it is too old, so the
+    page can say which session it was), and whether it is older than ``max_age`` seconds."""
+    signer = signing.TimestampSigner(salt=REGISTRATION_SALT)
+    try:
+        return signer.unsign(value, max_age=max_age), False
+    except signing.SignatureExpired:
+        return signer.unsign(value), True
+    except signing.BadSignature:
+        return None, False

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from outreach import views_public
-from outreach.views_staff import agenda, checkin, events, invite
+from outreach import views_public, views_register
+from outreach.views_staff import agenda, checkin, events, invite, registrations
 
 app_name = "outreach"
 
@@ -9,6 +9,8 @@ urlpatterns: list = [
     # --- Public pages (no login): session page, personal links, calendar feeds -----------
     # Owned by the public side (views_public.py); staff pages go in their own section below.
     path("p/<slug:slug>/", views_public.event_page, name="public-event"),
+    path("p/<slug:slug>/register/", views_register.register, name="public-register"),
+    path("register/confirm/<str:value>/", views_register.register_confirm, name="register-confirm"),
     path("p/<slug:slug>/calendar.ics", views_public.event_ics, name="public-event-ics"),
     path("rsvp/<str:token>/", views_public.rsvp, name="rsvp"),
     path("rsvp/<str:token>/calendar.ics", views_public.rsvp_ics, name="rsvp-ics"),
@@ -23,6 +25,12 @@ urlpatterns += [
     path("", events.EventListView.as_view(), name="event-list"),
     path("new/", events.EventCreateView.as_view(), name="event-create"),
     path("agenda/", agenda.AgendaView.as_view(), name="agenda"),
+    path("registrations/", registrations.RegistrationListView.as_view(), name="registrations"),
+    path(
+        "registrations/<int:pk>/reviewed/",
+        registrations.RegistrationReviewedView.as_view(),
+        name="registration-reviewed",
+    ),
     path("agenda/<int:pk>/confirm/", agenda.AgendaConfirmView.as_view(), name="agenda-confirm"),
     path("<int:pk>/", events.EventDetailView.as_view(), name="event-detail"),
     path("<int:pk>/edit/", events.EventEditView.as_view(), name="event-edit"),

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.forms import apply_errors
 from crm.throttling import public_allow
-from outreach import mail
+from outreach import mail, tokens
 from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
 from outreach.models import CalendarFeed, Event, EventState, Invitation
 from outreach.services import links
@@ -81,7 +81,8 @@ def event_url(event: Event) -> str:
 
 
 def _forward_link(event: Event, url: str) -> str:
-    """A mailto: with the public page (never the personal link) for "send to a colleague"."""
+    """A mailto: with the public page (never the personal link) for "send to a colleague": the
+    page's registration form opens with the organisation filled in (a signed, read-only key)."""
     subject = _("Invitation: %(title)s") % {"title": event.title}
     body = _("This knowledge session may interest you: %(url)s") % {"url": url}
     return f"mailto:?subject={quote(subject)}&body={quote(body)}"
@@ -117,7 +118,7 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "person": invitation.contact_person,
         "form": form,
         "token": token,
-        "forward_link": _forward_link(event, facts["event_url"]),
+        "forward_link": _forward_link(event, mail.colleague_url(event, tokens.sign(invitation.token, "colleague"))),
         "seats_free": seats_free(event),
         **facts,
     }

@@ -28,6 +28,7 @@ from outreach.models.invitations import (
     Rsvp,
 )
 from outreach.models.outbox import TRANSACTIONAL_KINDS, EmailKind, EmailState, OutboundEmail, OutboundEmailQuerySet
+from outreach.models.registrations import Registration, RegistrationQuerySet
 
 __all__ = [
     "TRANSACTIONAL_KINDS",
@@ -44,6 +45,8 @@ __all__ = [
     "InvitationRoundQuerySet",
     "OutboundEmail",
     "OutboundEmailQuerySet",
+    "Registration",
+    "RegistrationQuerySet",
     "RoundState",
     "Rsvp",
     "Speaker",

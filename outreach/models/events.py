@@ -57,6 +57,11 @@ class Event(models.Model):
     capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
     state = models.CharField(_("state"), max_length=10, choices=EventState.choices, default=EventState.DRAFT)
     linkedin_url = models.URLField(_("LinkedIn event"), blank=True)
+    open_registration = models.BooleanField(
+        _("open registration"),
+        default=True,
+        help_text=_("Anyone may register on the public page (confirmed by e-mail), not only those invited."),
+    )
     next_step = models.TextField(
         _("next step for attendees"), blank=True, help_text=_("Sent with the thank-you mail the day after.")
     )

@@ -23,6 +23,7 @@ class EmailKind(models.TextChoices):
     EVENT_CANCEL = "event-cancel", _("Session cancelled")
     AWVN_REGISTRATION = "awvn-registration", _("Registration with AWVN")
     FRESH_LINK = "fresh-link", _("Fresh personal link")
+    REGISTRATION_CONFIRM = "registration-confirm", _("Confirm your registration")
     # Mail to staff users, queued by other apps through crm.emails (no event, no invitation).
     DIGEST = "digest", _("Daily follow-up digest")
     WARM_INTRO = "warm-intro", _("Warm introduction")
@@ -35,6 +36,7 @@ TRANSACTIONAL_KINDS = frozenset(
         EmailKind.RSVP_CONFIRM,
         EmailKind.AWVN_REGISTRATION,
         EmailKind.FRESH_LINK,
+        EmailKind.REGISTRATION_CONFIRM,
         EmailKind.EVENT_CANCEL,
         EmailKind.DIGEST,
         EmailKind.WARM_INTRO,

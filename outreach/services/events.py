@@ -36,6 +36,7 @@ EVENT_FIELDS = (
     "capacity",
     "linkedin_url",
     "next_step",
+    "open_registration",
     "owner",
 )
 # A change to one of these is news for everyone who said yes (update mail, SEQUENCE + 1).

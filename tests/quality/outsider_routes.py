@@ -170,6 +170,22 @@ def _draft_event(cast: dict[str, Any]) -> dict[str, Any]:
 # its own region's staff included (they see drafts on the staff pages).
 COVERAGE["outreach:public-event"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 COVERAGE["outreach:public-event-ics"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
+COVERAGE["outreach:public-register"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
+
+
+def _registration(cast: dict[str, Any]) -> dict[str, Any]:
+    from outreach.services import registration
+    from tests.outreach.factories import EventFactory
+
+    reg = registration.register(
+        event=EventFactory(region_id="AM18"), name="Ilse", organisation="Geheim B.V.", email="ilse@geheim.nl"
+    )
+    registration.confirm(registration=reg)
+    return {"pk": reg.pk}
+
+
+# New registrations ("nieuwe aanmeldingen"): the session region's advisers and coordinators.
+COVERAGE["outreach:registration-reviewed"] = (_registration, NOT_REGION_A_ORGANISERS)
 
 EXEMPT: dict[str, str] = {
     "api-stats-region-target": "PUT only, a region code: outsiders 404 in tests/reports/test_durable_figures.py",

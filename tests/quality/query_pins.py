@@ -216,6 +216,31 @@ def _token(purpose: str) -> Maker:
     return make
 
 
+def _registrations(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from outreach.services import registration
+
+    event = _event_with(cast, 0)
+    for i in range(rows):
+        reg = registration.register(event=event, name=f"P{i}", organisation=f"Org {i}", email=f"p{i}@org{i}.nl")
+        registration.confirm(registration=reg)
+    return {}
+
+
+def _registration(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from outreach.models import Registration
+
+    _registrations(cast, 1)
+    return {"pk": Registration.objects.get().pk}
+
+
+def _pending_registration(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from outreach import tokens
+    from outreach.services import registration
+
+    reg = registration.register(event=_event_with(cast, rows), name="P", organisation="Org", email="p@org.nl")
+    return {"value": tokens.sign_registration(reg.token)}
+
+
 def _feed(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     from crm.models import Region
     from outreach.models import CalendarFeed
@@ -696,6 +721,10 @@ PINS: dict[str, Pin] = {
     "outreach:fresh-link": Pin(None, _none, ()),
     "outreach:public-event": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
     "outreach:public-event-ics": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
+    "outreach:register-confirm": Pin(None, _pending_registration, ("outreach_registration",)),
+    "outreach:registrations": Pin(
+        "adviser_a", _registrations, (*WEB, "count outreach_registration", "outreach_registration")
+    ),
     "outreach:rsvp": Pin(
         None, _token("rsvp"), ("outreach_invitation", "outreach_invitation", "employers_contactperson")
     ),
@@ -790,6 +819,8 @@ EXEMPT: dict[str, str] = {
 
 # Routes that serve no GET: the test checks that a signed-in user with access gets 405.
 NO_GET: dict[str, tuple[str | None, Maker]] = {
+    "outreach:public-register": (None, _public_event),
+    "outreach:registration-reviewed": ("adviser_a", _registration),
     "api-token": (None, _none),
     "candidates:durable-check": ("guide_a", _placement),
     "candidates:placement-end": ("guide_a", _placement),

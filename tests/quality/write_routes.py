@@ -283,5 +283,8 @@ BODY_FREE: dict[str, str] = {
     "outreach:rsvp-ics": "public calendar file, GET only",
     "outreach:unsubscribe": "public: the signed token is the key",
     "outreach:fresh-link": "an e-mail address; the answer never says whether it is known",
+    "outreach:public-register": "public: what a visitor types, no id (tests/outreach/test_open_registration.py)",
+    "outreach:register-confirm": "public: the signed confirmation link is the key, no body",
+    "outreach:registration-reviewed": "no body; the URL's id is the outsider matrix's",
     "outreach:feed": "calendar feed behind a secret URL token, GET only",
 }
