@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 TEST_ENV = DEBUG=0 SECRET_KEY=test-only-$$RANDOM-not-secret-but-long-enough-for-django-checks \
 	REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: install lock run test test-fast lint typecheck bench messages clean devdb-stop
+.PHONY: install lock run test test-fast lint typecheck bench messages clean devdb-stop backup restore deploy-check
 
 # Development install: runtime + dev tools, from the hashed lock. Production installs
 # requirements.txt alone (`pip install --require-hashes -r requirements.txt`).
@@ -65,6 +65,17 @@ bench: $(STAMP)
 
 messages: $(STAMP)
 	.ci/makemessages
+
+# Backups of the database the environment (or .env) names: `make backup` writes
+# var/backups/<db>-<time>.dump (BACKUP_DIR, or FILE=path); `make restore FILE=path` puts one back
+# into an empty or missing database (REPLACE=1 drops a database with tables first: stop web,
+# worker and beat before). pg_dump/pg_restore of the server's version (PG_BIN_DIR to choose).
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(if $(FILE),--output "$(FILE)")
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<file>.dump [REPLACE=1]"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter 1,$(REPLACE)),--replace)
 
 # Stop the embedded PostgreSQL if a `make run` was killed without its Ctrl-C clean-up.
 devdb-stop:
