@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (crm/logs.py).
+    "crm.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -370,12 +372,38 @@ CELERY_BEAT_SCHEDULE["candidate-retention"] = {
     "schedule": crontab(hour=3, minute=15),
 }
 
+# Logs on stderr, one JSON object per line with the request id (crm/logs.py); LOG_FORMAT=text
+# for a person reading a terminal (the default with DEBUG=1). Worker and beat use it too (their
+# --loglevel is replaced by LOG_LEVEL: crm.logs connects Celery's setup_logging).
+LOG_FORMAT = env.str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise env._fail("LOG_FORMAT", LOG_FORMAT, "json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "crm.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "crm.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    # One access line per request comes from crm.logs; runserver's own would repeat it.
+    "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Error reports to Sentry (or a compatible service such as GlitchTip) only when a DSN is set.
+# No personal data is sent (send_default_pii off): no user names, addresses or request bodies.
+SENTRY_DSN = env.str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
 
 # --- Outreach (knowledge sessions) -------------------------------------------------------
 # Local hour (Europe/Amsterdam) at which reminders and follow-ups go out on their day.
