@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 HEADER = "X-Request-ID"
 TASK_HEADER = "request_id"
+PROBES = frozenset({"/healthz", "/readyz"})  # a passing probe is logged at DEBUG only
 _VALID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 request_id: ContextVar[str] = ContextVar("request_id", default="")
@@ -84,7 +85,9 @@ class RequestIdMiddleware:
         try:
             response = self.get_response(request)
             response[HEADER] = request_id.get()
-            access.info(
+            quiet = request.path in PROBES and response.status_code == 200  # every few seconds
+            access.log(
+                logging.DEBUG if quiet else logging.INFO,
                 "%s %s %s",
                 request.method,
                 request.path,

@@ -29,6 +29,16 @@ def test_readyz_reports_database_migrations_broker_and_cache(client: Any) -> Non
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+def test_probes_answer_any_host_over_plain_http(client: Any, settings: Any) -> None:
+    """The orchestrator asks the container's own address, not the site's name, without TLS."""
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/healthz", HTTP_HOST="10.1.2.3:8000").status_code == 200
+    assert client.get("/readyz", HTTP_HOST="10.1.2.3:8000").status_code == 200
+    assert client.get("/login/", HTTP_HOST="10.1.2.3:8000").status_code == 400  # pages still check it
+    assert client.get("/login/").status_code == 301  # and redirect to HTTPS
+
+
 @pytest.fixture
 def database_on_a_wrong_port() -> Iterator[None]:
     """The default connection pointed at a port nothing listens on, put back afterwards."""
