@@ -77,6 +77,20 @@ restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<file>.dump [REPLACE=1]"; exit 2; }
 	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter 1,$(REPLACE)),--replace)
 
+# What a release must pass before it ships, with production-like settings (DEBUG=0, HTTPS, a
+# random key; DEPLOY_HOST and the test servers by default): Django's deployment checks (warnings
+# fail), no model change without its migration, and collectstatic with the manifest storage
+# into a temporary folder (a template naming a missing static file fails here, not in production).
+DEPLOY_HOST ?= crm.example.nl
+DEPLOY_ENV = DEBUG=0 ALLOWED_HOSTS=$(DEPLOY_HOST) SITE_URL=https://$(DEPLOY_HOST) SECURE_SSL_REDIRECT=1 \
+	USE_X_FORWARDED_PROTO=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) LOG_LEVEL=WARNING
+deploy-check: $(STAMP)
+	@key=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') && static=$$(mktemp -d) && \
+	trap 'rm -rf "$$static"' EXIT && run() { echo "deploy-check: manage.py $$*"; \
+	env $(DEPLOY_ENV) SECRET_KEY=$$key STATIC_ROOT=$$static $(BIN)/python manage.py "$$@"; } && \
+	run check --deploy --fail-level WARNING && run makemigrations --check --dry-run && \
+	run collectstatic --noinput -v0 && test -s "$$static/staticfiles.json" && echo "deploy-check: all passed"
+
 # Stop the embedded PostgreSQL if a `make run` was killed without its Ctrl-C clean-up.
 devdb-stop:
 	$(BIN)/python bin/devdb stop
