@@ -14,7 +14,7 @@ PYTEST_ARGS ?=
 TEST_ENV = DEBUG=0 SECRET_KEY=test-only-$$RANDOM-not-secret-but-long-enough-for-django-checks \
 	REDIS_URL=$(TEST_REDIS_URL) SECURE_SSL_REDIRECT=0 ALLOWED_HOSTS=localhost,127.0.0.1,testserver
 
-.PHONY: install lock run test test-fast lint typecheck bench messages clean devdb-stop
+.PHONY: install lock run test test-fast lint typecheck bench messages clean devdb-stop backup restore deploy-check
 
 # Development install: runtime + dev tools, from the hashed lock. Production installs
 # requirements.txt alone (`pip install --require-hashes -r requirements.txt`).
@@ -65,6 +65,31 @@ bench: $(STAMP)
 
 messages: $(STAMP)
 	.ci/makemessages
+
+# Backups of the database the environment (or .env) names: `make backup` writes
+# var/backups/<db>-<time>.dump (BACKUP_DIR, or FILE=path); `make restore FILE=path` puts one back
+# into an empty or missing database (REPLACE=1 drops a database with tables first: stop web,
+# worker and beat before). pg_dump/pg_restore of the server's version (PG_BIN_DIR to choose).
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(if $(FILE),--output "$(FILE)")
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=var/backups/<file>.dump [REPLACE=1]"; exit 2; }
+	$(BIN)/python manage.py restore "$(FILE)" $(if $(filter 1,$(REPLACE)),--replace)
+
+# What a release must pass before it ships, with production-like settings (DEBUG=0, HTTPS, a
+# random key; DEPLOY_HOST and the test servers by default): Django's deployment checks (warnings
+# fail), no model change without its migration, and collectstatic with the manifest storage
+# into a temporary folder (a template naming a missing static file fails here, not in production).
+DEPLOY_HOST ?= crm.example.nl
+DEPLOY_ENV = DEBUG=0 ALLOWED_HOSTS=$(DEPLOY_HOST) SITE_URL=https://$(DEPLOY_HOST) SECURE_SSL_REDIRECT=1 \
+	USE_X_FORWARDED_PROTO=1 DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) LOG_LEVEL=WARNING
+deploy-check: $(STAMP)
+	@key=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') && static=$$(mktemp -d) && \
+	trap 'rm -rf "$$static"' EXIT && run() { echo "deploy-check: manage.py $$*"; \
+	env $(DEPLOY_ENV) SECRET_KEY=$$key STATIC_ROOT=$$static $(BIN)/python manage.py "$$@"; } && \
+	run check --deploy --fail-level WARNING && run makemigrations --check --dry-run && \
+	run collectstatic --noinput -v0 && test -s "$$static/staticfiles.json" && echo "deploy-check: all passed"
 
 # Stop the embedded PostgreSQL if a `make run` was killed without its Ctrl-C clean-up.
 devdb-stop:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -28,3 +30,22 @@ class DutchFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class ProbeMiddleware:
+    """``/healthz`` and ``/readyz`` answered before the host check and the HTTPS redirect: an
+    orchestrator probes the container's own address (not an ALLOWED_HOSTS name) over plain HTTP
+    from inside the network. Right after the request-id middleware; the same views as the URLconf's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from crm import views
+
+        self.get_response = get_response
+        self.probes: dict[str, Callable[[HttpRequest], HttpResponse]] = {
+            "/healthz": views.healthz,
+            "/readyz": views.readyz,
+        }
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        probe = self.probes.get(request.path_info)
+        return probe(request) if probe is not None else self.get_response(request)

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of the request carries its id (crm/logs.py).
+    "crm.logs.RequestIdMiddleware",
+    # /healthz and /readyz for the orchestrator, before the host check and the HTTPS redirect.
+    "crm.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -243,7 +247,8 @@ USE_TZ = True
 
 # --- Static files ---------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Where collectstatic writes (the image builds it in; `make deploy-check` into a temporary folder).
+STATIC_ROOT = Path(env.str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -368,12 +373,38 @@ IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", 100 *
 # confirmation of any file over 1,000 rows (a 400). The body stays under DATA_UPLOAD_MAX_MEMORY_SIZE.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = IMPORT_MAX_ROWS + 100
 
+# Logs on stderr, one JSON object per line with the request id (crm/logs.py); LOG_FORMAT=text
+# for a person reading a terminal (the default with DEBUG=1). Worker and beat use it too (their
+# --loglevel is replaced by LOG_LEVEL: crm.logs connects Celery's setup_logging).
+LOG_FORMAT = env.str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise env._fail("LOG_FORMAT", LOG_FORMAT, "json or text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "crm.logs.ContextFilter"}},
+    "formatters": {
+        "json": {"()": "crm.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
+    # One access line per request comes from crm.logs; runserver's own would repeat it.
+    "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Error reports to Sentry (or a compatible service such as GlitchTip) only when a DSN is set.
+# No personal data is sent (send_default_pii off): no user names, addresses or request bodies.
+SENTRY_DSN = env.str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", "production"),
+        send_default_pii=False,
+        traces_sample_rate=0.0,
+    )
 
 # --- Outreach (knowledge sessions) -------------------------------------------------------
 # Local hour (Europe/Amsterdam) at which reminders and follow-ups go out on their day.

@@ -33,6 +33,7 @@ urlpatterns = [
     # Home is today's work, read from every app: reports may import them, crm may not.
     path("", include("reports.urls_home")),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -80,27 +80,6 @@ def test_logout_is_a_post(web, adviser_a):
     assert client.get("/").status_code == 302
 
 
-def test_healthz_reports_database_and_broker(client):
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
-
-
-def test_healthz_says_503_when_the_broker_is_unreachable(client, settings):
-    from crm.celery import app
-
-    original = app.conf.broker_url
-    app.conf.broker_url = "redis://127.0.0.1:1/0"
-    try:
-        response = client.get("/healthz")
-    finally:
-        app.conf.broker_url = original
-
-    assert response.status_code == 503
-    assert response.json()["broker"] == "unreachable"
-
-
 def test_dutch_even_when_the_browser_asks_for_english(client):
     response = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
 

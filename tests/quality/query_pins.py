@@ -655,7 +655,8 @@ PINS: dict[str, Pin] = {
     "event-list": Pin("adviser_a", _events, ("count outreach_event", "outreach_event", "outreach_speaker")),
     "follow-up-detail": Pin("adviser_a", _follow_up, ("employers_followup",)),
     "follow-up-list": Pin("adviser_a", _employers, ("count employers_followup", "employers_followup")),
-    "healthz": Pin(None, _none, ("no table",)),
+    "healthz": Pin(None, _none, ()),
+    "readyz": Pin(None, _none, ("django_migrations",)),
     # Home = today: the adviser's follow-ups, going-cold employers (count + page), this week's
     # sessions with their invitations, and the imports waiting in preview.
     "home": Pin(

@@ -235,6 +235,7 @@ BODY_FREE: dict[str, str] = {
     "api-token": "credentials only",
     "home": "read-only page",
     "healthz": "read-only probe",
+    "readyz": "read-only probe",
     "employers:stage": "a stage name; the employer is the URL's",
     "employers:delete": "no body; the employer is the URL's",
     "employers:archive": "no body; the employer is the URL's",
