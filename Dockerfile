@@ -12,7 +12,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # The PostgreSQL client tools for manage.py backup/restore (they must be at least the server's
 # major version: bookworm has 15; for a newer server add the PGDG repository or set PG_BIN_DIR).
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends postgresql-client \
+    && apt-get install -y --no-install-recommends postgresql-client libpangoft2-1.0-0 libcairo2 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/*
 
 # Not root: a system user owning only var/ (the beat schedule; nothing else is written).
