@@ -137,3 +137,28 @@ def _task_finished(task_id: str = "", **kwargs: Any) -> None:
     if tokens := _task_tokens.pop(task_id, None):
         request_id.reset(tokens[0])
         task_label.reset(tokens[1])
+
+
+def configuration(log_format: str, level: str) -> dict[str, Any]:
+    """The LOGGING setting: one console handler on the root, in ``log_format`` (json or text)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"context": {"()": "crm.logs.ContextFilter"}},
+        "formatters": {
+            "json": {"()": "crm.logs.JsonFormatter"},
+            "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        },
+        "handlers": {"console": {"class": "logging.StreamHandler", "formatter": log_format, "filters": ["context"]}},
+        "root": {"handlers": ["console"], "level": level},
+        # One access line per request comes from crm.logs; runserver's own would repeat it.
+        "loggers": {"django.server": {"level": "WARNING"}},
+    }
+
+
+def init_sentry(dsn: str, environment: str) -> None:
+    """Error reports to Sentry; no personal data (send_default_pii off: no user names, addresses
+    or request bodies), no performance traces."""
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=dsn, environment=environment, send_default_pii=False, traces_sample_rate=0.0)

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import environ
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from crm import logs, schedule
 from crm.env import REQUIRED, Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -173,22 +173,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {
-    "heartbeat": {"task": "crm.tasks.heartbeat", "schedule": timedelta(minutes=1)},
-    # Follow-ups due and overdue, one mail per person per day (DigestRun makes a rerun harmless).
-    "followup-digest": {"task": "employers.tasks.send_followup_digests", "schedule": crontab(hour=7, minute=0)},
-    # Outreach: queue the reminders and follow-ups that are due, then sweep the outbox.
-    "outreach-tick": {
-        "task": "outreach.tasks.tick",
-        "schedule": timedelta(seconds=env.int("OUTREACH_TICK_SECONDS", 60, minimum=1)),
-    },
-    # Candidates: prompt the guides for durable checks; anonymise after CANDIDATE_RETENTION_MONTHS.
-    "candidate-durable-checks": {
-        "task": "candidates.tasks.prompt_durable_checks",
-        "schedule": crontab(hour=6, minute=30),
-    },
-    "candidate-retention": {"task": "candidates.tasks.anonymise_candidates", "schedule": crontab(hour=3, minute=15)},
-}
+# What beat runs when: crm/schedule.py.
+CELERY_BEAT_SCHEDULE = schedule.beat(outreach_tick_seconds=env.int("OUTREACH_TICK_SECONDS", 60, minimum=1))
 CELERY_TIMEZONE = "Europe/Amsterdam"
 
 # --- E-mail ---------------------------------------------------------------------------
@@ -379,32 +365,12 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = IMPORT_MAX_ROWS + 100
 LOG_FORMAT = env.str("LOG_FORMAT", "text" if DEBUG else "json")
 if LOG_FORMAT not in {"json", "text"}:
     raise env._fail("LOG_FORMAT", LOG_FORMAT, "json or text")
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"context": {"()": "crm.logs.ContextFilter"}},
-    "formatters": {
-        "json": {"()": "crm.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
-    # One access line per request comes from crm.logs; runserver's own would repeat it.
-    "loggers": {"django.server": {"level": "WARNING"}},
-}
+LOGGING = logs.configuration(LOG_FORMAT, env.str("LOG_LEVEL", "INFO"))
 
 # Error reports to Sentry (or a compatible service such as GlitchTip) only when a DSN is set.
-# No personal data is sent (send_default_pii off): no user names, addresses or request bodies.
 SENTRY_DSN = env.str("SENTRY_DSN", "")
 if SENTRY_DSN:
-    import sentry_sdk
-
-    sentry_sdk.init(
-        dsn=SENTRY_DSN,
-        environment=env.str("SENTRY_ENVIRONMENT", "production"),
-        send_default_pii=False,
-        traces_sample_rate=0.0,
-    )
+    logs.init_sentry(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", "production"))
 
 # --- Outreach (knowledge sessions) -------------------------------------------------------
 # Local hour (Europe/Amsterdam) at which reminders and follow-ups go out on their day.
