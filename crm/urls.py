@@ -41,6 +41,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("employers/", include("employers.urls")),
     path("events/", include("outreach.urls")),
+    path("agenda/", include("outreach.urls_agenda")),  # public, no login
     path("candidates/", include("candidates.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/stats/", include("reports.api_urls")),

@@ -196,6 +196,14 @@ EXEMPT: dict[str, str] = {
     "outreach:rsvp-ics": "public personal calendar file behind the signed RSVP token",
     "outreach:unsubscribe": "public preferences / RFC 8058 one-click link: the signed token is the key",
     "outreach:feed": "calendar feed behind a secret URL token (unknown or revoked token: 404)",
+    # The public agenda of a region (issue 18): the code is public reference data and the page is
+    # for everyone; it lists published upcoming sessions only (drafts of any region never:
+    # tests/outreach/test_agenda.py).
+    "agenda:region": "public agenda of a region: published upcoming sessions only, for everyone",
+    "agenda:region-ics": "public agenda's calendar feed: published upcoming sessions only",
+    "agenda:region-atom": "public agenda's Atom feed: published upcoming sessions only",
+    "agenda:region-json": "public agenda's JSON feed: published upcoming sessions only",
+    "agenda:region-embed": "public agenda's embed page: published upcoming sessions only",
     "employers:followup-feed": "own follow-ups feed behind a secret URL token (tests/contacts/test_followups.py)",
 }
 

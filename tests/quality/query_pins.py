@@ -241,6 +241,11 @@ def _pending_registration(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {"value": tokens.sign_registration(reg.token)}
 
 
+def _region_agenda(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    _events(cast, rows)
+    return {"code": "AM18"}
+
+
 def _feed(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     from crm.models import Region
     from outreach.models import CalendarFeed
@@ -698,6 +703,16 @@ PINS: dict[str, Pin] = {
     "outreach:event-checkin": Pin(
         "adviser_a", _event, (*WEB, "outreach_event", "outreach_invitation", "employers_contactperson")
     ),
+    "agenda:national": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-ics": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-atom": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-json": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-embed": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:region": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-ics": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-atom": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-json": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-embed": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
     "outreach:event-create": Pin("adviser_a", _none, (*WEB, "count crm_region", "crm_region")),
     "outreach:event-detail": Pin(
         "adviser_a",
