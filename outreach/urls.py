@@ -12,6 +12,7 @@ urlpatterns: list = [
     path("p/<slug:slug>/register/", views_register.register, name="public-register"),
     path("register/confirm/<str:value>/", views_register.register_confirm, name="register-confirm"),
     path("p/<slug:slug>/calendar.ics", views_public.event_ics, name="public-event-ics"),
+    path("p/<slug:slug>/share.png", views_public.event_share_image, name="public-event-share"),
     path("rsvp/<str:token>/", views_public.rsvp, name="rsvp"),
     path("rsvp/<str:token>/calendar.ics", views_public.rsvp_ics, name="rsvp-ics"),
     path("preferences/<str:token>/", views_public.unsubscribe, name="unsubscribe"),

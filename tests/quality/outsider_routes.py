@@ -170,6 +170,7 @@ def _draft_event(cast: dict[str, Any]) -> dict[str, Any]:
 # its own region's staff included (they see drafts on the staff pages).
 COVERAGE["outreach:public-event"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 COVERAGE["outreach:public-event-ics"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
+COVERAGE["outreach:public-event-share"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 COVERAGE["outreach:public-register"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 
 

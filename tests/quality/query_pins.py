@@ -737,6 +737,7 @@ PINS: dict[str, Pin] = {
     "outreach:fresh-link": Pin(None, _none, ()),
     "outreach:public-event": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
     "outreach:public-event-ics": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
+    "outreach:public-event-share": Pin(None, _public_event, ("outreach_event",)),
     "outreach:register-confirm": Pin(None, _pending_registration, ("outreach_registration",)),
     "outreach:registrations": Pin(
         "adviser_a", _registrations, (*WEB, "count outreach_registration", "outreach_registration")

@@ -280,6 +280,7 @@ BODY_FREE: dict[str, str] = {
     "candidates:trajectory-start": "a method and a date; the candidate is the URL's",
     "outreach:public-event": "public page, GET only",
     "outreach:public-event-ics": "public calendar file, GET only",
+    "outreach:public-event-share": "public share image, GET only",
     "outreach:rsvp": "public: the signed token is the key (tests/outreach/test_public.py)",
     "outreach:rsvp-ics": "public calendar file, GET only",
     "outreach:unsubscribe": "public: the signed token is the key",
