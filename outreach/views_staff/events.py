@@ -134,6 +134,9 @@ class EventDetailView(StaffView):
             "event": event,
             "speakers": list(event.speakers.all()),
             "invitations": invitations,
+            # Post-event conversion: the thank-you mail's one-click wishes (outreach.services.wishes).
+            "wishes_contact": sum(1 for inv in invitations if inv.wish_contact_at),
+            "wishes_candidate": sum(1 for inv in invitations if inv.wish_candidate_at),
             "emails": emails,
             "failed_count": event.emails.filter(state=EmailState.FAILED).count(),
             # Background invitation rounds: running ones with their progress, and the last few done.

@@ -196,6 +196,7 @@ EXEMPT: dict[str, str] = {
     "outreach:rsvp": "public personal RSVP link: the signed token is the key (tests/outreach/test_public.py)",
     "outreach:rsvp-ics": "public personal calendar file behind the signed RSVP token",
     "outreach:unsubscribe": "public preferences / RFC 8058 one-click link: the signed token is the key",
+    "outreach:wish": "the thank-you mail's one-click wish behind the signed token (tests/outreach/test_wishes.py)",
     "outreach:feed": "calendar feed behind a secret URL token (unknown or revoked token: 404)",
     # The public agenda of a region (issue 18): the code is public reference data and the page is
     # for everyone; it lists published upcoming sessions only (drafts of any region never:

@@ -216,6 +216,10 @@ def _token(purpose: str) -> Maker:
     return make
 
 
+def _wish(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    return {"wish": "contact", **_token("wish")(cast, rows)}
+
+
 def _registrations(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     from outreach.services import registration
 
@@ -746,6 +750,7 @@ PINS: dict[str, Pin] = {
         None, _token("rsvp"), ("outreach_invitation", "outreach_invitation", "employers_contactperson")
     ),
     "outreach:rsvp-ics": Pin(None, _token("rsvp"), ("outreach_invitation",)),
+    "outreach:wish": Pin(None, _wish, ("outreach_invitation",)),
     "outreach:unsubscribe": Pin(None, _token("unsubscribe"), ("outreach_invitation", "employers_contactperson")),
     "placement-detail": Pin("guide_a", _placement, ("candidates_placement", "insert candidates_candidateaccess")),
     "placement-list": Pin(

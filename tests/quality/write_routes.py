@@ -284,6 +284,7 @@ BODY_FREE: dict[str, str] = {
     "outreach:rsvp": "public: the signed token is the key (tests/outreach/test_public.py)",
     "outreach:rsvp-ics": "public calendar file, GET only",
     "outreach:unsubscribe": "public: the signed token is the key",
+    "outreach:wish": "public, no body: the signed token is the key (tests/outreach/test_wishes.py)",
     "outreach:fresh-link": "an e-mail address; the answer never says whether it is known",
     "outreach:public-register": "public: what a visitor types, no id (tests/outreach/test_open_registration.py)",
     "outreach:register-confirm": "public: the signed confirmation link is the key, no body",
