@@ -375,6 +375,7 @@ if SENTRY_DSN:
 # --- Outreach (knowledge sessions) -------------------------------------------------------
 # Origins (e.g. https://www.wsp-regio.nl) that may frame the public agenda's embed page; none: nobody.
 AGENDA_EMBED_ORIGINS = env.list("AGENDA_EMBED_ORIGINS", [])
+PRIVACY_CONTROLLERS = env.list("PRIVACY_CONTROLLERS", [])  # the privacy notice's controllers (outreach/privacy.py)
 # Local hour (Europe/Amsterdam) at which reminders and follow-ups go out on their day.
 OUTREACH_SEND_HOUR = env.int("OUTREACH_SEND_HOUR", 10, minimum=0)
 # Temporary SMTP failures: wait base * 2^(attempt-1) seconds, at most max, give up after n.

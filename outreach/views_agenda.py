@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from crm.models import Region
-from outreach import agenda, mail
+from outreach import agenda, mail, privacy
 
 TEMPLATES = "outreach/agenda"
 FEED_CACHE_SECONDS = 900
@@ -170,3 +170,18 @@ class AgendaEmbedView(_AgendaView):
             response._csp_replace = {"frame-ancestors": origins}  # type: ignore[attr-defined]
             response.xframe_options_exempt = True
         return response
+
+
+class PrivacyView(View):
+    """The privacy notice of the public pages; per region it names that region's WSP."""
+
+    http_method_names = ["get", "head", "options"]
+
+    def get(self, request: HttpRequest, code: str | None = None) -> HttpResponse:
+        region = _region(code)
+        context = {
+            "region": region,
+            "controller": privacy.controller_of(region) if region is not None else None,
+            "unconfirmed_days": privacy.UNCONFIRMED_KEPT.days,
+        }
+        return render(request, f"{TEMPLATES}/privacy.html", context)

@@ -717,6 +717,8 @@ PINS: dict[str, Pin] = {
     "agenda:region-atom": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
     "agenda:region-json": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
     "agenda:region-embed": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:privacy": Pin(None, _none, ()),
+    "agenda:region-privacy": Pin(None, _region_agenda, ("crm_region",)),
     "outreach:event-create": Pin("adviser_a", _none, (*WEB, "count crm_region", "crm_region")),
     "outreach:event-detail": Pin(
         "adviser_a",
