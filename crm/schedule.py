@@ -28,4 +28,6 @@ def beat(*, outreach_tick_seconds: int) -> dict[str, dict[str, Any]]:
             "task": "candidates.tasks.anonymise_candidates",
             "schedule": crontab(hour=3, minute=15),
         },
+        # Contact persons: access needs cleared after the session, idle opt-outs erased (PRIVACY.md).
+        "privacy-retention": {"task": "outreach.tasks.privacy_retention", "schedule": crontab(hour=3, minute=30)},
     }

@@ -19,7 +19,7 @@ from typing import Any
 from celery import shared_task
 from django.core.cache import cache
 
-from outreach import delivery, outbox, schedule
+from outreach import delivery, outbox, privacy, schedule
 from outreach.services import rounds
 
 logger = logging.getLogger(__name__)
@@ -71,3 +71,10 @@ def tick() -> dict[str, int]:
 def run_invitation_round(round_id: int) -> str:
     """A background invitation round (``InvitationRound``), from its committed progress."""
     return rounds.invitation_round_run(round_id=round_id)
+
+
+@shared_task(name="outreach.tasks.privacy_retention")
+def privacy_retention() -> dict[str, int]:
+    """Beat, daily: clear access needs ACCESS_NEEDS_RETENTION_DAYS after the session, erase
+    opted-out contact persons idle for CONTACT_PERSON_RETENTION_MONTHS (idempotent)."""
+    return privacy.retention_run()

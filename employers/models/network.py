@@ -260,6 +260,9 @@ class ContactPerson(models.Model):
     opted_out_at = models.DateTimeField(_("opted out of mail at"), null=True, blank=True)
     opt_out_source = models.CharField(_("opt-out source"), max_length=100, blank=True)
     lawful_basis = models.CharField(_("lawful basis"), max_length=300, blank=True)
+    # Erased on request or by the retention job (outreach.privacy): the row stays, so counts and
+    # reports stay true, but it names nobody any more.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -276,6 +279,10 @@ class ContactPerson(models.Model):
     @property
     def opted_out(self) -> bool:
         return self.opted_out_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class OpeningState(models.TextChoices):
