@@ -82,9 +82,9 @@ def columns_naming(*needles: str) -> list[str]:
         for table, column, kind in cursor.fetchall():
             for needle in needles:
                 if kind == "bytea":
-                    test = f'position(convert_to(%s, \'UTF8\') in "{column}") > 0'
+                    test = f"position(convert_to(%s, 'UTF8') in \"{column}\") > 0"
                 else:
-                    test = f'"{column}"::text ILIKE \'%%\' || %s || \'%%\''
+                    test = f"\"{column}\"::text ILIKE '%%' || %s || '%%'"
                 cursor.execute(f'SELECT count(*) FROM "{table}" WHERE {test}', [needle])  # noqa: S608 - names from the catalogue
                 if cursor.fetchone()[0]:
                     found.append(f"{table}.{column}: {needle}")
@@ -94,14 +94,13 @@ def columns_naming(*needles: str) -> list[str]:
 def test_erasure_leaves_the_name_and_address_in_no_column_and_the_counts_alone(adviser_a: Any, coordinator_a: Any):
     person = person_with_history(adviser_a)
     assert columns_naming(NAME, EMAIL)  # the scan finds them before
-    before = (Invitation.objects.count(), Contact.objects.count(), OutboundEmail.objects.count(), FollowUp.objects.count())
+    models = (Invitation, Contact, OutboundEmail, FollowUp)
+    before = [model.objects.count() for model in models]
 
     counts = privacy.person_erase(contact_person=person, by=coordinator_a, reason="verzoek per mail")
 
     assert columns_naming(NAME, EMAIL, "020 123 4567", "rolstoeltoegang") == []
-    assert before == (
-        Invitation.objects.count(), Contact.objects.count(), OutboundEmail.objects.count(), FollowUp.objects.count()
-    )
+    assert before == [model.objects.count() for model in models]
     person.refresh_from_db()
     assert person.is_erased and person.opted_out and person.email == ""
     assert Invitation.objects.filter(contact_person=person, rsvp="yes").count() == 1  # the answer still counts

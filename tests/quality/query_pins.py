@@ -810,6 +810,7 @@ PINS: dict[str, Pin] = {
     ),
 }
 
+
 def _person_with_history(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """A contact person with ``rows`` invitations (each with its mail) and ``rows`` contacts."""
     from crm.models import AuditEntry
