@@ -113,10 +113,9 @@ def imap_server() -> Iterator[ImapServer]:
     os.chown(mail, uid, gid)
     (root / "passwd").write_text(f"{server.user}:{{PLAIN}}{server.password}:{uid}:{gid}::{mail}/{server.user}\n")
     config = root / "dovecot.conf"
-    config.write_text(CONFIG.format(root=root, port=server.port, login_user=login_user, internal_user=internal_user, uid=uid))
-    process = subprocess.Popen(  # noqa: S603 - our own config, a fixed binary
-        [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
-    )
+    users = {"login_user": login_user, "internal_user": internal_user, "uid": uid}
+    config.write_text(CONFIG.format(root=root, port=server.port, **users))
+    process = subprocess.Popen([DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         if not wait_until(lambda: port_open(server.port) or process.poll() is not None, timeout=30) or (
             process.poll() is not None

@@ -20,7 +20,7 @@ from outreach.services import invitations
 from outreach.services.audience import AudienceFilters, ExclusionReason, audience_preview
 from tests.factories import ContactPersonFactory, EmployerFactory
 from tests.outreach import bounce_samples as samples
-from tests.outreach.dovecot import imap_server  # noqa: F401 - the fixture
+from tests.outreach.dovecot import ImapServer
 from tests.outreach.factories import EventFactory
 from tests.outreach.harness import SmtpServer
 
@@ -113,7 +113,7 @@ def test_a_new_address_is_valid_again(adviser_a: Any):
 
 
 @pytest.mark.slow  # starts a Dovecot server (a second or two)
-def test_bounces_read_from_a_real_imap_mailbox(adviser_a: Any, smtp: SmtpServer, imap_server: Any, web: Any):
+def test_bounces_read_from_a_real_imap_mailbox(adviser_a: Any, smtp: SmtpServer, imap_server: ImapServer, web: Any):
     rows = invite(adviser_a, "hard", "exim", "qmail", "soft", "klacht", "vals", "afwezig")
     delivery.deliver([row.pk for row in rows.values()], worker="test:1")
     # Each message went out with its own signed envelope sender.
