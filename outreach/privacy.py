@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 PERSON_FIELDS = (
     "id", "name", "function", "email", "phone", "language", "opted_out_at", "opt_out_source",
-    "lawful_basis", "erased_at", "created_at", "updated_at",
+    "lawful_basis", "email_invalid_at", "soft_bounces", "erased_at", "created_at", "updated_at",
 )  # fmt: skip
 INVITATION_FIELDS = (
     "id", "rsvp", "people_count", "names", "access_needs", "answered_at", "waitlist_position",
@@ -44,7 +44,8 @@ REGISTRATION_FIELDS = (
     "language", "consent_mail", "consent_text", "created_at", "confirmed_at",
 )  # fmt: skip
 EMAIL_FIELDS = (
-    "id", "kind", "to_email", "to_name", "subject", "body_text", "state", "sent_at", "created_at",
+    "id", "kind", "to_email", "to_name", "subject", "body_text", "state", "sent_at", "bounce", "bounced_at",
+    "created_at",
 )  # fmt: skip
 CONTACT_FIELDS = ("id", "when", "channel", "purpose", "summary", "outcome", "created_at")
 
