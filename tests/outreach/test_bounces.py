@@ -185,3 +185,16 @@ def test_a_mailbox_that_cannot_be_read_is_a_clear_error(settings: Any):
 
 def test_process_ignores_mail_that_is_not_ours():
     assert process(b"From: someone@example.org\r\nSubject: hallo\r\n\r\nhoi\r\n") == "ignored"
+
+
+def test_mail_still_queued_for_a_dead_address_is_not_sent(adviser_a: Any):
+    target = ContactPersonFactory(employer=EmployerFactory(region_id="AM18"))
+    for _ in range(2):
+        invitations.invite(event=EventFactory(owner=adviser_a), by=adviser_a, persons=[target])
+    first, second = OutboundEmail.objects.order_by("pk")
+
+    bounce_record(row_id=first.pk, kind=Bounce.HARD)
+    delivery.deliver([second.pk], worker="test:1")
+
+    second.refresh_from_db()
+    assert second.state == "failed" and second.last_error == "the address bounced before sending"
