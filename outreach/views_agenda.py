@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from crm.models import Region
-from outreach import agenda, mail, privacy
+from outreach import agenda, mail, notice
 
 TEMPLATES = "outreach/agenda"
 FEED_CACHE_SECONDS = 900
@@ -181,7 +181,7 @@ class PrivacyView(View):
         region = _region(code)
         context = {
             "region": region,
-            "controller": privacy.controller_of(region) if region is not None else None,
-            "unconfirmed_days": privacy.UNCONFIRMED_KEPT.days,
+            "controller": notice.controller_of(region) if region is not None else None,
+            "unconfirmed_days": notice.UNCONFIRMED_KEPT.days,
         }
         return render(request, f"{TEMPLATES}/privacy.html", context)
