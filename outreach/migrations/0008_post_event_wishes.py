@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('outreach', '0006_open_registration'),
+        ('outreach', '0007_outbox_bounces'),
     ]
 
     operations = [
