@@ -332,33 +332,6 @@ if not DEBUG:
     if env.bool("USE_X_FORWARDED_PROTO", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# --- Product settings -----------------------------------------------------------------
-IPS_WEEKLY_TARGET = 6
-# IPS fidelity: a guide's caseload is at most 20 candidates (IPS fidelity scale, item 'caseload size').
-IPS_CASELOAD_NORM = 20
-# The author may correct a logged contact for this long; after that it is part of the record.
-CONTACT_EDIT_WINDOW_HOURS = env.int("CONTACT_EDIT_WINDOW_HOURS", 24, minimum=0)
-# An owned open/active/ambassador employer without a contact for this long shows as going cold.
-EMPLOYER_COLD_AFTER_DAYS = env.int("EMPLOYER_COLD_AFTER_DAYS", 60, minimum=1)
-# The default yearly target of durable placements per region (a coordinator may set another).
-PLACEMENTS_YEARLY_TARGET = 100
-PLACEMENT_DURABLE_MONTHS = env.int("PLACEMENT_DURABLE_MONTHS", 6, minimum=6)  # 6 (the programme) or 12
-# Candidates are anonymised this many months after their trajectory ended (daily beat job).
-CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
-# Erase idle opted-out contact persons, clear access needs after the session (PRIVACY.md).
-CONTACT_PERSON_RETENTION_MONTHS = env.int("CONTACT_PERSON_RETENTION_MONTHS", 24, minimum=1)
-ACCESS_NEEDS_RETENTION_DAYS = env.int("ACCESS_NEEDS_RETENTION_DAYS", 30, minimum=0)
-# Employer import limits (employers/importing/): the upload, its rows and columns, one cell, and
-# an XLSX file unpacked (a zip of a few MB can hold gigabytes of XML).
-IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
-IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", 20_000, minimum=1)
-IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", 60, minimum=2)
-IMPORT_MAX_CELL_CHARS = env.int("IMPORT_MAX_CELL_CHARS", 5_000, minimum=200)
-IMPORT_MAX_XLSX_UNPACKED_BYTES = env.int("IMPORT_MAX_XLSX_UNPACKED_BYTES", 100 * 1024 * 1024, minimum=1024 * 1024)
-# The import's preview posts one choice per row: Django's default of 1,000 fields refused the
-# confirmation of any file over 1,000 rows (a 400). The body stays under DATA_UPLOAD_MAX_MEMORY_SIZE.
-DATA_UPLOAD_MAX_NUMBER_FIELDS = IMPORT_MAX_ROWS + 100
-
 # Logs on stderr, one JSON object per line with the request id (crm/logs.py); LOG_FORMAT=text
 # for a person reading a terminal (the default with DEBUG=1). Worker and beat use it too (their
 # --loglevel is replaced by LOG_LEVEL: crm.logs connects Celery's setup_logging).
@@ -372,29 +345,13 @@ SENTRY_DSN = env.str("SENTRY_DSN", "")
 if SENTRY_DSN:
     logs.init_sentry(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", "production"))
 
-# --- Outreach (knowledge sessions) -------------------------------------------------------
-AGENDA_EMBED_ORIGINS, PRIVACY_CONTROLLERS = env.list("AGENDA_EMBED_ORIGINS", []), env.list("PRIVACY_CONTROLLERS", [])
-# Local hour (Europe/Amsterdam) at which reminders and follow-ups go out on their day.
-OUTREACH_SEND_HOUR = env.int("OUTREACH_SEND_HOUR", 10, minimum=0)
-# Temporary SMTP failures: wait base * 2^(attempt-1) seconds, at most max, give up after n.
-OUTREACH_RETRY_BASE_SECONDS = env.int("OUTREACH_RETRY_BASE_SECONDS", 60, minimum=0)
-OUTREACH_RETRY_MAX_SECONDS = env.int("OUTREACH_RETRY_MAX_SECONDS", 3600, minimum=0)
-OUTREACH_MAX_ATTEMPTS = env.int("OUTREACH_MAX_ATTEMPTS", 10, minimum=1)
-# A new outbox row not delivered within this many seconds is handed out again by the sweep.
-OUTREACH_SWEEP_GRACE_SECONDS = env.int("OUTREACH_SWEEP_GRACE_SECONDS", 30, minimum=0)
-# A claimed row ("sending") not marked within this many seconds is given back by the sweep and
-# flagged "may have gone out twice". It must outlast one message's SMTP conversation (MAIL,
-# RCPT, DATA and the final reply, each up to EMAIL_TIMEOUT) and the mark's retries, or a slow
-# but living send would be handed out a second time.
-OUTREACH_LEASE_SECONDS = env.int("OUTREACH_LEASE_SECONDS", 180, minimum=1)
-if OUTREACH_LEASE_SECONDS < 4 * EMAIL_TIMEOUT + 7:
+# --- Product settings (crm/settings_product.py) ----------------------------------------
+from crm import settings_product as _product  # noqa: E402 -- after the .env and Django sections
+from crm.settings_product import *  # noqa: E402, F403 -- the product's rules, beside Django's configuration
+
+_lease = _product.OUTREACH_LEASE_SECONDS
+if _lease < 4 * EMAIL_TIMEOUT + 7:
     raise ImproperlyConfigured(
-        f"OUTREACH_LEASE_SECONDS ({OUTREACH_LEASE_SECONDS}) must be at least 4 x EMAIL_TIMEOUT + 7"
+        f"OUTREACH_LEASE_SECONDS ({_lease}) must be at least 4 x EMAIL_TIMEOUT + 7"
         f" ({4 * EMAIL_TIMEOUT + 7}): a slow send would otherwise be handed out twice."
     )
-# 1: every "sent" mark waits for its WAL flush (no resend even after a database server crash,
-# about 3x slower delivery); 0: delivery batches commit asynchronously (see outreach/delivery.py).
-OUTREACH_DURABLE_SENT_MARKS = env.bool("OUTREACH_DURABLE_SENT_MARKS", False)
-# Bounces (outreach/bounces/): the VERP Return-Path domain (empty: none), the mailbox read over IMAP.
-BOUNCE_DOMAIN = env.str("BOUNCE_DOMAIN", "")
-BOUNCE_IMAP_URL = env.str("BOUNCE_IMAP_URL", "")
