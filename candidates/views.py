@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -26,6 +27,7 @@ from candidates.models import (
     CANDIDATE_READ,
     CANDIDATE_WRITE,
     Candidate,
+    CandidateContact,
     CandidateState,
     EndReason,
     Match,
@@ -33,6 +35,7 @@ from candidates.models import (
     Method,
     Outcome,
     Placement,
+    Trajectory,
 )
 from candidates.services import (
     access_record,
@@ -45,6 +48,7 @@ from candidates.services import (
     placement_create,
     placement_record_durable,
 )
+from candidates.services.contacts import first_contact_days, linkable_contacts
 from crm.dates import add_months
 from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
@@ -159,7 +163,16 @@ def _placements(candidate: Candidate) -> list[dict[str, Any]]:
     return rows
 
 
+def _first_contact(trajectories: list[Trajectory], links: list[CandidateContact]) -> int | None:
+    """Days from the latest trajectory's start to its first employer contact for the candidate."""
+    if not trajectories:
+        return None
+    days = [timezone.localtime(link.contact.when).date() for link in links]
+    return first_contact_days(trajectories[0].start_date, days)
+
+
 OUTSIDE_LIST_SHOWN = 10
+LINKABLE_SHOWN = 30  # the guide's latest own contacts in the region, offered for linking
 
 
 def _outside_list(request: AuthenticatedHttpRequest, candidate: Candidate, matches: Any) -> dict[str, Any]:
@@ -205,9 +218,17 @@ class CandidateDetailView(CandidateView):
             "outcomes": Outcome.choices,
             "methods": Method.choices,
             "today": timezone.localdate(),
+            "contact_links": list(
+                CandidateContact.objects.filter(candidate=candidate)
+                .select_related("contact__employer")
+                .order_by("contact__when", "id")
+            ),
         }
+        context["first_contact_norm"] = settings.IPS_FIRST_CONTACT_DAYS
+        context["first_contact_days"] = _first_contact(context["trajectories"], context["contact_links"])
         if context["is_owner"] and not candidate.is_anonymised:
             context.update(_outside_list(request, candidate, matches))
+            context["linkable_contacts"] = list(linkable_contacts(candidate, request.user)[:LINKABLE_SHOWN])
         return render(request, "candidates/detail.html", context)
 
 
