@@ -369,9 +369,7 @@ class CandidateContact(models.Model):
     contact = models.ForeignKey(
         "employers.Contact", on_delete=models.CASCADE, related_name="+", verbose_name=_("contact")
     )
-    linked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     linked_at = models.DateTimeField(auto_now_add=True)
 
     objects = _ViaCandidateQuerySet.as_manager()

@@ -20,7 +20,7 @@ from django.utils import timezone
 from candidates import durability
 from candidates.models import Method, Placement, Trajectory
 from crm.dates import add_months
-from crm.models import Membership, Region, Role
+from crm.models import Region
 from employers.models import Channel, Contact, Employer, Stage, StageChange
 from outreach.models import Event, EventState, Invitation, Rsvp
 from reports.ips import ips_region_figures

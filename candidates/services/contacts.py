@@ -55,9 +55,7 @@ def contact_link(*, candidate: Candidate, contact_id: int, by: AuthUser) -> Cand
         candidate=candidate, contact=contact, defaults={"linked_by": by}
     )
     if created:
-        AuditEntry.record(
-            "candidates.contact.linked", target=candidate, actor=by, data={"contact": contact.pk}
-        )
+        AuditEntry.record("candidates.contact.linked", target=candidate, actor=by, data={"contact": contact.pk})
     return link
 
 
@@ -65,9 +63,7 @@ def contact_link(*, candidate: Candidate, contact_id: int, by: AuthUser) -> Cand
 def contact_unlink(*, link: CandidateContact, by: AuthUser) -> None:
     if not CandidateContact.objects.editable_by(by).filter(pk=link.pk).exists():
         raise PermissionDenied(_("Only the candidate's own guide links contacts to the candidate."))
-    AuditEntry.record(
-        "candidates.contact.unlinked", target=link.candidate, actor=by, data={"contact": link.contact_id}
-    )
+    AuditEntry.record("candidates.contact.unlinked", target=link.candidate, actor=by, data={"contact": link.contact_id})
     link.delete()
 
 
