@@ -446,6 +446,8 @@ PINS: dict[str, Pin] = {
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
+            "employers_contact",  # IPS contacts per visit: face to face, for a candidate
+            "candidates_trajectory",  # IPS first employer contact per trajectory
             "employers_contact",
             "outreach_event",
             "outreach_invitation",
