@@ -296,12 +296,9 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
         "MatchStateEnum": "candidates.models.MatchState",
         "SbiSectionEnum": "employers.models.network.SbiSection",
         "AccommodationCodeEnum": "employers.models.network.AccommodationCode",
+        "EventStateEnum": "outreach.models.EventState",
+        "OutboundEmailStateEnum": "outreach.models.EmailState",
     },
-}
-# Several models have a "state" field with their own choices: name the outreach ones.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
-    "EventStateEnum": "outreach.models.EventState",
-    "OutboundEmailStateEnum": "outreach.models.EmailState",
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -339,8 +336,7 @@ if not DEBUG:
 IPS_WEEKLY_TARGET = 6
 # IPS fidelity: a guide's caseload is at most 20 candidates (IPS fidelity scale, item 'caseload size').
 IPS_CASELOAD_NORM = 20
-# IPS: the first employer contact for a candidate within 30 days of the trajectory's start.
-IPS_FIRST_CONTACT_DAYS = 30
+IPS_FIRST_CONTACT_DAYS = 30  # IPS: a first employer contact within 30 days of the trajectory's start
 # The author may correct a logged contact for this long; after that it is part of the record.
 CONTACT_EDIT_WINDOW_HOURS = env.int("CONTACT_EDIT_WINDOW_HOURS", 24, minimum=0)
 # An owned open/active/ambassador employer without a contact for this long shows as going cold.
@@ -350,6 +346,9 @@ PLACEMENTS_YEARLY_TARGET = 100
 PLACEMENT_DURABLE_MONTHS = env.int("PLACEMENT_DURABLE_MONTHS", 6, minimum=6)  # 6 (the programme) or 12
 # Candidates are anonymised this many months after their trajectory ended (daily beat job).
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
+# Erase idle opted-out contact persons, clear access needs after the session (PRIVACY.md).
+CONTACT_PERSON_RETENTION_MONTHS = env.int("CONTACT_PERSON_RETENTION_MONTHS", 24, minimum=1)
+ACCESS_NEEDS_RETENTION_DAYS = env.int("ACCESS_NEEDS_RETENTION_DAYS", 30, minimum=0)
 # Employer import limits (employers/importing/): the upload, its rows and columns, one cell, and
 # an XLSX file unpacked (a zip of a few MB can hold gigabytes of XML).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
@@ -396,3 +395,6 @@ if OUTREACH_LEASE_SECONDS < 4 * EMAIL_TIMEOUT + 7:
 # 1: every "sent" mark waits for its WAL flush (no resend even after a database server crash,
 # about 3x slower delivery); 0: delivery batches commit asynchronously (see outreach/delivery.py).
 OUTREACH_DURABLE_SENT_MARKS = env.bool("OUTREACH_DURABLE_SENT_MARKS", False)
+# Bounces (outreach/bounces/): the VERP Return-Path domain (empty: none), the mailbox read over IMAP.
+BOUNCE_DOMAIN = env.str("BOUNCE_DOMAIN", "")
+BOUNCE_IMAP_URL = env.str("BOUNCE_IMAP_URL", "")
