@@ -202,6 +202,12 @@ class CandidateDetailView(CandidateView):
             .prefetch_related("changes")
             .order_by("state", "-updated_at")
         )
+        trajectories = list(candidate.trajectories.select_related("guide"))
+        links = list(
+            CandidateContact.objects.filter(candidate=candidate)
+            .select_related("contact__employer")
+            .order_by("contact__when", "id")
+        )
         context = {
             "candidate": candidate,
             "is_owner": candidate.guide_id == request.user.pk,
@@ -213,19 +219,15 @@ class CandidateDetailView(CandidateView):
             ],  # fmt: skip
             "placements": _placements(candidate),
             "states": MatchState.choices,
-            "trajectories": list(candidate.trajectories.select_related("guide")),
+            "trajectories": trajectories,
             "end_reasons": EndReason.choices,
             "outcomes": Outcome.choices,
             "methods": Method.choices,
             "today": timezone.localdate(),
-            "contact_links": list(
-                CandidateContact.objects.filter(candidate=candidate)
-                .select_related("contact__employer")
-                .order_by("contact__when", "id")
-            ),
+            "contact_links": links,
+            "first_contact_norm": settings.IPS_FIRST_CONTACT_DAYS,
+            "first_contact_days": _first_contact(trajectories, links),
         }
-        context["first_contact_norm"] = settings.IPS_FIRST_CONTACT_DAYS
-        context["first_contact_days"] = _first_contact(context["trajectories"], context["contact_links"])
         if context["is_owner"] and not candidate.is_anonymised:
             context.update(_outside_list(request, candidate, matches))
             context["linkable_contacts"] = list(linkable_contacts(candidate, request.user)[:LINKABLE_SHOWN])
