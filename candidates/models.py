@@ -357,3 +357,28 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate_id} @ {self.employer_id} from {self.start_date}"
+
+
+class CandidateContact(models.Model):
+    """An employer contact that a guide made *for* one of their own candidates (IPS job
+    development for that person). It lives with the candidate, behind the privacy wall: the
+    contact log (``employers``) knows nothing of it; a contact without a link is general job
+    development. One contact may be for several candidates (``candidates.services.contacts``)."""
+
+    candidate = models.ForeignKey(Candidate, on_delete=models.CASCADE, related_name="employer_contacts")
+    contact = models.ForeignKey(
+        "employers.Contact", on_delete=models.CASCADE, related_name="+", verbose_name=_("contact")
+    )
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    objects = _ViaCandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-linked_at", "-id"]
+        verbose_name = _("contact for a candidate")
+        verbose_name_plural = _("contacts for candidates")
+        constraints = [models.UniqueConstraint(fields=["candidate", "contact"], name="one_link_per_candidate_contact")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_id} for {self.candidate_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from candidates import views, views_trajectories
+from candidates import views, views_contacts, views_trajectories
 
 app_name = "candidates"
 
@@ -16,4 +16,6 @@ urlpatterns = [
     path("placements/<int:pk>/end/", views_trajectories.PlacementEndView.as_view(), name="placement-end"),
     path("<int:pk>/trajectories/new/", views_trajectories.TrajectoryStartView.as_view(), name="trajectory-start"),
     path("trajectories/<int:pk>/end/", views_trajectories.TrajectoryEndView.as_view(), name="trajectory-end"),
+    path("<int:pk>/contacts/link/", views_contacts.ContactLinkView.as_view(), name="contact-link"),
+    path("contacts/<int:pk>/unlink/", views_contacts.ContactUnlinkView.as_view(), name="contact-unlink"),
 ]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -26,6 +27,7 @@ from candidates.models import (
     CANDIDATE_READ,
     CANDIDATE_WRITE,
     Candidate,
+    CandidateContact,
     CandidateState,
     EndReason,
     Match,
@@ -33,6 +35,7 @@ from candidates.models import (
     Method,
     Outcome,
     Placement,
+    Trajectory,
 )
 from candidates.services import (
     access_record,
@@ -45,6 +48,7 @@ from candidates.services import (
     placement_create,
     placement_record_durable,
 )
+from candidates.services.contacts import first_contact_days, linkable_contacts
 from crm.dates import add_months
 from crm.forms import apply_errors, next_url, render_form
 from crm.mixins import RoleRequiredMixin
@@ -159,7 +163,16 @@ def _placements(candidate: Candidate) -> list[dict[str, Any]]:
     return rows
 
 
+def _first_contact(trajectories: list[Trajectory], links: list[CandidateContact]) -> int | None:
+    """Days from the latest trajectory's start to its first employer contact for the candidate."""
+    if not trajectories:
+        return None
+    days = [timezone.localtime(link.contact.when).date() for link in links]
+    return first_contact_days(trajectories[0].start_date, days)
+
+
 OUTSIDE_LIST_SHOWN = 10
+LINKABLE_SHOWN = 30  # the guide's latest own contacts in the region, offered for linking
 
 
 def _outside_list(request: AuthenticatedHttpRequest, candidate: Candidate, matches: Any) -> dict[str, Any]:
@@ -189,6 +202,12 @@ class CandidateDetailView(CandidateView):
             .prefetch_related("changes")
             .order_by("state", "-updated_at")
         )
+        trajectories = list(candidate.trajectories.select_related("guide"))
+        links = list(
+            CandidateContact.objects.filter(candidate=candidate)
+            .select_related("contact__employer")
+            .order_by("contact__when", "id")
+        )
         context = {
             "candidate": candidate,
             "is_owner": candidate.guide_id == request.user.pk,
@@ -200,14 +219,18 @@ class CandidateDetailView(CandidateView):
             ],  # fmt: skip
             "placements": _placements(candidate),
             "states": MatchState.choices,
-            "trajectories": list(candidate.trajectories.select_related("guide")),
+            "trajectories": trajectories,
             "end_reasons": EndReason.choices,
             "outcomes": Outcome.choices,
             "methods": Method.choices,
             "today": timezone.localdate(),
+            "contact_links": links,
+            "first_contact_norm": settings.IPS_FIRST_CONTACT_DAYS,
+            "first_contact_days": _first_contact(trajectories, links),
         }
         if context["is_owner"] and not candidate.is_anonymised:
             context.update(_outside_list(request, candidate, matches))
+            context["linkable_contacts"] = list(linkable_contacts(candidate, request.user)[:LINKABLE_SHOWN])
         return render(request, "candidates/detail.html", context)
 
 

@@ -15,6 +15,7 @@ _env = _Env()  # crm.settings has read .env into the environment before importin
 IPS_WEEKLY_TARGET = 6
 # IPS fidelity: a guide's caseload is at most 20 candidates (IPS fidelity scale, item 'caseload size').
 IPS_CASELOAD_NORM = 20
+IPS_FIRST_CONTACT_DAYS = 30  # IPS: a first employer contact within 30 days of the trajectory's start
 # The author may correct a logged contact for this long; after that it is part of the record.
 CONTACT_EDIT_WINDOW_HOURS = _env.int("CONTACT_EDIT_WINDOW_HOURS", 24, minimum=0)
 # An owned open/active/ambassador employer without a contact for this long shows as going cold.

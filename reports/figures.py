@@ -20,18 +20,16 @@ from django.utils import timezone
 from candidates import durability
 from candidates.models import Method, Placement, Trajectory
 from crm.dates import add_months
-from crm.models import Membership, Region, Role
-from employers.contacts.selectors import ips_figures, ips_weeks
+from crm.models import Region
 from employers.models import Channel, Contact, Employer, Stage, StageChange
 from outreach.models import Event, EventState, Invitation, Rsvp
+from reports.ips import ips_region_figures
 from reports.models import target_for
 from reports.periods import AMSTERDAM, Period, current_quarter_start
 from reports.records import (
     ContactFigures,
     ContactMonth,
     EventFigures,
-    GuideWeeks,
-    IpsFigures,
     MethodRow,
     MonthCount,
     NationalFigures,
@@ -120,63 +118,6 @@ def contact_figures(region_codes: list[str], period: Period) -> dict[str, Contac
             ContactMonth(month, counts[code].get(month, dict.fromkeys(channels, 0))) for month in _month_keys(period)
         )
         out[code] = ContactFigures(per_month=per_month, total=sum(m.total for m in per_month))
-    return out
-
-
-def ips_region_figures(region_code: str) -> IpsFigures:
-    """Face-to-face employer contacts per guide of the region per ISO week, the last 12 weeks."""
-    guides = list(
-        Membership.objects.filter(region_id=region_code, role=Role.GUIDE)
-        .select_related("user")
-        .order_by("user__first_name", "user__username")
-    )
-    ids = [m.user_id for m in guides]
-    figures = ips_figures(ids)
-    fidelity = _ips_fidelity(ids)
-    target = settings.IPS_WEEKLY_TARGET
-    return IpsFigures(
-        target=target,
-        weeks=tuple(monday.isoformat() for monday in ips_weeks()),
-        guides=tuple(
-            GuideWeeks(
-                name=m.user.get_full_name() or m.user.username,
-                per_week=tuple(figures[m.user_id]),
-                weeks_on_target=sum(1 for n in figures[m.user_id] if n >= target),
-                **fidelity.get(m.user_id, {}),
-            )
-            for m in guides
-        ),
-        caseload_norm=settings.IPS_CASELOAD_NORM,
-    )
-
-
-def _ips_fidelity(guide_ids: list[int]) -> dict[int, dict[str, int]]:
-    """Per guide: caseload (candidates in an open trajectory), jobs started this quarter, and
-    the employers and sectors placed with. Two grouped queries."""
-    out: dict[int, dict[str, int]] = defaultdict(dict)
-    caseload = (
-        Trajectory.objects.filter(guide_id__in=guide_ids, end_date__isnull=True, candidate__anonymised_at__isnull=True)
-        .values("guide_id")
-        .annotate(n=Count("candidate_id", distinct=True))
-        .order_by()
-    )
-    for row in caseload:
-        out[row["guide_id"]]["caseload"] = row["n"]
-    quarter = current_quarter_start().astimezone(AMSTERDAM).date()
-    placed = (
-        Placement.objects.filter(candidate__guide_id__in=guide_ids)
-        .values("candidate__guide_id")
-        .annotate(
-            jobs=Count("id", filter=Q(start_date__gte=quarter)),
-            employers=Count("employer_id", distinct=True),
-            sectors=Count("employer__sbi_section", distinct=True, filter=~Q(employer__sbi_section="")),
-        )
-        .order_by()
-    )
-    for row in placed:
-        out[row["candidate__guide_id"]].update(
-            jobs_this_quarter=row["jobs"], employers_placed_with=row["employers"], sectors_placed_with=row["sectors"]
-        )
     return out
 
 

@@ -59,10 +59,26 @@ class GuideWeeks:
     jobs_this_quarter: int = 0  # placements of this guide's candidates started this quarter
     employers_placed_with: int = 0  # distinct employers of those placements, ever
     sectors_placed_with: int = 0  # distinct SBI sections of those employers
+    # The last 12 weeks, employer contacts counted per visit (one employer, one moment):
+    contacts: int = 0
+    contacts_in_person: int = 0
+    in_person_share: float = 0.0  # percent of contacts
+    contacts_for_candidate: int = 0  # linked to one of the guide's candidates; the rest: general
+    for_candidate_share: float = 0.0  # percent of contacts
+    # Trajectories started in the last 12 months: first employer contact for the candidate
+    # within IPS_FIRST_CONTACT_DAYS, after it (or none and the norm passed), none yet.
+    first_contact_on_time: int = 0
+    first_contact_late: int = 0
+    first_contact_waiting: int = 0
+    first_contact_median_days: float | None = None
 
     @property
     def average(self) -> float:
         return sum(self.per_week) / len(self.per_week)
+
+    @property
+    def contacts_general(self) -> int:
+        return self.contacts - self.contacts_for_candidate
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +87,7 @@ class IpsFigures:
     weeks: tuple[str, ...]  # the Monday of each ISO week, ISO format
     guides: tuple[GuideWeeks, ...]
     caseload_norm: int = 20
+    first_contact_norm_days: int = 30
 
 
 @dataclass(frozen=True, slots=True)

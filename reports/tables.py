@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from employers.models import Channel, Stage
 from reports.charts import Series, bar_chart, column_chart, progress_bar
-from reports.records import EventFigures, NationalFigures, RegionFigures
+from reports.records import EventFigures, IpsFigures, NationalFigures, RegionFigures
 from reports.regionmap import region_map
 
 
@@ -44,8 +44,7 @@ def region_tables(figures: RegionFigures) -> list[Table]:
             [[m.month, m.count] for m in network.new_open_per_month],
         ),
         _contact_table(figures),
-        _ips_table(figures),
-        _ips_fidelity_table(figures),
+        *ips_tables(figures.ips),
         _events_table(figures),
         _placements_table(figures),
     ]
@@ -120,8 +119,12 @@ def _contact_table(figures: RegionFigures) -> Table:
     )
 
 
-def _ips_table(figures: RegionFigures) -> Table:
-    ips = figures.ips
+def ips_tables(ips: IpsFigures) -> list[Table]:
+    """The IPS tables of the team view (the region dashboard) and of a guide's own view."""
+    return [_ips_table(ips), _ips_fidelity_table(ips), ips_contacts_table(ips)]
+
+
+def _ips_table(ips: IpsFigures) -> Table:
     return Table(
         "ips",
         _("Face-to-face employer contacts per guide per week (target %(target)s)") % {"target": ips.target},
@@ -130,8 +133,7 @@ def _ips_table(figures: RegionFigures) -> Table:
     )
 
 
-def _ips_fidelity_table(figures: RegionFigures) -> Table:
-    ips = figures.ips
+def _ips_fidelity_table(ips: IpsFigures) -> Table:
     return Table(
         "ips-fidelity",
         _("IPS fidelity per guide"),
@@ -148,6 +150,51 @@ def _ips_fidelity_table(figures: RegionFigures) -> Table:
             "employers and sectors."
         )
         % {"norm": ips.caseload_norm},
+    )
+
+
+def _days(value: float | None) -> str:
+    return "–" if value is None else number_format(value, 1)
+
+
+def ips_contacts_table(ips: IpsFigures) -> Table:
+    """Employer contacts per guide in the last 12 weeks, and the first contact per trajectory."""
+    norm = ips.first_contact_norm_days
+    return Table(
+        "ips-contacts",
+        _("IPS employer contacts per guide, last 12 weeks"),
+        [
+            _("Guide"),
+            _("Employer contacts (per visit)"),
+            _("Face to face (norm: %(target)s a week)") % {"target": ips.target},
+            _("For a specific candidate"),
+            _("General job development"),
+            _("First contact within %(norm)s days (norm)") % {"norm": norm},
+            _("First contact later, or none after %(norm)s days") % {"norm": norm},
+            _("No contact yet, within %(norm)s days") % {"norm": norm},
+            _("Median days to first contact"),
+        ],
+        [
+            [
+                g.name,
+                g.contacts,
+                f"{g.contacts_in_person} ({number_format(g.in_person_share, 1)} %)",
+                f"{g.contacts_for_candidate} ({number_format(g.for_candidate_share, 1)} %)",
+                g.contacts_general,
+                g.first_contact_on_time,
+                g.first_contact_late,
+                g.first_contact_waiting,
+                _days(g.first_contact_median_days),
+            ]
+            for g in ips.guides
+        ],
+        summary=_(
+            "IPS asks for %(target)s face-to-face employer contacts a week, both for specific candidates and "
+            "for general job development, and a first employer contact for each candidate within %(norm)s days "
+            "of the trajectory's start (trajectories started in the last 12 months). A contact counts for a "
+            "candidate when the guide linked it on the candidate's page."
+        )
+        % {"target": ips.target, "norm": norm},
     )
 
 

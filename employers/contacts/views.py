@@ -188,6 +188,7 @@ class MyWorkView(NetworkView):
             "weeks": selectors.ips_weeks(),
             "target": settings.IPS_WEEKLY_TARGET,
             "is_coordinator": has_role(user, {Role.COORDINATOR}),
+            "is_guide": has_role(user, {Role.GUIDE}),
         }
         return render(request, "employers/contacts/my_work.html", context)
 

@@ -246,8 +246,22 @@ def _trajectory(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": Trajectory.objects.create(candidate=candidate, start_date=date(2026, 1, 5)).pk}
 
 
+def _contact_link(cast: dict[str, Any]) -> dict[str, Any]:
+    from candidates.models import CandidateContact
+    from tests.candidates.factories import CandidateFactory
+    from tests.contacts.factories import ContactFactory
+
+    contact = ContactFactory(employer=EmployerFactory(region_id="AM18"), by=cast["guide_a"])
+    return {
+        "pk": CandidateContact.objects.create(candidate=CandidateFactory(guide=cast["guide_a"]), contact=contact).pk
+    }
+
+
 COVERAGE.update(
     {
+        # Employer contacts for a candidate: its own guide only (the coordinator reads them on the page).
+        "candidates:contact-link": (_candidate, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        "candidates:contact-unlink": (_contact_link, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
         "candidate-detail": (_candidate, NOT_THE_CANDIDATES_GUIDE),
         "placement-end": (_placement, NOT_THE_CANDIDATES_GUIDE),
         "trajectory-detail": (_trajectory, NOT_THE_CANDIDATES_GUIDE),

@@ -294,13 +294,20 @@ def _outbound_emails(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 
 def _candidate_with(cast: dict[str, Any], rows: int) -> Any:
     """One candidate of guide A with ``rows`` matches (one placed) at employers of region A."""
+    from candidates.models import CandidateContact
     from tests.candidates.factories import CandidateFactory, MatchFactory, PlacementFactory
+    from tests.contacts.factories import ContactFactory
 
     candidate = CandidateFactory(guide=cast["guide_a"], accommodations_needed=["buddy"])
     for i in range(rows):
         employer = EmployerFactory(region_id="AM18", accommodations=["buddy"])
         OpeningFactory(employer=employer)
         MatchFactory(candidate=candidate, employer=employer)
+        # One contact linked to the candidate, one offered for linking, per row.
+        CandidateContact.objects.create(
+            candidate=candidate, contact=ContactFactory(employer=employer, by=cast["guide_a"])
+        )
+        ContactFactory(employer=employer, by=cast["guide_a"])
         if i == 0:
             PlacementFactory(candidate=candidate, employer=employer)
     return candidate
@@ -447,6 +454,8 @@ PINS: dict[str, Pin] = {
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
+            "employers_contact",  # IPS contacts per visit: face to face, for a candidate
+            "candidates_trajectory",  # IPS first employer contact per trajectory
             "employers_contact",
             "outreach_event",
             "outreach_invitation",
@@ -495,6 +504,21 @@ PINS: dict[str, Pin] = {
             "candidates_match",
             "candidates_placement",
             "candidates_trajectory",  # with its guide, joined
+            "candidates_candidatecontact",  # the employer contacts linked to the candidate
+            "employers_contact",  # the guide's own contacts offered for linking
+        ),
+    ),
+    "candidates:contact-link": Pin("guide_a", _candidate, (*WEB, "candidates_candidate", "employers_contact")),
+    "reports:ips-own": Pin(
+        "guide_a",
+        _list(_candidates),
+        (
+            *WEB,
+            "employers_contact",  # face-to-face visits per week
+            "candidates_trajectory",  # caseload
+            "candidates_placement",  # jobs this quarter, employers and sectors
+            "employers_contact",  # contacts per visit: face to face, for a candidate
+            "candidates_trajectory",  # first employer contact per trajectory
         ),
     ),
     "candidates:edit": Pin(
@@ -796,6 +820,8 @@ PINS: dict[str, Pin] = {
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
+            "employers_contact",  # IPS contacts per visit: face to face, for a candidate
+            "candidates_trajectory",  # IPS first employer contact per trajectory
             "employers_contact",
             "outreach_event",
             "outreach_invitation",
@@ -820,6 +846,8 @@ PINS: dict[str, Pin] = {
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
+            "employers_contact",  # IPS contacts per visit: face to face, for a candidate
+            "candidates_trajectory",  # IPS first employer contact per trajectory
             "employers_contact",
             "outreach_event",
             "outreach_invitation",
@@ -888,6 +916,7 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "candidates:placement-end": ("guide_a", _placement),
     "candidates:trajectory-end": ("guide_a", _trajectory),
     "candidates:trajectory-start": ("guide_a", _candidate),
+    "candidates:contact-unlink": ("guide_a", _candidate),
     "placement-end": ("guide_a", _placement),
     "reports:region-target": ("coordinator_a", _region),
     "trajectory-end": ("guide_a", _trajectory),

@@ -218,6 +218,9 @@ CASES: list[Case] = [
                                                    "start_date": timezone.localdate(), "hours_per_week": 20,
                                                    "method": "ips"}),
          matching=True),
+    # A contact linked to a candidate: the guide's own, with an employer of the candidate's region.
+    Case("candidates:contact-link", "contact", GUIDES,
+         lambda o, x, u: ({"pk": o.candidate.pk}, {"contact": x.contact_of(u).pk}), control_status=(302,)),
     Case("candidates:placement-create", "opening", GUIDES,
          lambda o, x, u: ({"pk": o.candidate.pk}, {"employer": o.matched_employer.pk,
                                                    "opening": x.matched_opening.pk,
@@ -278,6 +281,7 @@ BODY_FREE: dict[str, str] = {
     "candidates:placement-end": "a date, a reason from a list and a note; the placement is the URL's",
     "candidates:trajectory-end": "a date and an outcome from a list; the trajectory is the URL's",
     "candidates:trajectory-start": "a method and a date; the candidate is the URL's",
+    "candidates:contact-unlink": "no body; the link is the URL's",
     "outreach:public-event": "public page, GET only",
     "outreach:public-event-ics": "public calendar file, GET only",
     "outreach:public-event-share": "public share image, GET only",

@@ -86,7 +86,8 @@ def test_region_figures_query_count_does_not_grow(django_assert_num_queries, gui
     for _ in range(30):
         EmployerFactory(region_id="AM18")
     # stages, quarter changes, new open per month, contacts per month, guides, their IPS counts,
-    # sessions held, their invitations, attending employers that moved, the region's target,
-    # placements, durable placements per method, trajectories started and ended durable
-    with django_assert_num_queries(15):
+    # their caseload, their placements, their contacts per visit, their first contacts per
+    # trajectory, sessions held, their invitations, attending employers that moved, the region's
+    # target, placements, durable placements per method, trajectories started and ended durable
+    with django_assert_num_queries(17):
         region_figures(region, parse_period("year"))
