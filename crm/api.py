@@ -10,12 +10,19 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.serializers import BaseSerializer
 
 from crm.discovery import app_modules
+from crm.paging import CappedPaginator
 
 
 class Pagination(PageNumberPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+
+class SearchPagination(Pagination):
+    """A searched list's count stops at 1,000 (``crm.paging``); ``count`` is exact below that."""
+
+    django_paginator_class = CappedPaginator
 
 
 _Instance = TypeVar("_Instance")

@@ -6,12 +6,13 @@ choices (regions, owners) are scoped the same way, so no choice names someone el
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.search import TrigramWordSimilarity
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import ModelChoiceField
@@ -60,15 +61,41 @@ class OwnerChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = _UserField
 
 
+# A Dutch postcode, whole or begun: "1012", "1012 A", "1012AB" (searched as a prefix).
+POSTCODE = re.compile(r"^([1-9][0-9]{3}) ?([A-Za-z]{0,2})$")
+
+
+def _names_contain(text: str) -> Q:
+    return Q(legal_name__icontains=text) | Q(trade_name__icontains=text) | Q(place__icontains=text)
+
+
 def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employer]:
-    """Name, trade name, KvK number or place; on PostgreSQL tolerant of typos (pg_trgm)."""
+    """Name, trade name, place (on PostgreSQL tolerant of typos: pg_trgm), KvK number or
+    postcode (prefixes, each on its own ``text_pattern_ops`` index).
+
+    A number or a postcode is looked up, not guessed: the prefixes and the names that contain
+    it, without the fuzzy match (a KvK number one digit off is another company, and a trigram
+    of digits matches thousands of rows). Words are matched by substring or by trigram word
+    similarity above pg_trgm's threshold (``%>``, 0.6), so only plausible rows are ranked.
+    """
     text = text.strip()
     if not text:
         return queryset
-    plain = Q(legal_name__icontains=text) | Q(trade_name__icontains=text) | Q(place__icontains=text)
-    digits = text.replace(" ", "")
-    if digits.isdigit():
-        plain |= Q(kvk_number__startswith=digits)
+    compact = text.replace(" ", "")
+    postcode = POSTCODE.match(text)
+    if compact.isdigit() or postcode:
+        found = _names_contain(text)
+        if compact.isdigit():
+            found |= Q(kvk_number__startswith=compact)
+        if postcode:
+            letters = postcode[2].upper()
+            found |= Q(postcode__startswith=f"{postcode[1]} {letters}" if letters else postcode[1])
+        # The same annotation as a word search, so that lists and counts treat both alike.
+        return (
+            queryset.filter(found)
+            .annotate(search_rank=Value(1.0, output_field=FloatField()))
+            .order_by("legal_name", "id")
+        )
     fuzzy = (
         Q(legal_name__trigram_word_similar=text)
         | Q(trade_name__trigram_word_similar=text)
@@ -79,7 +106,11 @@ def search_employers(queryset: QuerySet[Employer], text: str) -> QuerySet[Employ
         TrigramWordSimilarity(text, "trade_name"),
         TrigramWordSimilarity(text, "place"),
     )
-    return queryset.filter(plain | fuzzy).annotate(search_rank=rank).order_by("-search_rank", "legal_name", "id")
+    return (
+        queryset.filter(_names_contain(text) | fuzzy)
+        .annotate(search_rank=rank)
+        .order_by("-search_rank", "legal_name", "id")
+    )
 
 
 _YES = ("1", "true", "True", "yes", "on")

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +22,7 @@ from crm.forms import apply_errors, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.roles import Role, region_codes
+from crm.paging import CappedPaginator
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
 from employers import archive, exporting, services
@@ -34,7 +34,8 @@ from employers.models import Accommodation, Employer, Stage
 from employers.timeline import employer_timeline
 
 if TYPE_CHECKING:
-    pass
+    from crm.types import AuthUser
+    from employers.models.network import EmployerQuerySet
 
 PER_PAGE = 25
 
@@ -68,11 +69,23 @@ def _form_errors(form: Any, error: ValidationError) -> Employer | None:
 # --- List, export, pipeline ------------------------------------------------------------
 
 
+# The columns the list shows (templates/employers/list.html), its region's name and its owner's.
+LIST_COLUMNS = (
+    "legal_name", "trade_name", "kvk_number", "place", "region__name", "stage", "sbi_section", "open_openings",
+    "last_contact_at", "do_not_contact", "owner__username", "owner__first_name", "owner__last_name",
+)  # fmt: skip
+
+
+def list_rows(user: AuthUser) -> EmployerQuerySet:
+    """One query per page: the columns shown, region and owner joined, no accommodations."""
+    return Employer.objects.visible_to(user).select_related("region", "owner").only(*LIST_COLUMNS)
+
+
 class EmployerListView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        employers = archived_scope(employer_queryset(request.user), request.GET)
+        employers = archived_scope(list_rows(request.user), request.GET)
         filterset = EmployerFilter(request.GET or None, queryset=employers, request=request)
-        page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+        page = CappedPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
         context = {
             "filter": filterset,
             "page": page,

@@ -194,6 +194,9 @@ class Employer(models.Model):
         indexes = [
             models.Index(fields=["region", "stage"], name="employer_region_stage"),
             models.Index(fields=["postcode"], name="employer_postcode"),
+            # Prefix search (``LIKE '6001%'``) whatever the database's collation: text_pattern_ops.
+            models.Index(fields=["kvk_number"], name="employer_kvk_prefix", opclasses=["text_pattern_ops"]),
+            models.Index(fields=["postcode"], name="employer_postcode_prefix", opclasses=["text_pattern_ops"]),
         ]
 
     def __str__(self) -> str:

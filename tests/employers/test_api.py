@@ -217,8 +217,8 @@ def test_list_query_count_does_not_grow_with_rows(
     client = api(adviser_a)
     client.get(EMPLOYERS)  # the user's roles are now cached on the user object, as within one request
 
-    # count, page (owner, region and the open-openings subquery joined in), accommodations prefetch
-    with django_assert_num_queries(3):
+    # count, page: region, owner and accommodations are read from the row (no join, no prefetch)
+    with django_assert_num_queries(2):
         response = client.get(f"{EMPLOYERS}?page_size=200&search=werkgever")
     assert response.json()["count"] == rows
 
@@ -244,7 +244,7 @@ def test_detail_query_count(adviser_a: Any, api: Callable, django_assert_num_que
     employer = EmployerFactory(owner=adviser_a, accommodations=["buddy"])
     client = api(adviser_a)
 
-    with django_assert_num_queries(3):  # memberships, the employer (owner, region, open openings), accommodations
+    with django_assert_num_queries(2):  # memberships, the employer (owner, region, accommodations on the row)
         assert client.get(f"{EMPLOYERS}{employer.pk}/").status_code == 200
 
 
@@ -262,3 +262,17 @@ def test_coordinator_of_two_regions_chooses_the_region(coordinator_a: Any, api: 
 
     assert response.status_code == 201, response.json()
     assert response.json()["region"] == "AM13"
+
+
+def test_a_search_past_the_cap_counts_to_the_cap(adviser_a: Any, api: Callable, monkeypatch: Any) -> None:
+    from crm.paging import CappedPaginator
+
+    for _n in range(3):
+        EmployerFactory(legal_name="Hotel Gouden Leeuw", accommodations=["buddy"])
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    client = api(adviser_a)
+
+    capped = client.get(f"{EMPLOYERS}?search=hotel gouden&page_size=1").json()
+    assert capped["count"] == 2 and capped["next"] is not None
+    assert capped["results"][0]["accommodations"] == ["buddy"]  # read from the row
+    assert client.get(f"{EMPLOYERS}?page_size=1").json()["count"] == 3  # no search: exact

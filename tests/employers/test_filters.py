@@ -67,3 +67,30 @@ def test_ordering_by_last_contact_puts_the_never_contacted_first_and_the_most_re
 
     assert list(_filter(adviser_a, ordering="last_contact").qs) == [never, long_ago, lately]
     assert list(_filter(adviser_a, ordering="-last_contact").qs) == [lately, long_ago, never]
+
+
+def test_postcode_and_kvk_prefixes_are_looked_up_not_guessed(adviser_a: Any) -> None:
+    here = EmployerFactory(legal_name="Hier B.V.", postcode="1012 AB", kvk_number="60012345")
+    near = EmployerFactory(legal_name="Dichtbij B.V.", postcode="1012 CD", kvk_number="60013345")
+    EmployerFactory(legal_name="Elders B.V.", postcode="1013 AB", kvk_number="70012345")
+    employers = Employer.objects.visible_to(adviser_a)
+
+    assert set(search_employers(employers, "1012")) == {here, near}
+    assert list(search_employers(employers, "1012ab")) == [here]
+    assert list(search_employers(employers, "1012 A")) == [here]
+    assert list(search_employers(employers, "60012")) == [here]  # a KvK prefix: no fuzzy neighbours
+    assert list(search_employers(employers, "6001")) == [near, here]  # by name: Dichtbij, Hier
+
+
+def test_the_count_of_a_search_stops_at_the_cap_and_says_so(adviser_a: Any, monkeypatch: Any) -> None:
+    from crm.paging import CappedPaginator
+
+    for n in range(4):
+        EmployerFactory(legal_name=f"Bakkerij Jansen {n}")
+    monkeypatch.setattr(CappedPaginator, "cap", 3)
+    searched = CappedPaginator(_filter(adviser_a, search="bakkerij").qs, 2)
+    plain = CappedPaginator(_filter(adviser_a).qs, 2)
+
+    assert (searched.count, searched.capped, searched.num_pages) == (3, True, 2)
+    assert (plain.count, plain.capped) == (4, False)  # no search: the exact count
+    assert len(searched.page(2).object_list) == 1

@@ -95,6 +95,19 @@ def test_list_is_scoped_filtered_and_keeps_the_query_in_links(adviser_a: Any, we
     assert "/employers/export/?stage=open&amp;search=zorg&amp;format=csv" in page
 
 
+def test_a_search_past_the_cap_says_more_than(adviser_a: Any, web: Callable, monkeypatch: Any) -> None:
+    from crm.paging import CappedPaginator
+
+    for n in range(30):
+        EmployerFactory(legal_name=f"Zorg {n:02d} B.V.")
+    monkeypatch.setattr(CappedPaginator, "cap", 26)
+    client = web(adviser_a)
+
+    page = client.get(reverse("employers:list"), {"search": "zorg"}).content.decode()
+    assert "More than 26 employers" in page and "Page 1 of 2 or more" in page
+    assert "30 employers" in client.get(reverse("employers:list")).content.decode()  # no search: exact
+
+
 def test_detail_shows_people_openings_history_and_timeline(adviser_a: Any, web: Callable, network: tuple) -> None:
     employer, person, opening = network
     StageChange.objects.create(employer=employer, from_stage="interested", to_stage="open", by=adviser_a)
@@ -262,7 +275,8 @@ def test_list_page_query_count_is_flat(
         OpeningFactory(employer=employer)
     client = web(adviser_a)
 
-    # session, user, memberships, count, page, accommodations prefetch, then the filter form's
-    # choices: regions, accommodations, owners
-    with django_assert_num_queries(9):
+    # session, user, memberships, count, page (the columns shown, region and owner joined; the
+    # list shows no accommodations, so none are fetched), then the filter form's choices:
+    # regions, accommodations, owners
+    with django_assert_num_queries(8):
         assert client.get(reverse("employers:list"), {"search": "werkgever"}).status_code == 200

@@ -563,13 +563,10 @@ PINS: dict[str, Pin] = {
     "contact-list": Pin("adviser_a", _employers, ("count employers_contact", "employers_contact")),
     "contact-person-detail": Pin("adviser_a", _contact_person, ("employers_contactperson",)),
     "contact-person-list": Pin("adviser_a", _employers, ("count employers_contactperson", "employers_contactperson")),
-    "employer-detail": Pin("adviser_a", _employer, ("employers_employer", "employers_accommodation")),
-    "employer-list": Pin(
-        "adviser_a", _employers, ("count employers_employer", "employers_employer", "employers_accommodation")
-    ),
-    "employer-stage-history": Pin(
-        "adviser_a", _employer, ("employers_employer", "employers_accommodation", "employers_stagechange")
-    ),
+    # The API reads region, owner and accommodations from the employer row (accommodation_codes).
+    "employer-detail": Pin("adviser_a", _employer, ("employers_employer",)),
+    "employer-list": Pin("adviser_a", _employers, ("count employers_employer", "employers_employer")),
+    "employer-stage-history": Pin("adviser_a", _employer, ("employers_employer", "employers_stagechange")),
     "employers:contact-create": Pin("adviser_a", _employers, (*WEB, "auth_user")),
     "employers:contact-edit": Pin("adviser_a", _contact, (*WEB, "employers_contact", "employers_contactperson")),
     "employers:contact-lookup": Pin("adviser_a", _employers, (*WEB, "employers_employer")),
@@ -649,8 +646,7 @@ PINS: dict[str, Pin] = {
             "crm_region",
             "employers_accommodation",
             "auth_user",
-            "employers_employer",
-            "employers_accommodation",
+            "employers_employer",  # the columns shown, region and owner joined; no accommodations
         ),
     ),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
