@@ -14,7 +14,7 @@ import random
 import statistics
 import time
 
-from common import ensure_bench_employers, p50_p95, write_results
+from common import SCALE, ensure_bench_employers, p50_p95, write_results
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,7 +25,7 @@ from crm.models import Membership, PostcodeArea, Role
 from employers.contacts.services import refresh_last_contact
 from employers.models import Contact, Employer, SbiSection
 
-EMPLOYERS = 100_000
+EMPLOYERS = SCALE  # BENCH_SCALE, 100,000 by default
 CANDIDATES = 100
 WARM_CONTACTS = 200_000
 TARGET_MS = 150

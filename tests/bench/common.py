@@ -56,7 +56,14 @@ def bench_user(username: str, role: str, region: str | None) -> Any:
     return user
 
 
-def ensure_bench_employers(count: int = 100_000) -> None:
+# How many employers the bench runs over: 100,000 by default, ``BENCH_SCALE=1000000`` for
+# ``make bench-1m`` (seed_bench makes 10 contacts per employer, so 1M and 10M contacts).
+SCALE = int(os.environ.get("BENCH_SCALE") or 100_000)
+
+
+def ensure_bench_employers(count: int = SCALE) -> None:
+    """The bench employers, their contact persons and contacts (seed_bench, idempotent), then
+    VACUUM ANALYZE when anything was added (what production's autovacuum would have done)."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

@@ -1,23 +1,30 @@
-"""Benchmark data: 100,000 employers with 3 contact persons each, spread over the 35 regions.
+"""Benchmark data: 100,000 employers (``BENCH_SCALE`` or ``--employers``) with 3 contact persons
+and 10 contacts each, spread over the 35 regions; then ``VACUUM ANALYZE``.
 
 Employers get real PC4 postcodes of their region (so distances and region filters behave as in
 production), a believable name from a word list, stages, SBI sections, accommodations, and one
-in five an open opening. Rows go in with ``bulk_create`` in large batches; the command is
-idempotent per prefix (``--force`` adds another batch).
+in five an open opening. Rows go in with ``bulk_create`` in large batches; the contacts (10 per
+employer, spread over the last two years, channels and purposes in rotation) with one
+``INSERT ... SELECT`` per batch of employers. The command is idempotent per prefix (``--force``
+adds another batch). Afterwards the tables are vacuumed and analysed, as production's
+autovacuum would have done by then (the test machines run without it).
 """
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections import defaultdict
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from crm.models import PostcodeArea
-from employers.models import Accommodation, ContactPerson, Employer, Opening, SbiSection, SizeClass, Stage
+from employers.contacts.services import refresh_last_contact
+from employers.models import Accommodation, Contact, ContactPerson, Employer, Opening, SbiSection, SizeClass, Stage
 
 KVK_BASE = 60_000_000  # bench KvK numbers 60000000..; demo and tests use lower ones
 BATCH = 5_000
@@ -125,16 +132,68 @@ class Command(BaseCommand):
     help = "Generate benchmark data: 100,000 employers with 3 contact persons each (bulk inserts)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--employers", type=int, default=100_000)
+        parser.add_argument("--employers", type=int, default=int(os.environ.get("BENCH_SCALE") or 100_000))
         parser.add_argument("--persons", type=int, default=3, help="contact persons per employer")
+        parser.add_argument("--contacts", type=int, default=10, help="contacts per employer, over two years")
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--force", action="store_true", help="add data even if bench employers exist")
 
-    def handle(self, *args: Any, employers: int, persons: int, seed: int, force: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, employers: int, persons: int, contacts: int, seed: int, force: bool, **options: Any
+    ) -> None:
         existing = Employer.objects.filter(kvk_number__gte=f"{KVK_BASE:08d}").count()
         if existing >= employers and not force:
-            self.stdout.write(f"Bench data is already there ({existing} employers).")
-            return
+            self.stdout.write(f"Bench employers are already there ({existing}).")
+        else:
+            self.make_employers(existing, employers, persons, seed)
+        if self.contacts(contacts):
+            self.vacuum()
+
+    def contacts(self, per_employer: int) -> int:
+        """``per_employer`` contacts for each bench employer that has none, in one statement
+        per 20,000 employers; then each employer's ``last_contact_at``, as contact_log keeps it."""
+        by, _ = get_user_model().objects.get_or_create(username="bench-seed", defaults={"first_name": "Bench"})
+        bench = Employer.objects.filter(kvk_number__gte=f"{KVK_BASE:08d}")
+        todo = list(bench.filter(contacts__isnull=True).order_by("pk").values_list("pk", flat=True))
+        if not todo or per_employer <= 0:
+            self.stdout.write(f"Bench contacts are there ({Contact.objects.count()}).")
+            return 0
+        started = time.monotonic()
+        for start in range(0, len(todo), 20_000):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    """
+                    INSERT INTO employers_contact (employer_id, by_id, "when", channel, purpose, in_person,
+                                                   summary, outcome, created_at, updated_at)
+                    SELECT e, %s, now() - ((e * 7919 + k * 104729) %% 730) * interval '1 day'
+                                        - ((e + k) %% 10) * interval '1 hour',
+                           (ARRAY['visit','phone','video','email','event','other'])[1 + (e + k) %% 6],
+                           (ARRAY['acquisition','relationship','job_development','placement_support','event'])
+                               [1 + (e * 3 + k) %% 5],
+                           ((e + k) %% 6) IN (0, 4), 'bench contact', '', now(), now()
+                    FROM unnest(%s::bigint[]) AS e, generate_series(1, %s) AS k
+                    """,
+                    [by.pk, todo[start : start + 20_000], per_employer],
+                )
+            self.stdout.write(f"  contacts for {min(start + 20_000, len(todo))} employers", ending="\r")
+            self.stdout.flush()
+        refresh_last_contact(employer_ids=None)
+        made = len(todo) * per_employer
+        self.stdout.write(self.style.SUCCESS(f"Created {made} contacts in {time.monotonic() - started:.0f} s."))
+        return made
+
+    def vacuum(self) -> None:
+        """What autovacuum would have done by now: no dead rows, fresh statistics."""
+        started = time.monotonic()
+        tables = [
+            m._meta.db_table for m in (Employer, Employer.accommodations.through, ContactPerson, Opening, Contact)
+        ]
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f'VACUUM ANALYZE "{table}"')
+        self.stdout.write(f"VACUUM ANALYZE {', '.join(tables)}: {time.monotonic() - started:.0f} s")
+
+    def make_employers(self, existing: int, employers: int, persons: int, seed: int) -> None:
         started = time.monotonic()
         rng = random.Random(seed + existing)  # noqa: S311 - reproducible data, not secrets
         by_region: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -212,3 +271,4 @@ class Command(BaseCommand):
                 f"Created {made} employers with {persons} contact persons each in {time.monotonic() - started:.0f} s."
             )
         )
+        self.vacuum()
