@@ -21,10 +21,10 @@ from crm.api import updated_instance
 from crm.models import Region
 from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
-from crm.scoping import NETWORK_READ, NETWORK_WRITE
+from crm.scoping import NETWORK_READ, writes_any_region
 from crm.types import AuthenticatedRequest
 from employers import archive as archiving
-from employers import services, services_parts
+from employers import proposals, services, services_parts
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
 from employers.models.network import EmployerQuerySet
@@ -87,9 +87,12 @@ class EmployerSerializer(serializers.ModelSerializer):
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
             "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "archived_at",
-            "created_at", "updated_at",
+            "added_by", "review_requested_at", "created_at", "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["open_openings", "last_contact_at", "archived_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",
+            "updated_at",
+        ]  # fmt: skip
         validators: list = []
 
 
@@ -152,7 +155,9 @@ class OpeningUpdateSerializer(OpeningSerializer):
 
 
 class EmployerViewSet(viewsets.ModelViewSet[Employer]):
-    """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
+    """Employers of my regions. Advisers and coordinators write; guides read, and POST their own
+    contacts (stage ``prospect`` or ``interested``, source ``guide``), which wait for the region's
+    review (``review_requested_at``) under "new in the network". Change the stage with
     PATCH ``stage`` or POST ``…/stage/``; both keep the stage history. The list leaves archived
     employers out (``?archived=1`` lists them); one archived employer is still read by its id.
     POST ``…/archive/`` and ``…/restore/``; DELETE only an archived employer, by a coordinator;
@@ -165,7 +170,7 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
     # Every network role passes the role gate on writes, so that someone of another region gets
     # the object's 404; the object check (editable_by) then gives a guide of the region 403.
     write_roles = NETWORK_READ
-    action_roles = {"create": NETWORK_WRITE}
+    # Guides may create too: their own contacts, for review (``employers.proposals``).
     serializer_class = EmployerSerializer
     filterset_class = EmployerFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -181,7 +186,11 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
 
     def perform_create(self, serializer: serializers.BaseSerializer[Employer]) -> None:
         data = dict(serializer.validated_data)
-        employer = services.employer_create(by=self.request.user, **data)
+        if writes_any_region(self.request.user):
+            employer = services.employer_create(by=self.request.user, **data)
+        else:  # a trajectory guide: their own contact, for review (employers.proposals)
+            data.pop("source", None)
+            employer = proposals.employer_propose(by=self.request.user, **data)
         serializer.instance = self._reload(employer)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Employer]) -> None:

@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.forms import form_field
 from crm.models import Region
+from crm.scoping import NETWORK_WRITE, members_of
 from employers.contacts.forms import DescribedFieldsMixin, UserChoiceField
 from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
+from employers.proposals import GUIDE_STAGES
 from employers.services import owners_for
 
 if TYPE_CHECKING:
@@ -69,6 +71,69 @@ class EmployerForm(ServiceValidatedForm):
             region.empty_label = None
         if not self.is_bound and not self.instance.pk:
             self.fields["owner"].initial = user.pk if owners_for(user).filter(pk=user.pk).exists() else None
+
+
+class ProposeEmployerForm(ServiceValidatedForm):
+    """A trajectory guide's employer contact (``employers.proposals``), with its first contact person."""
+
+    kvk_number = EmployerForm.base_fields["kvk_number"]
+    postcode = EmployerForm.base_fields["postcode"]
+    region = forms.ModelChoiceField(
+        label=_("region"), queryset=Region.objects.none(), required=False, empty_label=_("Suggest from the postcode")
+    )
+    stage = forms.ChoiceField(label=_("network stage"), choices=[(s.value, s.label) for s in GUIDE_STAGES])
+    owner = UserChoiceField(
+        label=_("owning adviser"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("Let the coordinator assign one"),
+    )
+    contact_name = forms.CharField(label=_("contact person: name"), required=False, max_length=200)
+    contact_function = forms.CharField(label=_("contact person: function"), required=False, max_length=200)
+    contact_email = forms.EmailField(label=_("contact person: e-mail"), required=False)
+    contact_phone = forms.CharField(label=_("contact person: phone"), required=False, max_length=30)
+
+    class Meta:
+        model = Employer
+        fields = [
+            "legal_name", "trade_name", "kvk_number", "sbi_section", "size_class", "website", "address",
+            "postcode", "place", "region", "stage", "owner", "notes",
+        ]  # fmt: skip
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "region", forms.ModelChoiceField).queryset = Region.objects.readable_by(user)
+        form_field(self, "owner", forms.ModelChoiceField).queryset = owners_for(user)
+        self.fields["notes"].help_text = _("How you know this employer, and what they might offer.")
+
+    def service_arguments(self) -> dict[str, Any]:
+        """``employer_propose``'s keyword arguments from the cleaned data."""
+        data = dict(self.cleaned_data)
+        person = {name: data.pop(f"contact_{name}") for name in ("name", "function", "email", "phone")}
+        return {**data, "contact_person": person}
+
+
+class ReviewForm(DescribedFieldsMixin, forms.Form):
+    """An adviser's decision on an employer in "new in the network"."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("merge", _("Merge into an existing employer")), ("reject", _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    owner = UserChoiceField(
+        label=_("owning adviser"), queryset=get_user_model().objects.none(), required=False, empty_label=_("unchanged")
+    )
+    # The id of an employer of the same region (the page offers the likely duplicates); the view
+    # resolves it through the region's scope, so another region's id is a 404 like a missing one.
+    other = forms.IntegerField(label=_("Merge into"), required=False, min_value=1)
+
+    def __init__(self, *args: Any, employer: Employer, user: AuthUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The advisers and coordinators of the employer's region (anyone else: "not a valid choice").
+        owners = members_of([employer.region_id], NETWORK_WRITE).filter(pk__in=owners_for(user).values("pk"))
+        form_field(self, "owner", forms.ModelChoiceField).queryset = owners
 
 
 class StageForm(DescribedFieldsMixin, forms.Form):

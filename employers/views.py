@@ -22,13 +22,13 @@ from django.views import View
 from crm.forms import apply_errors, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
-from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
+from crm.scoping import NETWORK_READ, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import archive, exporting, services
+from employers import archive, exporting, proposals, services
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
-from employers.forms import EmployerForm, StageForm
+from employers.forms import EmployerForm, ProposeEmployerForm, StageForm
 from employers.models import Accommodation, Employer, Stage
 from employers.timeline import employer_timeline
 
@@ -140,7 +140,7 @@ class PipelineView(NetworkReadView):
 
 class EmployerDetailView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer = get_object_or_404(employer_queryset(request.user), pk=pk)
+        employer = get_object_or_404(employer_queryset(request.user).select_related("added_by"), pk=pk)
         openings = employer.openings.all().prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
         )
@@ -160,14 +160,34 @@ class EmployerDetailView(NetworkReadView):
 
 
 class EmployerCreateView(NetworkReadView):
+    """Advisers and coordinators add employers; a trajectory guide (who writes no region) adds
+    their own contact for review (``employers.proposals``), on a shorter form."""
+
     template_name = "employers/employer_form.html"
-    read_roles = NETWORK_WRITE
-    write_roles = NETWORK_WRITE
 
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        if not writes_any_region(request.user):
+            return render_form(request, "employers/propose_form.html", ProposeEmployerForm(user=request.user))
         return render_form(request, self.template_name, EmployerForm(user=request.user))
 
+    def _propose(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        form = ProposeEmployerForm(request.POST, user=request.user)
+        existing = None
+        if form.is_valid():
+            try:
+                employer = proposals.employer_propose(by=request.user, **form.service_arguments())
+            except ValidationError as error:
+                existing = _form_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Employer %(name)s added; an adviser of the region will review it.") % {"name": employer}
+                )
+                return redirect("employers:detail", employer.pk)
+        return render_form(request, "employers/propose_form.html", form, status=400, existing=existing)
+
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        if not writes_any_region(request.user):
+            return self._propose(request)
         form = EmployerForm(request.POST, user=request.user)
         existing = None
         if form.is_valid():

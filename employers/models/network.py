@@ -176,6 +176,18 @@ class Employer(models.Model):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    # A guide's contact (``employers.proposals``): who added it, and since when it waits in "new
+    # in the network" for an adviser or coordinator of the region to accept, merge or reject it.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    review_requested_at = models.DateTimeField(_("awaiting review since"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
@@ -194,6 +206,9 @@ class Employer(models.Model):
         indexes = [
             models.Index(fields=["region", "stage"], name="employer_region_stage"),
             models.Index(fields=["postcode"], name="employer_postcode"),
+            models.Index(
+                fields=["region"], condition=Q(review_requested_at__isnull=False), name="employer_awaiting_review"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -210,6 +225,10 @@ class Employer(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.review_requested_at is not None
 
     def set_accommodations(self, codes: Iterable[str]) -> None:
         """Set the accommodations offered, and their codes on the row (``accommodation_codes``)."""

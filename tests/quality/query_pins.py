@@ -113,6 +113,17 @@ def _archived(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return kwargs
 
 
+def _proposals(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """``rows`` employers guide A added to region A, each with a contact person; the first's id."""
+    from employers.proposals import employer_propose
+
+    made = [
+        employer_propose(by=cast["guide_a"], legal_name=f"Voorstel {i} B.V.", contact_person={"name": "Mo"})
+        for i in range(rows)
+    ]
+    return {"pk": made[0].pk}
+
+
 def _merge_pair(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """The employer of ``_employer`` and another of its region to compare it with."""
     other = EmployerFactory(region_id="AM18")
@@ -635,6 +646,13 @@ PINS: dict[str, Pin] = {
         "adviser_a", _opening, (*WEB, "employers_opening", "employers_accommodation", "employers_accommodation")
     ),
     "employers:person": Pin("guide_a", _person, (*WEB, "auth_user", "employers_contact", "employers_contact")),
+    "employers:review": Pin("adviser_a", _list(_proposals), (*WEB, "count employers_employer", "employers_employer")),
+    # The employer (region, owner and the guide joined), its people, the likely duplicates.
+    "employers:review-decide": Pin(
+        "adviser_a",
+        _proposals,
+        (*WEB, "employers_employer", "employers_contactperson", "employers_employer", "auth_user"),
+    ),
     "employers:pipeline": Pin("adviser_a", _employers, (*WEB, "employers_employer", "crm_region")),
     "employers:stage": Pin("adviser_a", _employer, (*WEB, "employers_employer")),
     "employers:team": Pin("coordinator_a", _team, (*WEB, "auth_user", "employers_contact")),

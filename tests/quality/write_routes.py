@@ -114,6 +114,22 @@ def _placement(candidate: Any, employer: Any, opening: Any | None = None) -> dic
     return body
 
 
+def _proposal(own: Any) -> Any:
+    from django.utils import timezone as tz
+
+    from tests.factories import EmployerFactory
+
+    return EmployerFactory(region_id=own.region, source="guide", stage="prospect", review_requested_at=tz.now())
+
+
+def _review(own: Any, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"pk": _proposal(own).pk}, body
+
+
+def _propose_page(region: str, owner: Any) -> dict[str, Any]:
+    return {"legal_name": "Voorstel B.V.", "region": region, "stage": "prospect", "owner": owner.pk}
+
+
 def _reassign(own: Any, other: Any, user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     from tests.contacts.factories import FollowUpFactory
 
@@ -125,6 +141,13 @@ CASES: list[Case] = [
     # --- The employer network, pages -----------------------------------------------------------
     Case("employers:create", "region", ORGANISERS, lambda o, x, u: ({}, _employer_page(x.region, u))),
     Case("employers:create", "owner", ORGANISERS, lambda o, x, u: ({}, _employer_page(o.region, x.adviser))),
+    # A guide's own contact, for review (employers.proposals): the guide's region and its advisers.
+    Case("employers:create", "region", GUIDES, lambda o, x, u: ({}, _propose_page(x.region, o.adviser))),
+    Case("employers:create", "owner", GUIDES, lambda o, x, u: ({}, _propose_page(o.region, x.adviser))),
+    Case("employers:review-decide", "owner", ORGANISERS,
+         lambda o, x, u: _review(o, {"decision": "accept", "owner": x.adviser.pk})),
+    Case("employers:review-decide", "other", ORGANISERS,
+         lambda o, x, u: _review(o, {"decision": "merge", "other": x.employer.pk})),
     Case("employers:edit", "region", ORGANISERS,
          lambda o, x, u: ({"pk": o.employer.pk}, _employer_page(x.region, u))),
     Case("employers:edit", "owner", ORGANISERS,
@@ -147,6 +170,10 @@ CASES: list[Case] = [
     # --- The employer network, API -------------------------------------------------------------
     Case("employer-list", "region", ORGANISERS,
          lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": x.region, "stage": "prospect"})),
+    Case("employer-list", "region", GUIDES,
+         lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": x.region, "stage": "prospect"})),
+    Case("employer-list", "owner", GUIDES,
+         lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": o.region, "owner": x.adviser.pk})),
     Case("employer-list", "owner", ORGANISERS,
          lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": o.region, "owner": x.adviser.pk})),
     Case("employer-detail", "owner", ORGANISERS, lambda o, x, u: ({"pk": o.employer.pk}, {"owner": x.adviser.pk})),
