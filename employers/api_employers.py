@@ -26,7 +26,7 @@ from crm.types import AuthenticatedRequest
 from employers import archive as archiving
 from employers import proposals, services, services_parts
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
-from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+from employers.models import Accommodation, ContactPerson, Employer, Network, Opening, Stage, StageChange
 from employers.models.network import EmployerQuerySet
 
 if TYPE_CHECKING:
@@ -42,7 +42,10 @@ def employer_queryset(user: AuthUser) -> EmployerQuerySet:
     return (
         Employer.objects.visible_to(user)
         .select_related("region", "owner")
-        .prefetch_related(Prefetch("accommodations", queryset=Accommodation.objects.order_by("code")))
+        .prefetch_related(
+            Prefetch("accommodations", queryset=Accommodation.objects.order_by("code")),
+            Prefetch("networks", queryset=Network.objects.order_by("name", "pk")),
+        )
     )
 
 
@@ -60,6 +63,11 @@ class _Scoped(serializers.PrimaryKeyRelatedField):
 class OwnerField(_Scoped):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(services.owners_for, **kwargs)
+
+
+class NetworkIdsField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Network]:
+        return Network.objects.visible_to(self.context["request"].user)
 
 
 class RegionField(serializers.SlugRelatedField):
@@ -80,14 +88,18 @@ class EmployerSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Accommodation.objects.all(), required=False
     )
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    # Networks the user may see ("does not exist" for anyone else's); the service keeps them to
+    # the employer's own region.
+    networks = NetworkIdsField(many=True, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
 
     class Meta:
         model = Employer
         fields = [
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
-            "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
-            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "archived_at",
-            "added_by", "review_requested_at", "created_at", "updated_at",
+            "address", "postcode", "place", "region", "stage", "accommodations", "networks", "tags", "source",
+            "owner", "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at",
+            "archived_at", "added_by", "review_requested_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = [
             "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",

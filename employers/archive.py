@@ -203,9 +203,12 @@ def employer_merge(*, survivor: Employer, merged: Employer, by: AuthUser) -> Emp
         moved.update({f"{name}_{k}": v for k, v in mover(source_id=merged.pk, target_id=survivor.pk).items()})
     filled = _fill_from(survivor, merged)
     codes = sorted(set(survivor.accommodation_codes) | set(merged.accommodation_codes))
+    survivor.tags = sorted(set(survivor.tags) | set(merged.tags))
+    networks = list(merged.networks.all())  # of the same region, as the survivor
     merged.delete()  # empty now; first, so that its KvK number is free for the survivor
     survivor.save()
     survivor.set_accommodations(codes)
+    survivor.networks.add(*networks)
     refresh_open_openings(employer_ids=[survivor.pk])
     refresh_last_contact(employer_ids=[survivor.pk])
     AuditEntry.record(

@@ -14,7 +14,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
+from django_filters.fields import ModelChoiceField, ModelMultipleChoiceField
 
 from crm.fields import IsoDateTimeFilter
 from crm.models import Region
@@ -24,10 +24,12 @@ from employers.models import (
     ContactPerson,
     Employer,
     Language,
+    Network,
     Opening,
     OpeningState,
     SbiSection,
     SizeClass,
+    Source,
     Stage,
 )
 from employers.models.network import EmployerQuerySet
@@ -44,6 +46,20 @@ def _regions(request: HttpRequest | None) -> QuerySet[Region]:
 def _owners(request: HttpRequest | None) -> QuerySet:
     user = signed_in_user(request)
     return get_user_model().objects.none() if user is None else network_owners(user)
+
+
+def _networks(request: HttpRequest | None) -> QuerySet[Network]:
+    user = signed_in_user(request)
+    return Network.objects.none() if user is None else Network.objects.visible_to(user).select_related("region")
+
+
+class _NetworkField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.region.name})"
+
+
+class NetworkChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = _NetworkField
 
 
 def _employers(request: HttpRequest | None) -> QuerySet[Employer]:
@@ -122,6 +138,17 @@ class EmployerFilter(django_filters.FilterSet):
         distinct=False,  # conjoined: one join per chosen accommodation, each matches at most once
         help_text=_("Employers that offer all the chosen accommodations."),
     )
+    source = django_filters.MultipleChoiceFilter(label=_("Source"), choices=Source.choices, distinct=False)
+    network = NetworkChoiceFilter(
+        label=_("Network"),
+        queryset=_networks,
+        method="filter_networks",
+        help_text=_("Employers in any of the chosen networks."),
+    )
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
+    awaiting_review = django_filters.BooleanFilter(
+        label=_("Awaiting review"), method="filter_awaiting_review", help_text=_("Added by a guide, not reviewed yet.")
+    )
     has_open_openings = django_filters.BooleanFilter(label=_("Has open openings"), method="filter_open_openings")
     do_not_contact = django_filters.BooleanFilter(label=_("Do not contact"))
     archived = django_filters.BooleanFilter(
@@ -151,7 +178,7 @@ class EmployerFilter(django_filters.FilterSet):
 
     class Meta:
         model = Employer
-        fields = ["search", "region", "stage", "sbi_section", "size_class", "accommodation", "owner"]
+        fields = ["search", "region", "stage", "sbi_section", "size_class", "accommodation", "owner", "source"]
 
     def filter_search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         return search_employers(queryset, value)
@@ -160,6 +187,20 @@ class EmployerFilter(django_filters.FilterSet):
     # generator reads the ``value`` hint: ``bool`` documents these two as booleans.
     def filter_archived(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
         return queryset  # ``archived_scope`` has applied it, before the other filters
+
+    def filter_networks(self, queryset: QuerySet[Employer], name: str, value: Any) -> QuerySet[Employer]:
+        if not value:
+            return queryset
+        # A subquery, not a join: an employer in two of the chosen networks is still one row.
+        members = Employer.networks.through.objects.filter(network__in=list(value)).values("employer_id")
+        return queryset.filter(pk__in=members)
+
+    def filter_tag(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
+        tag = " ".join(value.split()).lower()
+        return queryset.filter(tags__contains=[tag]) if tag else queryset
+
+    def filter_awaiting_review(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
+        return queryset.filter(review_requested_at__isnull=not value)
 
     def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
         return queryset.filter(open_openings__gt=0) if value else queryset.filter(open_openings=0)

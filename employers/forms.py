@@ -12,7 +12,7 @@ from crm.forms import form_field
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE, members_of
 from employers.contacts.forms import DescribedFieldsMixin, UserChoiceField
-from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage
+from employers.models import Accommodation, ContactPerson, Employer, Network, Opening, Stage
 from employers.proposals import GUIDE_STAGES
 from employers.services import owners_for
 
@@ -28,6 +28,28 @@ class AccommodationField(forms.ModelMultipleChoiceField):
 
     def label_from_instance(self, obj: Accommodation) -> str:
         return str(obj.label)
+
+
+class NetworkChoiceField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Network) -> str:
+        return f"{obj.name} ({obj.region.name})"
+
+
+class NetworkForm(DescribedFieldsMixin, forms.Form):
+    """A region's named network (``employers.services_networks``)."""
+
+    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none())
+    name = forms.CharField(label=_("name"), max_length=120)
+    description = forms.CharField(label=_("description"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, user: AuthUser, network: Network | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if network is not None:  # the region stays
+            del self.fields["region"]
+        else:
+            form_field(self, "region", forms.ModelChoiceField).queryset = Region.objects.writable_by(user)
 
 
 class ServiceValidatedForm(DescribedFieldsMixin, forms.ModelForm):
@@ -50,13 +72,25 @@ class EmployerForm(ServiceValidatedForm):
     )
     owner = UserChoiceField(label=_("owning adviser"), queryset=get_user_model().objects.none(), required=False)
     accommodations = AccommodationField(label=_("accommodations offered"))
+    networks = NetworkChoiceField(
+        label=_("networks"),
+        queryset=Network.objects.none(),
+        required=False,
+        help_text=_("Networks of the employer's own region."),
+    )
+    tags = forms.CharField(
+        label=_("tags"),
+        required=False,
+        max_length=900,
+        help_text=_("Separate tags with commas, e.g. horeca, techniek."),
+    )
 
     class Meta:
         model = Employer
         fields = [
             "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
-            "do_not_contact", "do_not_contact_reason", "notes",
+            "do_not_contact", "do_not_contact_reason", "notes", "networks", "tags",
         ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
@@ -65,6 +99,11 @@ class EmployerForm(ServiceValidatedForm):
         region = form_field(self, "region", forms.ModelChoiceField)
         region.queryset = Region.objects.writable_by(user)
         form_field(self, "owner", forms.ModelChoiceField).queryset = owners_for(user)
+        # The networks of the regions the user writes (the service keeps them to the employer's).
+        networks = Network.objects.editable_by(user).select_related("region")
+        form_field(self, "networks", forms.ModelMultipleChoiceField).queryset = networks
+        if not self.is_bound:
+            self.initial["tags"] = ", ".join(self.instance.tags or [])
         if self.instance.pk:
             # The stage has its own form, so that each change is one deliberate, recorded step.
             del self.fields["stage"]

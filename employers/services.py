@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
-from employers.models import Accommodation, Employer, Stage, StageChange
+from employers.models import Accommodation, Employer, Network, Stage, StageChange
+from employers.services_networks import check_networks, drop_foreign_networks, normalise_tags, set_networks
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 EMPLOYER_FIELDS = (
     "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website", "address",
     "postcode", "place", "region", "stage", "source", "owner", "do_not_contact", "do_not_contact_reason", "notes",
+    "tags",
 )  # fmt: skip
 
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
@@ -124,6 +126,7 @@ def _clean_employer(employer: Employer, by: AuthUser) -> None:
         raise ValidationError({"legal_name": _("Give the legal name.")})
     employer.kvk_number = normalise_kvk(employer.kvk_number)
     employer.postcode = normalise_postcode(employer.postcode)
+    employer.tags = normalise_tags(employer.tags)
     if employer.region_id is None:
         suggested = suggest_region(employer.postcode)
         mine = region_codes(by, NETWORK_WRITE)
@@ -157,16 +160,25 @@ def accommodation_codes(accommodations: Iterable[Any]) -> list[str]:
 
 @transaction.atomic
 def employer_create(
-    *, by: AuthUser, legal_name: str, accommodations: Iterable[Any] = (), stage: str = Stage.PROSPECT, **fields: Any
+    *,
+    by: AuthUser,
+    legal_name: str,
+    accommodations: Iterable[Any] = (),
+    networks: Iterable[Network] = (),
+    stage: str = Stage.PROSPECT,
+    **fields: Any,
 ) -> Employer:
-    """Create an employer; without a region, the postcode's PC4 suggests one."""
+    """Create an employer; without a region, the postcode's PC4 suggests one. ``networks`` are of
+    its own region (``employers.services_networks``)."""
     unknown = set(fields) - set(EMPLOYER_FIELDS)
     if unknown:
         raise TypeError(f"employer_create does not take {sorted(unknown)}")
     employer = Employer(legal_name=legal_name, stage=stage, **fields)
     _clean_employer(employer, by)
+    networks = check_networks(employer, networks)
     employer.save()
     employer.set_accommodations(accommodation_codes(accommodations))
+    employer.networks.set(networks)
     StageChange.objects.create(employer=employer, from_stage="", to_stage=employer.stage, by=by)
     AuditEntry.record(
         "employers.employer.created",
@@ -179,7 +191,12 @@ def employer_create(
 
 @transaction.atomic
 def employer_update(
-    *, employer: Employer, by: AuthUser, accommodations: Iterable[Any] | None = None, **changes: Any
+    *,
+    employer: Employer,
+    by: AuthUser,
+    accommodations: Iterable[Any] | None = None,
+    networks: Iterable[Network] | None = None,
+    **changes: Any,
 ) -> Employer:
     """Change fields; a changed ``stage`` is recorded as a stage change, a region only to one's own."""
     unknown = set(changes) - set(EMPLOYER_FIELDS)
@@ -201,6 +218,12 @@ def employer_update(
         employer.set_accommodations(codes)
         if codes != before_acc:
             changed["accommodations"] = [before_acc, codes]
+    if networks is not None:
+        before_networks, after_networks = set_networks(employer, networks)
+        if before_networks != after_networks:
+            changed["networks"] = [before_networks, after_networks]
+    elif before["region"] != employer.region_id:
+        drop_foreign_networks(employer)
     if changed:
         AuditEntry.record("employers.employer.updated", target=employer, actor=by, data={"changed": changed})
     if new_stage != employer.stage:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,6 +148,11 @@ class Employer(models.Model):
         Accommodation, blank=True, related_name="employers", verbose_name=_("accommodations offered")
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
+    networks = models.ManyToManyField(
+        "employers.Network", blank=True, related_name="employers", verbose_name=_("networks")
+    )
+    # Free tags, lower case, sorted (``employers.services_networks.normalise_tags``).
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True, verbose_name=_("tags"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -206,6 +212,7 @@ class Employer(models.Model):
         indexes = [
             models.Index(fields=["region", "stage"], name="employer_region_stage"),
             models.Index(fields=["postcode"], name="employer_postcode"),
+            GinIndex(fields=["tags"], name="employer_tags"),
             models.Index(
                 fields=["region"], condition=Q(review_requested_at__isnull=False), name="employer_awaiting_review"
             ),

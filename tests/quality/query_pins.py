@@ -66,9 +66,14 @@ def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """``rows`` employers of region A owned by adviser A, each with an opening, a contact person,
     a contact and a follow-up (so every column of a list row has something to show)."""
     from tests.contacts.factories import ContactFactory, FollowUpFactory
+    from tests.factories import NetworkFactory
 
+    club = NetworkFactory(region_id="AM18")
     for _i in range(rows):
-        employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"])
+        employer = EmployerFactory(
+            region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"], tags=["horeca", "techniek"]
+        )
+        employer.networks.add(club, NetworkFactory(region_id="AM18"))
         OpeningFactory(employer=employer).accommodations.set(["buddy"])
         ContactPersonFactory(employer=employer)
         ContactFactory(employer=employer, by=cast["adviser_a"])
@@ -79,8 +84,10 @@ def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 def _employer(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """One employer of region A with ``rows`` contact persons, openings, contacts and follow-ups."""
     from tests.contacts.factories import ContactFactory, FollowUpFactory
+    from tests.factories import NetworkFactory
 
-    employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"])
+    employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"], tags=["horeca"])
+    employer.networks.add(NetworkFactory(region_id="AM18"))
     for _i in range(rows):
         OpeningFactory(employer=employer).accommodations.set(["buddy"])
         ContactPersonFactory(employer=employer)
@@ -121,6 +128,16 @@ def _proposals(cast: dict[str, Any], rows: int) -> dict[str, Any]:
         employer_propose(by=cast["guide_a"], legal_name=f"Voorstel {i} B.V.", contact_person={"name": "Mo"})
         for i in range(rows)
     ]
+    return {"pk": made[0].pk}
+
+
+def _networks(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """``rows`` networks of region A, each with an employer; the first's id."""
+    from tests.factories import NetworkFactory
+
+    made = [NetworkFactory(region_id="AM18") for _i in range(rows)]
+    for network in made:
+        EmployerFactory(region_id="AM18").networks.add(network)
     return {"pk": made[0].pk}
 
 
@@ -541,12 +558,18 @@ PINS: dict[str, Pin] = {
     "contact-list": Pin("adviser_a", _employers, ("count employers_contact", "employers_contact")),
     "contact-person-detail": Pin("adviser_a", _contact_person, ("employers_contactperson",)),
     "contact-person-list": Pin("adviser_a", _employers, ("count employers_contactperson", "employers_contactperson")),
-    "employer-detail": Pin("adviser_a", _employer, ("employers_employer", "employers_accommodation")),
+    "employer-detail": Pin(
+        "adviser_a", _employer, ("employers_employer", "employers_accommodation", "employers_network")
+    ),
     "employer-list": Pin(
-        "adviser_a", _employers, ("count employers_employer", "employers_employer", "employers_accommodation")
+        "adviser_a",
+        _employers,
+        ("count employers_employer", "employers_employer", "employers_accommodation", "employers_network"),
     ),
     "employer-stage-history": Pin(
-        "adviser_a", _employer, ("employers_employer", "employers_accommodation", "employers_stagechange")
+        "adviser_a",
+        _employer,
+        ("employers_employer", "employers_accommodation", "employers_network", "employers_stagechange"),
     ),
     "employers:contact-create": Pin("adviser_a", _employers, (*WEB, "auth_user")),
     "employers:contact-edit": Pin("adviser_a", _contact, (*WEB, "employers_contact", "employers_contactperson")),
@@ -554,7 +577,9 @@ PINS: dict[str, Pin] = {
     "employers:contact-person-create": Pin("adviser_a", _employer, (*WEB, "employers_employer")),
     "employers:contact-person-edit": Pin("adviser_a", _contact_person, (*WEB, "employers_contactperson")),
     "employers:create": Pin(
-        "adviser_a", _none, (*WEB, "exists auth_user", "crm_region", "auth_user", "employers_accommodation")
+        "adviser_a",
+        _none,
+        (*WEB, "exists auth_user", "crm_region", "auth_user", "employers_accommodation", "employers_network"),
     ),
     "employers:delete": Pin(
         "coordinator_a",
@@ -589,6 +614,7 @@ PINS: dict[str, Pin] = {
             *WEB,
             "employers_employer",
             "employers_accommodation",
+            "employers_network",  # its networks, prefetched with the employer
             "count employers_contact",
             "employers_contact",
             "employers_contact",
@@ -611,6 +637,8 @@ PINS: dict[str, Pin] = {
             "crm_region",
             "auth_user",
             "employers_accommodation",
+            "employers_network",  # the employer's networks (initial)
+            "employers_network",  # the networks to choose from
         ),
     ),
     "employers:export": Pin(
@@ -627,8 +655,10 @@ PINS: dict[str, Pin] = {
             "crm_region",
             "employers_accommodation",
             "auth_user",
+            "employers_network",  # the network filter's choices
             "employers_employer",
             "employers_accommodation",
+            "employers_network",  # the rows' networks, prefetched
         ),
     ),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
@@ -646,6 +676,10 @@ PINS: dict[str, Pin] = {
         "adviser_a", _opening, (*WEB, "employers_opening", "employers_accommodation", "employers_accommodation")
     ),
     "employers:person": Pin("guide_a", _person, (*WEB, "auth_user", "employers_contact", "employers_contact")),
+    "employers:networks": Pin("adviser_a", _list(_networks), (*WEB, "employers_network", "crm_region")),
+    "employers:network-edit": Pin("adviser_a", _networks, (*WEB, "employers_network")),
+    "network-list": Pin("adviser_a", _list(_networks), ("count employers_network", "employers_network")),
+    "network-detail": Pin("adviser_a", _networks, ("employers_network",)),
     "employers:review": Pin("adviser_a", _list(_proposals), (*WEB, "count employers_employer", "employers_employer")),
     # The employer (region, owner and the guide joined), its people, the likely duplicates.
     "employers:review-decide": Pin(
