@@ -92,14 +92,17 @@ class EmployerSerializer(serializers.ModelSerializer):
     # the employer's own region.
     networks = NetworkIdsField(many=True, required=False)
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
+    referred_by = _Scoped(lambda user: Employer.objects.visible_to(user), required=False, allow_null=True)
+    referred_by_person = _Scoped(lambda user: ContactPerson.objects.visible_to(user), required=False, allow_null=True)
 
     class Meta:
         model = Employer
         fields = [
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "networks", "tags", "source",
-            "owner", "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at",
-            "archived_at", "added_by", "review_requested_at", "created_at", "updated_at",
+            "referred_by", "referred_by_person", "owner", "do_not_contact", "do_not_contact_reason", "notes",
+            "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = [
             "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",

@@ -146,6 +146,9 @@ class EmployerFilter(django_filters.FilterSet):
         help_text=_("Employers in any of the chosen networks."),
     )
     tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
+    # An id, not a list of every employer to choose from; results are scoped, so another
+    # region's id finds nothing, like a missing one.
+    referred_by = django_filters.NumberFilter(label=_("Referred by (employer id)"), field_name="referred_by_id")
     awaiting_review = django_filters.BooleanFilter(
         label=_("Awaiting review"), method="filter_awaiting_review", help_text=_("Added by a guide, not reviewed yet.")
     )

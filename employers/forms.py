@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.forms import form_field
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE, members_of
-from employers.contacts.forms import DescribedFieldsMixin, UserChoiceField
+from employers.contacts.forms import _ID_SUFFIX, DescribedFieldsMixin, UserChoiceField, employer_label
 from employers.models import Accommodation, ContactPerson, Employer, Network, Opening, Stage
 from employers.proposals import GUIDE_STAGES
 from employers.services import owners_for
@@ -78,6 +78,16 @@ class EmployerForm(ServiceValidatedForm):
         required=False,
         help_text=_("Networks of the employer's own region."),
     )
+    # Typed, or prefilled from the referrer's page, as "Name, place #id" (the contact log's way).
+    referred_by = forms.CharField(
+        label=_("referred by (employer)"),
+        required=False,
+        max_length=300,
+        help_text=_("An employer of this region that pointed this one to us: its name, or name #id."),
+    )
+    referred_by_person = forms.ModelChoiceField(
+        label=_("referred by (contact person)"), queryset=ContactPerson.objects.none(), required=False
+    )
     tags = forms.CharField(
         label=_("tags"),
         required=False,
@@ -90,7 +100,8 @@ class EmployerForm(ServiceValidatedForm):
         fields = [
             "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
-            "do_not_contact", "do_not_contact_reason", "notes", "networks", "tags",
+            "do_not_contact", "do_not_contact_reason", "notes", "networks", "tags", "referred_by",
+            "referred_by_person",
         ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
@@ -102,14 +113,46 @@ class EmployerForm(ServiceValidatedForm):
         # The networks of the regions the user writes (the service keeps them to the employer's).
         networks = Network.objects.editable_by(user).select_related("region")
         form_field(self, "networks", forms.ModelMultipleChoiceField).queryset = networks
+        self.employers = Employer.objects.visible_to(user)
+        referrer = self._referrer_id()
+        people = ContactPerson.objects.visible_to(user).filter(employer_id=referrer) if referrer else None
+        form_field(self, "referred_by_person", forms.ModelChoiceField).queryset = (
+            people if people is not None else ContactPerson.objects.none()
+        )
         if not self.is_bound:
             self.initial["tags"] = ", ".join(self.instance.tags or [])
+            referred = self.instance.referred_by if self.instance.referred_by_id else self.initial.get("referred_by")
+            self.initial["referred_by"] = employer_label(referred) if isinstance(referred, Employer) else ""
         if self.instance.pk:
             # The stage has its own form, so that each change is one deliberate, recorded step.
             del self.fields["stage"]
             region.empty_label = None
         if not self.is_bound and not self.instance.pk:
             self.fields["owner"].initial = user.pk if owners_for(user).filter(pk=user.pk).exists() else None
+
+    def _referrer_id(self) -> int | None:
+        if self.is_bound:
+            return _referrer_id_from(self.data.get(self.add_prefix("referred_by"), ""))
+        initial = self.initial.get("referred_by")
+        return initial.pk if isinstance(initial, Employer) else self.instance.referred_by_id
+
+    def clean_referred_by(self) -> Employer | None:
+        """The referring employer, among those the user sees (anyone else's: "not found")."""
+        text = self.cleaned_data["referred_by"].strip()
+        if not text:
+            return None
+        found = None
+        pk = _referrer_id_from(text)
+        if pk is not None:
+            found = self.employers.filter(pk=pk).first()
+        else:  # typed without the id: an exact, unambiguous name
+            named = list(self.employers.filter(legal_name__iexact=text)[:2]) or list(
+                self.employers.filter(trade_name__iexact=text)[:2]
+            )
+            found = named[0] if len(named) == 1 else None
+        if found is None:
+            raise forms.ValidationError(_("No employer of your regions by that name; give it as name #id."))
+        return found
 
 
 class ProposeEmployerForm(ServiceValidatedForm):
@@ -173,6 +216,11 @@ class ReviewForm(DescribedFieldsMixin, forms.Form):
         # The advisers and coordinators of the employer's region (anyone else: "not a valid choice").
         owners = members_of([employer.region_id], NETWORK_WRITE).filter(pk__in=owners_for(user).values("pk"))
         form_field(self, "owner", forms.ModelChoiceField).queryset = owners
+
+
+def _referrer_id_from(text: str) -> int | None:
+    match = _ID_SUFFIX.search(text or "")
+    return int(match.group(1)) if match else None
 
 
 class StageForm(DescribedFieldsMixin, forms.Form):

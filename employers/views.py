@@ -30,6 +30,7 @@ from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
 from employers.forms import EmployerForm, ProposeEmployerForm, StageForm
 from employers.models import Accommodation, Employer, Stage
+from employers.referrals import referrals_of
 from employers.timeline import employer_timeline
 
 if TYPE_CHECKING:
@@ -140,7 +141,8 @@ class PipelineView(NetworkReadView):
 
 class EmployerDetailView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer = get_object_or_404(employer_queryset(request.user).select_related("added_by"), pk=pk)
+        employers = employer_queryset(request.user).select_related("added_by", "referred_by", "referred_by_person")
+        employer = get_object_or_404(employers, pk=pk)
         openings = employer.openings.all().prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
         )
@@ -155,6 +157,7 @@ class EmployerDetailView(NetworkReadView):
             "can_write": may_write_region(request.user, employer.region_id),
             "can_delete": archive.may_delete_for_good(request.user, employer),
             "stage_form": StageForm(initial={"stage": employer.stage}),
+            "referrals": referrals_of(employer, request.user),
         }
         return render(request, "employers/detail.html", context)
 
@@ -168,7 +171,11 @@ class EmployerCreateView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         if not writes_any_region(request.user):
             return render_form(request, "employers/propose_form.html", ProposeEmployerForm(user=request.user))
-        return render_form(request, self.template_name, EmployerForm(user=request.user))
+        initial = {}
+        referrer = request.GET.get("referred_by", "")
+        if referrer.isdigit():  # "Add an employer they referred", from the referrer's page
+            initial["referred_by"] = Employer.objects.visible_to(request.user).filter(pk=referrer).first()
+        return render_form(request, self.template_name, EmployerForm(user=request.user, initial=initial))
 
     def _propose(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = ProposeEmployerForm(request.POST, user=request.user)

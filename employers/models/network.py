@@ -194,6 +194,24 @@ class Employer(models.Model):
         verbose_name=_("added by"),
     )
     review_requested_at = models.DateTimeField(_("awaiting review since"), null=True, blank=True, editable=False)
+    # Peer referral: the employer (of the same region) and its contact person who pointed this one
+    # to the WSP; the referrer's page counts the employers it brought in and how far they got.
+    referred_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("referred by"),
+    )
+    referred_by_person = models.ForeignKey(
+        "employers.ContactPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_employers",
+        verbose_name=_("referred by (contact person)"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 

@@ -207,3 +207,18 @@ def test_api_guide_creates_for_review_and_a_foreign_region_is_400(guide_a: Any, 
         guide_a.pk,
     )
     assert body["review_requested_at"] is not None
+
+
+def test_the_pages_speak_dutch_in_the_u_form(guide_a: Any, adviser_a: Any, web: Callable) -> None:
+    from django.conf import settings
+
+    _propose(guide_a)
+    client = web(adviser_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+
+    page = client.get(reverse("employers:review")).content.decode()
+    form = web(guide_a).get(reverse("employers:create")).content.decode()
+
+    assert "Nieuw in het netwerk" in page and "wijs deze af" in page
+    assert "Een werkgever toevoegen die u kent" in form and "uw regio" in form
+    assert " je " not in form and " jouw " not in form

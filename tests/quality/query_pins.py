@@ -615,6 +615,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_accommodation",
             "employers_network",  # its networks, prefetched with the employer
+            "employers_employer",  # the employers it referred
             "count employers_contact",
             "employers_contact",
             "employers_contact",
