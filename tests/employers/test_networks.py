@@ -100,6 +100,10 @@ def test_list_api_and_export_filter_by_network_tag_and_source(adviser_a: Any, we
     assert "In beide B.V." in page and "Alleen club B.V." not in page
     export = web(adviser_a).get(reverse("employers:export"), {"tag": "zorg"})
     assert export["X-Row-Count"] == "1"
+    export = web(adviser_a).get(reverse("employers:export"), {"network": platform.pk})
+    header, row = b"".join(export.streaming_content).decode("utf-8-sig").splitlines()
+    cells = dict(zip(header.split(";"), row.split(";"), strict=True))
+    assert (cells["Networks"], cells["Tags"]) == ("Club, Platform", "horeca")
 
 
 def test_filtering_by_another_regions_network_is_refused(adviser_a: Any, api: Callable) -> None:

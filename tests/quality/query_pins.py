@@ -768,7 +768,9 @@ PINS: dict[str, Pin] = {
     ),
     "outreach:event-edit": Pin("adviser_a", _event, (*WEB, "outreach_event", "outreach_speaker")),
     "outreach:event-invite": Pin(
-        "adviser_a", _event, (*WEB, "outreach_event", "crm_region", "outreach_event", "employers_contactperson")
+        "adviser_a",
+        _event,
+        (*WEB, "outreach_event", "crm_region", "employers_network", "outreach_event", "employers_contactperson"),
     ),
     "outreach:event-list": Pin("adviser_a", _events, (*WEB, "count outreach_event", "outreach_event")),
     "outreach:feed": Pin(None, _feed, ("outreach_calendarfeed", "outreach_event")),
