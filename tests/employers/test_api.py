@@ -9,7 +9,7 @@ import pytest
 
 from crm.models import AuditEntry
 from employers.models import ContactPerson, Employer, Opening, StageChange
-from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory, UserFactory
+from tests.factories import ContactPersonFactory, EmployerFactory, NetworkFactory, OpeningFactory, UserFactory
 from tests.quality.snapshot import nothing_changes
 
 pytestmark = pytest.mark.django_db
@@ -205,8 +205,13 @@ def test_search_never_reaches_another_region(adviser_a: Any, api: Callable) -> N
 
 
 def _make_employers(n: int, owner: Any) -> None:
+    """``n`` employers, each with accommodations, an opening, two networks (one shared) and tags."""
+    from tests.factories import NetworkFactory
+
+    club = NetworkFactory()
     for _i in range(n):
-        employer = EmployerFactory(owner=owner, accommodations=["buddy", "home_working"])
+        employer = EmployerFactory(owner=owner, accommodations=["buddy", "home_working"], tags=["horeca", "zorg"])
+        employer.networks.add(club, NetworkFactory())
         OpeningFactory(employer=employer)
 
 
@@ -218,8 +223,9 @@ def test_list_query_count_does_not_grow_with_rows(
     client = api(adviser_a)
     client.get(EMPLOYERS)  # the user's roles are now cached on the user object, as within one request
 
-    # count, page (owner, region and the open-openings subquery joined in), accommodations prefetch
-    with django_assert_num_queries(3):
+    # count, page (owner, region and the open-openings subquery joined in), accommodations and
+    # networks prefetched (tags are a column of the row)
+    with django_assert_num_queries(4):
         response = client.get(f"{EMPLOYERS}?page_size=200&search=werkgever")
     assert response.json()["count"] == rows
 
@@ -242,10 +248,12 @@ def test_contact_person_and_opening_lists_query_count(
 
 
 def test_detail_query_count(adviser_a: Any, api: Callable, django_assert_num_queries: Any) -> None:
-    employer = EmployerFactory(owner=adviser_a, accommodations=["buddy"])
+    employer = EmployerFactory(owner=adviser_a, accommodations=["buddy"], tags=["horeca"])
+    employer.networks.add(NetworkFactory())
     client = api(adviser_a)
 
-    with django_assert_num_queries(3):  # memberships, the employer (owner, region, open openings), accommodations
+    # memberships, the employer (owner, region, open openings), accommodations, networks
+    with django_assert_num_queries(4):
         assert client.get(f"{EMPLOYERS}{employer.pk}/").status_code == 200
 
 
