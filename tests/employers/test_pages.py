@@ -257,12 +257,16 @@ def test_guide_exports_region_only(guide_a: Any, guide_b: Any, web: Callable) ->
 def test_list_page_query_count_is_flat(
     rows: int, adviser_a: Any, web: Callable, django_assert_num_queries: Any
 ) -> None:
+    from tests.factories import NetworkFactory
+
+    club = NetworkFactory()
     for _n in range(rows):
-        employer = EmployerFactory(owner=adviser_a, accommodations=["buddy"])
+        employer = EmployerFactory(owner=adviser_a, accommodations=["buddy"], tags=["horeca"])
+        employer.networks.add(club, NetworkFactory())
         OpeningFactory(employer=employer)
     client = web(adviser_a)
 
-    # session, user, memberships, count, page, accommodations prefetch, then the filter form's
-    # choices: regions, accommodations, owners
-    with django_assert_num_queries(9):
+    # session, user, memberships, count, page, accommodations and networks prefetched, then the
+    # filter form's choices: regions, accommodations, owners, networks
+    with django_assert_num_queries(11):
         assert client.get(reverse("employers:list"), {"search": "werkgever"}).status_code == 200
