@@ -10,9 +10,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -169,6 +171,20 @@ class OpeningUpdateSerializer(OpeningSerializer):
     employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+def _guide_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What a guide's POST may set; a field only an adviser sets, given a value, or a stage past
+    ``interested``, is not theirs to set (403). Empty values of such fields are left out."""
+    allowed = {"legal_name", "stage", *proposals.PROPOSE_FIELDS}
+    theirs = {name for name, value in data.items() if name not in allowed and value not in (None, False, "", [])}
+    theirs.discard("source")  # always "guide"
+    if theirs or data.get("stage", Stage.PROSPECT) not in proposals.GUIDE_STAGES:
+        raise PermissionDenied(
+            _("A trajectory guide adds an employer as a prospect or as interested, without: %(fields)s.")
+            % {"fields": ", ".join(sorted(theirs)) or "stage"}
+        )
+    return {name: value for name, value in data.items() if name in allowed}
+
+
 class EmployerViewSet(viewsets.ModelViewSet[Employer]):
     """Employers of my regions. Advisers and coordinators write; guides read, and POST their own
     contacts (stage ``prospect`` or ``interested``, source ``guide``), which wait for the region's
@@ -204,8 +220,7 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
         if writes_any_region(self.request.user):
             employer = services.employer_create(by=self.request.user, **data)
         else:  # a trajectory guide: their own contact, for review (employers.proposals)
-            data.pop("source", None)
-            employer = proposals.employer_propose(by=self.request.user, **data)
+            employer = proposals.employer_propose(by=self.request.user, **_guide_fields(data))
         serializer.instance = self._reload(employer)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Employer]) -> None:

@@ -108,7 +108,11 @@ def test_guide_reads_but_does_not_write_employers(guide_a: Any, api: Callable) -
     assert client.get(f"{EMPLOYERS}{employer.pk}/").status_code == 200
     with nothing_changes():
         # A guide's own contact is a proposal (tests/employers/test_proposals.py); changing one is not.
-        assert client.post(EMPLOYERS, {"legal_name": "Zorg B.V.", "stage": "open"}, format="json").status_code == 400
+        assert client.post(EMPLOYERS, {"legal_name": "Zorg B.V.", "stage": "open"}, format="json").status_code == 403
+        assert (
+            client.post(EMPLOYERS, {"legal_name": "Zorg B.V.", "do_not_contact": True}, format="json").status_code
+            == 403
+        )
         assert client.patch(f"{EMPLOYERS}{employer.pk}/", {"place": "X"}, format="json").status_code == 403
         assert client.post(f"{EMPLOYERS}{employer.pk}/stage/", {"stage": "active"}, format="json").status_code == 403
         assert client.delete(f"{EMPLOYERS}{employer.pk}/").status_code == 403
