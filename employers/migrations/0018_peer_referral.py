@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('employers', '0015_networks_and_tags'),
+        ('employers', '0017_networks_and_tags'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0002_load_reference_data'),
-        ('employers', '0014_guides_add_to_the_network'),
+        ('employers', '0016_guides_add_to_the_network'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0002_load_reference_data'),
-        ('employers', '0013_followup_feed'),
+        ('employers', '0015_contact_person_email_invalid'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
