@@ -5,7 +5,9 @@ from rest_framework.routers import DefaultRouter
 
 def register(router: DefaultRouter) -> None:
     from employers.api_employers import register as register_employers
+    from employers.api_networks import register as register_networks
     from employers.contacts.api import register as register_contacts
 
     register_employers(router)
+    register_networks(router)
     register_contacts(router)

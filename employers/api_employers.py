@@ -10,9 +10,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -21,12 +23,12 @@ from crm.api import SearchPagination, updated_instance
 from crm.models import Region
 from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
-from crm.scoping import NETWORK_READ, NETWORK_WRITE
+from crm.scoping import NETWORK_READ, writes_any_region
 from crm.types import AuthenticatedRequest
 from employers import archive as archiving
-from employers import services, services_parts
+from employers import proposals, services, services_parts
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
-from employers.models import Accommodation, ContactPerson, Employer, Opening, Stage, StageChange
+from employers.models import Accommodation, ContactPerson, Employer, Network, Opening, Stage, StageChange
 from employers.models.network import EmployerQuerySet
 
 if TYPE_CHECKING:
@@ -42,15 +44,20 @@ def employer_queryset(user: AuthUser) -> EmployerQuerySet:
     return (
         Employer.objects.visible_to(user)
         .select_related("region", "owner")
-        .prefetch_related(Prefetch("accommodations", queryset=Accommodation.objects.order_by("code")))
+        .prefetch_related(
+            Prefetch("accommodations", queryset=Accommodation.objects.order_by("code")),
+            Prefetch("networks", queryset=Network.objects.order_by("name", "pk")),
+        )
     )
 
 
 def employer_rows(user: AuthUser) -> EmployerQuerySet:
     """What the API's serializer reads, all on the employer row: the region's code and the
     owner's id are its foreign keys, the accommodations its sorted ``accommodation_codes``. One
-    query per page, no join, no prefetch whose plan would depend on the link table's statistics."""
-    return Employer.objects.visible_to(user)
+    query per page, no join; the networks (ids, read by the serializer) in one prefetch."""
+    return Employer.objects.visible_to(user).prefetch_related(
+        Prefetch("networks", queryset=Network.objects.order_by("name", "pk"))
+    )
 
 
 class _Scoped(serializers.PrimaryKeyRelatedField):
@@ -67,6 +74,11 @@ class _Scoped(serializers.PrimaryKeyRelatedField):
 class OwnerField(_Scoped):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(services.owners_for, **kwargs)
+
+
+class NetworkIdsField(serializers.PrimaryKeyRelatedField):
+    def get_queryset(self) -> QuerySet[Network]:
+        return Network.objects.visible_to(self.context["request"].user)
 
 
 class RegionField(serializers.SlugRelatedField):
@@ -106,16 +118,26 @@ class EmployerSerializer(serializers.ModelSerializer):
     owner = OwnerField(required=False, allow_null=True)
     accommodations = AccommodationCodes(required=False)
     stage = serializers.ChoiceField(choices=Stage.choices, required=False)
+    # Networks the user may see ("does not exist" for anyone else's); the service keeps them to
+    # the employer's own region.
+    networks = NetworkIdsField(many=True, required=False)
+    tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
+    referred_by = _Scoped(lambda user: Employer.objects.visible_to(user), required=False, allow_null=True)
+    referred_by_person = _Scoped(lambda user: ContactPerson.objects.visible_to(user), required=False, allow_null=True)
 
     class Meta:
         model = Employer
         fields = [
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
-            "address", "postcode", "place", "region", "stage", "accommodations", "source", "owner",
-            "do_not_contact", "do_not_contact_reason", "notes", "open_openings", "last_contact_at", "archived_at",
-            "created_at", "updated_at",
+            "address", "postcode", "place", "region", "stage", "accommodations", "networks", "tags", "source",
+            "referred_by", "referred_by_person", "owner", "do_not_contact", "do_not_contact_reason", "notes",
+            "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",
+            "updated_at",
         ]  # fmt: skip
-        read_only_fields = ["open_openings", "last_contact_at", "archived_at", "created_at", "updated_at"]
+        read_only_fields = [
+            "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",
+            "updated_at",
+        ]  # fmt: skip
         validators: list = []
 
 
@@ -177,8 +199,24 @@ class OpeningUpdateSerializer(OpeningSerializer):
     employer: serializers.PrimaryKeyRelatedField[Employer] = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
+def _guide_fields(data: dict[str, Any]) -> dict[str, Any]:
+    """What a guide's POST may set; a field only an adviser sets, given a value, or a stage past
+    ``interested``, is not theirs to set (403). Empty values of such fields are left out."""
+    allowed = {"legal_name", "stage", *proposals.PROPOSE_FIELDS}
+    theirs = {name for name, value in data.items() if name not in allowed and value not in (None, False, "", [])}
+    theirs.discard("source")  # always "guide"
+    if theirs or data.get("stage", Stage.PROSPECT) not in proposals.GUIDE_STAGES:
+        raise PermissionDenied(
+            _("A trajectory guide adds an employer as a prospect or as interested, without: %(fields)s.")
+            % {"fields": ", ".join(sorted(theirs)) or "stage"}
+        )
+    return {name: value for name, value in data.items() if name in allowed}
+
+
 class EmployerViewSet(viewsets.ModelViewSet[Employer]):
-    """Employers of my regions. Advisers and coordinators write; guides read. Change the stage with
+    """Employers of my regions. Advisers and coordinators write; guides read, and POST their own
+    contacts (stage ``prospect`` or ``interested``, source ``guide``), which wait for the region's
+    review (``review_requested_at``) under "new in the network". Change the stage with
     PATCH ``stage`` or POST ``…/stage/``; both keep the stage history. The list leaves archived
     employers out (``?archived=1`` lists them); one archived employer is still read by its id.
     POST ``…/archive/`` and ``…/restore/``; DELETE only an archived employer, by a coordinator;
@@ -191,7 +229,7 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
     # Every network role passes the role gate on writes, so that someone of another region gets
     # the object's 404; the object check (editable_by) then gives a guide of the region 403.
     write_roles = NETWORK_READ
-    action_roles = {"create": NETWORK_WRITE}
+    # Guides may create too: their own contacts, for review (``employers.proposals``).
     serializer_class = EmployerSerializer
     filterset_class = EmployerFilter
     pagination_class = SearchPagination  # a search's count stops at 1,000 (crm.paging)
@@ -208,7 +246,10 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
 
     def perform_create(self, serializer: serializers.BaseSerializer[Employer]) -> None:
         data = dict(serializer.validated_data)
-        employer = services.employer_create(by=self.request.user, **data)
+        if writes_any_region(self.request.user):
+            employer = services.employer_create(by=self.request.user, **data)
+        else:  # a trajectory guide: their own contact, for review (employers.proposals)
+            employer = proposals.employer_propose(by=self.request.user, **_guide_fields(data))
         serializer.instance = self._reload(employer)
 
     def perform_update(self, serializer: serializers.BaseSerializer[Employer]) -> None:

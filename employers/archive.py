@@ -203,9 +203,16 @@ def employer_merge(*, survivor: Employer, merged: Employer, by: AuthUser) -> Emp
         moved.update({f"{name}_{k}": v for k, v in mover(source_id=merged.pk, target_id=survivor.pk).items()})
     filled = _fill_from(survivor, merged)
     codes = sorted(set(survivor.accommodation_codes) | set(merged.accommodation_codes))
+    survivor.tags = sorted(set(survivor.tags) | set(merged.tags))
+    networks = list(merged.networks.all())  # of the same region, as the survivor
+    # The employers the merged one referred were referred by the survivor (never by itself).
+    Employer.objects.filter(referred_by=merged).exclude(pk=survivor.pk).update(referred_by=survivor)
+    if survivor.referred_by_id == merged.pk:
+        survivor.referred_by, survivor.referred_by_person = None, None
     merged.delete()  # empty now; first, so that its KvK number is free for the survivor
     survivor.save()
     survivor.set_accommodations(codes)
+    survivor.networks.add(*networks)
     refresh_open_openings(employer_ids=[survivor.pk])
     refresh_last_contact(employer_ids=[survivor.pk])
     AuditEntry.record(

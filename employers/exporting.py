@@ -57,6 +57,8 @@ COLUMNS: list[tuple[Any, Any]] = [
     (gettext_lazy("Stage"), lambda e: _label(e, "stage")),
     (gettext_lazy("Accommodations"), lambda e: ", ".join(str(a) for a in e.accommodations.all())),
     (gettext_lazy("Source"), lambda e: _label(e, "source")),
+    (gettext_lazy("Networks"), lambda e: ", ".join(n.name for n in e.networks.all())),
+    (gettext_lazy("Tags"), lambda e: ", ".join(e.tags)),
     (gettext_lazy("Owner"), lambda e: (e.owner.get_full_name() or e.owner.username) if e.owner else ""),
     (gettext_lazy("Do not contact"), lambda e: _yes_no(e.do_not_contact)),
     (gettext_lazy("Open openings"), lambda e: e.open_openings),

@@ -15,7 +15,7 @@ from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db.models import F, FloatField, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
-from django_filters.fields import ModelChoiceField
+from django_filters.fields import ModelChoiceField, ModelMultipleChoiceField
 
 from crm.fields import IsoDateTimeFilter
 from crm.models import Region
@@ -25,10 +25,12 @@ from employers.models import (
     ContactPerson,
     Employer,
     Language,
+    Network,
     Opening,
     OpeningState,
     SbiSection,
     SizeClass,
+    Source,
     Stage,
 )
 from employers.models.network import EmployerQuerySet
@@ -45,6 +47,20 @@ def _regions(request: HttpRequest | None) -> QuerySet[Region]:
 def _owners(request: HttpRequest | None) -> QuerySet:
     user = signed_in_user(request)
     return get_user_model().objects.none() if user is None else network_owners(user)
+
+
+def _networks(request: HttpRequest | None) -> QuerySet[Network]:
+    user = signed_in_user(request)
+    return Network.objects.none() if user is None else Network.objects.visible_to(user).select_related("region")
+
+
+class _NetworkField(ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.region.name})"
+
+
+class NetworkChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = _NetworkField
 
 
 def _employers(request: HttpRequest | None) -> QuerySet[Employer]:
@@ -153,6 +169,22 @@ class EmployerFilter(django_filters.FilterSet):
         distinct=False,  # conjoined: one join per chosen accommodation, each matches at most once
         help_text=_("Employers that offer all the chosen accommodations."),
     )
+    source = django_filters.MultipleChoiceFilter(label=_("Source"), choices=Source.choices, distinct=False)
+    # distinct: an employer in two of the chosen networks is one row (only when filtering by them).
+    network = NetworkChoiceFilter(
+        label=_("Network"),
+        field_name="networks",
+        queryset=_networks,
+        distinct=True,
+        help_text=_("Employers in any of the chosen networks."),
+    )
+    tag = django_filters.CharFilter(label=_("Tag"), method="filter_tag")
+    # An id, not a list of every employer to choose from; results are scoped, so another
+    # region's id finds nothing, like a missing one.
+    referred_by = django_filters.NumberFilter(label=_("Referred by (employer id)"), field_name="referred_by_id")
+    awaiting_review = django_filters.BooleanFilter(
+        label=_("Awaiting review"), method="filter_awaiting_review", help_text=_("Added by a guide, not reviewed yet.")
+    )
     has_open_openings = django_filters.BooleanFilter(label=_("Has open openings"), method="filter_open_openings")
     do_not_contact = django_filters.BooleanFilter(label=_("Do not contact"))
     archived = django_filters.BooleanFilter(
@@ -182,7 +214,7 @@ class EmployerFilter(django_filters.FilterSet):
 
     class Meta:
         model = Employer
-        fields = ["search", "region", "stage", "sbi_section", "size_class", "accommodation", "owner"]
+        fields = ["search", "region", "stage", "sbi_section", "size_class", "accommodation", "owner", "source"]
 
     def filter_search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         return search_employers(queryset, value)
@@ -191,6 +223,13 @@ class EmployerFilter(django_filters.FilterSet):
     # generator reads the ``value`` hint: ``bool`` documents these two as booleans.
     def filter_archived(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
         return queryset  # ``archived_scope`` has applied it, before the other filters
+
+    def filter_tag(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
+        tag = " ".join(value.split()).lower()
+        return queryset.filter(tags__contains=[tag]) if tag else queryset
+
+    def filter_awaiting_review(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
+        return queryset.filter(review_requested_at__isnull=not value)
 
     def filter_open_openings(self, queryset: QuerySet[Employer], name: str, value: bool) -> QuerySet[Employer]:
         return queryset.filter(open_openings__gt=0) if value else queryset.filter(open_openings=0)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
-from employers.models import Accommodation, Employer, Stage, StageChange
+from employers.models import Accommodation, Employer, Network, Source, Stage, StageChange
+from employers.services_networks import check_networks, drop_foreign_networks, normalise_tags, set_networks
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -27,7 +28,10 @@ if TYPE_CHECKING:
 EMPLOYER_FIELDS = (
     "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website", "address",
     "postcode", "place", "region", "stage", "source", "owner", "do_not_contact", "do_not_contact_reason", "notes",
+    "tags", "referred_by", "referred_by_person",
 )  # fmt: skip
+# Foreign keys: the audit entries and the snapshot keep their ids.
+_KEYS = ("region", "owner", "referred_by", "referred_by_person")
 
 _POSTCODE = re.compile(r"^\s*([1-9][0-9]{3})\s?([A-Za-z]{2})\s*$")
 _KVK = re.compile(r"^[0-9]{8}$")
@@ -118,12 +122,29 @@ def _check_owner(employer: Employer) -> None:
         raise ValidationError({"owner": _("Choose an adviser or coordinator of this employer's region.")})
 
 
+def _check_referral(employer: Employer) -> None:
+    """The referrer is another employer of the same region; its person is one of its people.
+    A referred employer without a source gets "referral by an employer"."""
+    if employer.referred_by_id is None:
+        employer.referred_by_person = None
+        return
+    referrer = employer.referred_by
+    if referrer is None or referrer.pk == employer.pk or referrer.region_id != employer.region_id:
+        raise ValidationError({"referred_by": _("The referring employer must be another employer of this region.")})
+    person = employer.referred_by_person
+    if person is not None and person.employer_id != referrer.pk:
+        raise ValidationError({"referred_by_person": _("Choose a contact person of the referring employer.")})
+    if not employer.source:
+        employer.source = Source.REFERRAL
+
+
 def _clean_employer(employer: Employer, by: AuthUser) -> None:
     employer.legal_name = (employer.legal_name or "").strip()
     if not employer.legal_name:
         raise ValidationError({"legal_name": _("Give the legal name.")})
     employer.kvk_number = normalise_kvk(employer.kvk_number)
     employer.postcode = normalise_postcode(employer.postcode)
+    employer.tags = normalise_tags(employer.tags)
     if employer.region_id is None:
         suggested = suggest_region(employer.postcode)
         mine = region_codes(by, NETWORK_WRITE)
@@ -133,6 +154,7 @@ def _clean_employer(employer: Employer, by: AuthUser) -> None:
             employer.region_id = next(iter(mine))
     _check_region(employer, by)
     _check_owner(employer)
+    _check_referral(employer)
     if employer.do_not_contact and not employer.do_not_contact_reason.strip():
         raise ValidationError({"do_not_contact_reason": _("Say why this employer must not be contacted.")})
     if not employer.do_not_contact:
@@ -142,9 +164,8 @@ def _clean_employer(employer: Employer, by: AuthUser) -> None:
 
 
 def _snapshot(employer: Employer) -> dict[str, Any]:
-    data = {name: getattr(employer, name) for name in EMPLOYER_FIELDS if name not in ("region", "owner")}
-    data["region"] = employer.region_id
-    data["owner"] = employer.owner_id
+    data = {name: getattr(employer, name) for name in EMPLOYER_FIELDS if name not in _KEYS}
+    data.update({name: getattr(employer, f"{name}_id") for name in _KEYS})
     return data
 
 
@@ -157,16 +178,25 @@ def accommodation_codes(accommodations: Iterable[Any]) -> list[str]:
 
 @transaction.atomic
 def employer_create(
-    *, by: AuthUser, legal_name: str, accommodations: Iterable[Any] = (), stage: str = Stage.PROSPECT, **fields: Any
+    *,
+    by: AuthUser,
+    legal_name: str,
+    accommodations: Iterable[Any] = (),
+    networks: Iterable[Network] = (),
+    stage: str = Stage.PROSPECT,
+    **fields: Any,
 ) -> Employer:
-    """Create an employer; without a region, the postcode's PC4 suggests one."""
+    """Create an employer; without a region, the postcode's PC4 suggests one. ``networks`` are of
+    its own region (``employers.services_networks``)."""
     unknown = set(fields) - set(EMPLOYER_FIELDS)
     if unknown:
         raise TypeError(f"employer_create does not take {sorted(unknown)}")
     employer = Employer(legal_name=legal_name, stage=stage, **fields)
     _clean_employer(employer, by)
+    networks = check_networks(employer, networks)
     employer.save()
     employer.set_accommodations(accommodation_codes(accommodations))
+    employer.networks.set(networks)
     StageChange.objects.create(employer=employer, from_stage="", to_stage=employer.stage, by=by)
     AuditEntry.record(
         "employers.employer.created",
@@ -179,7 +209,12 @@ def employer_create(
 
 @transaction.atomic
 def employer_update(
-    *, employer: Employer, by: AuthUser, accommodations: Iterable[Any] | None = None, **changes: Any
+    *,
+    employer: Employer,
+    by: AuthUser,
+    accommodations: Iterable[Any] | None = None,
+    networks: Iterable[Network] | None = None,
+    **changes: Any,
 ) -> Employer:
     """Change fields; a changed ``stage`` is recorded as a stage change, a region only to one's own."""
     unknown = set(changes) - set(EMPLOYER_FIELDS)
@@ -201,6 +236,12 @@ def employer_update(
         employer.set_accommodations(codes)
         if codes != before_acc:
             changed["accommodations"] = [before_acc, codes]
+    if networks is not None:
+        before_networks, after_networks = set_networks(employer, networks)
+        if before_networks != after_networks:
+            changed["networks"] = [before_networks, after_networks]
+    elif before["region"] != employer.region_id:
+        drop_foreign_networks(employer)
     if changed:
         AuditEntry.record("employers.employer.updated", target=employer, actor=by, data={"changed": changed})
     if new_stage != employer.stage:

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from employers import views, views_parts
+from employers import views, views_networks, views_parts, views_review
 
 app_name = "employers"
 
@@ -9,6 +9,10 @@ urlpatterns: list = [
     path("new/", views.EmployerCreateView.as_view(), name="create"),
     path("pipeline/", views.PipelineView.as_view(), name="pipeline"),
     path("export/", views.EmployerExportView.as_view(), name="export"),
+    path("networks/", views_networks.NetworkListView.as_view(), name="networks"),
+    path("networks/<int:pk>/", views_networks.NetworkEditView.as_view(), name="network-edit"),
+    path("review/", views_review.ReviewListView.as_view(), name="review"),
+    path("review/<int:pk>/", views_review.ReviewDecideView.as_view(), name="review-decide"),
     path("<int:pk>/", views.EmployerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EmployerEditView.as_view(), name="edit"),
     path("<int:pk>/stage/", views.EmployerStageView.as_view(), name="stage"),

@@ -21,16 +21,17 @@ from django.views import View
 from crm.forms import apply_errors, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
-from crm.roles import Role, region_codes
 from crm.paging import CappedPaginator
-from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
+from crm.roles import Role, region_codes
+from crm.scoping import NETWORK_READ, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import archive, exporting, services
+from employers import archive, exporting, proposals, services
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
-from employers.forms import EmployerForm, StageForm
-from employers.models import Accommodation, Employer, Stage
+from employers.forms import EmployerForm, ProposeEmployerForm, StageForm
+from employers.models import Accommodation, Employer, Network, Stage
+from employers.referrals import referrals_of
 from employers.timeline import employer_timeline
 
 if TYPE_CHECKING:
@@ -72,13 +73,20 @@ def _form_errors(form: Any, error: ValidationError) -> Employer | None:
 # The columns the list shows (templates/employers/list.html), its region's name and its owner's.
 LIST_COLUMNS = (
     "legal_name", "trade_name", "kvk_number", "place", "region__name", "stage", "sbi_section", "open_openings",
-    "last_contact_at", "do_not_contact", "owner__username", "owner__first_name", "owner__last_name",
+    "last_contact_at", "do_not_contact", "tags", "owner__username", "owner__first_name", "owner__last_name",
 )  # fmt: skip
 
 
 def list_rows(user: AuthUser) -> EmployerQuerySet:
-    """One query per page: the columns shown, region and owner joined, no accommodations."""
-    return Employer.objects.visible_to(user).select_related("region", "owner").only(*LIST_COLUMNS)
+    """One query per page: the columns shown, region and owner joined, no accommodations; the
+    rows' networks in one prefetch."""
+    networks = Prefetch("networks", queryset=Network.objects.order_by("name", "pk"))
+    return (
+        Employer.objects.visible_to(user)
+        .select_related("region", "owner")
+        .only(*LIST_COLUMNS)
+        .prefetch_related(networks)
+    )
 
 
 class EmployerListView(NetworkReadView):
@@ -154,7 +162,8 @@ class PipelineView(NetworkReadView):
 
 class EmployerDetailView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer = get_object_or_404(employer_queryset(request.user), pk=pk)
+        employers = employer_queryset(request.user).select_related("added_by", "referred_by", "referred_by_person")
+        employer = get_object_or_404(employers, pk=pk)
         openings = employer.openings.all().prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
         )
@@ -171,19 +180,44 @@ class EmployerDetailView(NetworkReadView):
             # The data-subject pages (outreach.views_privacy): the region's coordinators only.
             "can_erase": employer.region_id in region_codes(request.user, {Role.COORDINATOR}),
             "stage_form": StageForm(initial={"stage": employer.stage}),
+            "referrals": referrals_of(employer, request.user),
         }
         return render(request, "employers/detail.html", context)
 
 
 class EmployerCreateView(NetworkReadView):
+    """Advisers and coordinators add employers; a trajectory guide (who writes no region) adds
+    their own contact for review (``employers.proposals``), on a shorter form."""
+
     template_name = "employers/employer_form.html"
-    read_roles = NETWORK_WRITE
-    write_roles = NETWORK_WRITE
 
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        return render_form(request, self.template_name, EmployerForm(user=request.user))
+        if not writes_any_region(request.user):
+            return render_form(request, "employers/propose_form.html", ProposeEmployerForm(user=request.user))
+        initial = {}
+        referrer = request.GET.get("referred_by", "")
+        if referrer.isdigit():  # "Add an employer they referred", from the referrer's page
+            initial["referred_by"] = Employer.objects.visible_to(request.user).filter(pk=referrer).first()
+        return render_form(request, self.template_name, EmployerForm(user=request.user, initial=initial))
+
+    def _propose(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        form = ProposeEmployerForm(request.POST, user=request.user)
+        existing = None
+        if form.is_valid():
+            try:
+                employer = proposals.employer_propose(by=request.user, **form.service_arguments())
+            except ValidationError as error:
+                existing = _form_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Employer %(name)s added; an adviser of the region will review it.") % {"name": employer}
+                )
+                return redirect("employers:detail", employer.pk)
+        return render_form(request, "employers/propose_form.html", form, status=400, existing=existing)
 
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
+        if not writes_any_region(request.user):
+            return self._propose(request)
         form = EmployerForm(request.POST, user=request.user)
         existing = None
         if form.is_valid():

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.forms import form_field
 from crm.models import Region
 from employers.contacts.forms import DescribedFieldsMixin
-from employers.models import ContactPerson, SbiSection, Stage
+from employers.models import ContactPerson, Network, SbiSection, Stage
 from outreach.models import Event, SpeakerKind
 
 if TYPE_CHECKING:
@@ -186,6 +186,13 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text=_("Hold Ctrl (or Cmd) to choose several."),
     )
+    networks = forms.ModelMultipleChoiceField(
+        label=_("Networks"),
+        queryset=Network.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Employers in any of these networks of your regions."),
+    )
     attendance = forms.ChoiceField(
         label=_("Previous attendance"), choices=Attendance.CHOICES, required=False, widget=forms.RadioSelect
     )
@@ -210,6 +217,9 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         form_field(self, "regions", forms.MultipleChoiceField).choices = [
             (r.code, f"{r.code} {r.name}") for r in write_regions(user)
         ]
+        form_field(self, "networks", forms.ModelMultipleChoiceField).queryset = Network.objects.editable_by(
+            user
+        ).order_by("region_id", "name", "pk")
         form_field(self, "earlier_event", forms.ModelChoiceField).queryset = (
             Event.objects.editable_by(user).public().exclude(pk=event.pk).order_by("-starts_at")
         )
@@ -229,6 +239,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
             data.get("regions")
             or data.get("stages")
             or data.get("sbi_sections")
+            or data.get("networks")
             or data.get("attendance")
             or data.get("persons")
         ):

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from crm.models import Region
-from employers.models import ContactPerson, SbiSection, Stage
+from employers.models import ContactPerson, Network, SbiSection, Stage
 from outreach.models import Event, Invitation, OutboundEmail, Speaker, SpeakerKind
 
 
@@ -96,6 +96,12 @@ class AudienceSerializer(serializers.Serializer):
     sbi_sections = serializers.ListField(
         child=serializers.ChoiceField(choices=SbiSection.choices), required=False, default=list
     )
+    networks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        default=list,
+        help_text="Employers in any of these networks (/api/v1/networks/) of my regions.",
+    )
     attendance = serializers.ChoiceField(
         choices=[("", "anyone"), ("attended", "attended"), ("never", "never")], required=False, default=""
     )
@@ -110,6 +116,12 @@ class AudienceSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Not one of your regions: %(codes)s.") % {"codes": ", ".join(unknown)})
         return value
 
+    def validate_networks(self, value: list[int]) -> list[int]:
+        mine = Network.objects.editable_by(self.context["request"].user).filter(pk__in=value)
+        if mine.count() != len(set(value)):
+            raise serializers.ValidationError(_("Some of these networks are not in your regions."))
+        return sorted(set(value))
+
     def validate_persons(self, value: list[int]) -> list[int]:
         mine = ContactPerson.objects.invitable_by(self.context["request"].user).filter(pk__in=value)
         if mine.count() != len(set(value)):
@@ -117,7 +129,8 @@ class AudienceSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not any(attrs.get(name) for name in ("regions", "stages", "sbi_sections", "attendance", "persons")):
+        wanted = ("regions", "stages", "sbi_sections", "networks", "attendance", "persons")
+        if not any(attrs.get(name) for name in wanted):
             raise serializers.ValidationError(_("Choose at least one filter, or pick people by hand."))
         if attrs.get("earlier_event") and attrs.get("attendance") != "attended":
             raise serializers.ValidationError({"earlier_event": _("Only with attendance 'attended'.")})

@@ -84,3 +84,11 @@ class OpeningFactory(factory.django.DjangoModelFactory):
             from employers.services_parts import refresh_open_openings
 
             refresh_open_openings(employer_ids=[obj.employer_id])
+
+
+class NetworkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "employers.Network"
+
+    region_id = "AM18"
+    name = factory.Sequence(lambda n: f"Ondernemersclub {n}")

@@ -26,3 +26,4 @@ from employers.models.network import (  # noqa: F401 - re-exported: the app's mo
     Stage,
     StageChange,
 )
+from employers.models.networks import Network  # noqa: F401 - re-exported: the app's models are imported from here

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models, transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -147,6 +148,11 @@ class Employer(models.Model):
         Accommodation, blank=True, related_name="employers", verbose_name=_("accommodations offered")
     )
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, blank=True)
+    networks = models.ManyToManyField(
+        "employers.Network", blank=True, related_name="employers", verbose_name=_("networks")
+    )
+    # Free tags, lower case, sorted (``employers.services_networks.normalise_tags``).
+    tags = ArrayField(models.CharField(max_length=40), default=list, blank=True, verbose_name=_("tags"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -176,6 +182,36 @@ class Employer(models.Model):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    # A guide's contact (``employers.proposals``): who added it, and since when it waits in "new
+    # in the network" for an adviser or coordinator of the region to accept, merge or reject it.
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    review_requested_at = models.DateTimeField(_("awaiting review since"), null=True, blank=True, editable=False)
+    # Peer referral: the employer (of the same region) and its contact person who pointed this one
+    # to the WSP; the referrer's page counts the employers it brought in and how far they got.
+    referred_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referrals",
+        verbose_name=_("referred by"),
+    )
+    referred_by_person = models.ForeignKey(
+        "employers.ContactPerson",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="referred_employers",
+        verbose_name=_("referred by (contact person)"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
@@ -197,6 +233,10 @@ class Employer(models.Model):
             # Prefix search (``LIKE '6001%'``) whatever the database's collation: text_pattern_ops.
             models.Index(fields=["kvk_number"], name="employer_kvk_prefix", opclasses=["text_pattern_ops"]),
             models.Index(fields=["postcode"], name="employer_postcode_prefix", opclasses=["text_pattern_ops"]),
+            GinIndex(fields=["tags"], name="employer_tags"),
+            models.Index(
+                fields=["region"], condition=Q(review_requested_at__isnull=False), name="employer_awaiting_review"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,6 +253,10 @@ class Employer(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def awaiting_review(self) -> bool:
+        return self.review_requested_at is not None
 
     def set_accommodations(self, codes: Iterable[str]) -> None:
         """Set the accommodations offered, and their codes on the row (``accommodation_codes``)."""

@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy
 
-from employers.models import ContactPerson
+from employers.models import ContactPerson, Employer
 from outreach.models import Event, Invitation
 
 if TYPE_CHECKING:
@@ -24,6 +24,8 @@ class AudienceFilters:
     regions: list[str] = field(default_factory=list)
     stages: list[str] = field(default_factory=list)
     sbi_sections: list[str] = field(default_factory=list)
+    # Employers in any of these named networks (``employers.Network``, of the user's regions).
+    networks: list[int] = field(default_factory=list)
     # Attended (or was invited to) any of these earlier sessions.
     attended_events: list[int] = field(default_factory=list)
     invited_events: list[int] = field(default_factory=list)
@@ -31,7 +33,14 @@ class AudienceFilters:
 
     @property
     def has_criteria(self) -> bool:
-        return bool(self.regions or self.stages or self.sbi_sections or self.attended_events or self.invited_events)
+        return bool(
+            self.regions
+            or self.stages
+            or self.sbi_sections
+            or self.networks
+            or self.attended_events
+            or self.invited_events
+        )
 
 
 class ExclusionReason(models.TextChoices):
@@ -69,6 +78,9 @@ def _candidates(event: Event, by: AuthUser, filters: AudienceFilters) -> QuerySe
             match &= Q(employer__stage__in=filters.stages)
         if filters.sbi_sections:
             match &= Q(employer__sbi_section__in=filters.sbi_sections)
+        if filters.networks:  # a subquery: a person's employer in two of them is still one person
+            members = Employer.networks.through.objects.filter(network__in=filters.networks).values("employer_id")
+            match &= Q(employer__in=members)
         if filters.attended_events:
             match &= Q(
                 Exists(

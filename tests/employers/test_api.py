@@ -9,7 +9,7 @@ import pytest
 
 from crm.models import AuditEntry
 from employers.models import ContactPerson, Employer, Opening, StageChange
-from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory, UserFactory
+from tests.factories import ContactPersonFactory, EmployerFactory, NetworkFactory, OpeningFactory, UserFactory
 from tests.quality.snapshot import nothing_changes
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,12 @@ def test_guide_reads_but_does_not_write_employers(guide_a: Any, api: Callable) -
 
     assert client.get(f"{EMPLOYERS}{employer.pk}/").status_code == 200
     with nothing_changes():
-        assert client.post(EMPLOYERS, {"legal_name": "Zorg B.V."}, format="json").status_code == 403
+        # A guide's own contact is a proposal (tests/employers/test_proposals.py); changing one is not.
+        assert client.post(EMPLOYERS, {"legal_name": "Zorg B.V.", "stage": "open"}, format="json").status_code == 403
+        assert (
+            client.post(EMPLOYERS, {"legal_name": "Zorg B.V.", "do_not_contact": True}, format="json").status_code
+            == 403
+        )
         assert client.patch(f"{EMPLOYERS}{employer.pk}/", {"place": "X"}, format="json").status_code == 403
         assert client.post(f"{EMPLOYERS}{employer.pk}/stage/", {"stage": "active"}, format="json").status_code == 403
         assert client.delete(f"{EMPLOYERS}{employer.pk}/").status_code == 403
@@ -204,8 +209,13 @@ def test_search_never_reaches_another_region(adviser_a: Any, api: Callable) -> N
 
 
 def _make_employers(n: int, owner: Any) -> None:
+    """``n`` employers, each with accommodations, an opening, two networks (one shared) and tags."""
+    from tests.factories import NetworkFactory
+
+    club = NetworkFactory()
     for _i in range(n):
-        employer = EmployerFactory(owner=owner, accommodations=["buddy", "home_working"])
+        employer = EmployerFactory(owner=owner, accommodations=["buddy", "home_working"], tags=["horeca", "zorg"])
+        employer.networks.add(club, NetworkFactory())
         OpeningFactory(employer=employer)
 
 
@@ -217,8 +227,9 @@ def test_list_query_count_does_not_grow_with_rows(
     client = api(adviser_a)
     client.get(EMPLOYERS)  # the user's roles are now cached on the user object, as within one request
 
-    # count, page: region, owner and accommodations are read from the row (no join, no prefetch)
-    with django_assert_num_queries(2):
+    # count, page: region, owner and accommodations are read from the row; networks prefetched
+    # (tags are a column of the row)
+    with django_assert_num_queries(3):
         response = client.get(f"{EMPLOYERS}?page_size=200&search=werkgever")
     assert response.json()["count"] == rows
 
@@ -241,10 +252,12 @@ def test_contact_person_and_opening_lists_query_count(
 
 
 def test_detail_query_count(adviser_a: Any, api: Callable, django_assert_num_queries: Any) -> None:
-    employer = EmployerFactory(owner=adviser_a, accommodations=["buddy"])
+    employer = EmployerFactory(owner=adviser_a, accommodations=["buddy"], tags=["horeca"])
+    employer.networks.add(NetworkFactory())
     client = api(adviser_a)
 
-    with django_assert_num_queries(2):  # memberships, the employer (owner, region, accommodations on the row)
+    # memberships, the employer (owner, region, accommodations on the row), networks
+    with django_assert_num_queries(3):
         assert client.get(f"{EMPLOYERS}{employer.pk}/").status_code == 200
 
 

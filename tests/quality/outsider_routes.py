@@ -41,6 +41,19 @@ def _import_batch(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": batch.pk}
 
 
+def _proposed(cast: dict[str, Any]) -> dict[str, Any]:
+    """An employer a guide of region A added, waiting in "new in the network"."""
+    from employers.proposals import employer_propose
+
+    return {"pk": employer_propose(by=cast["guide_a"], legal_name="Voorstel B.V.").pk}
+
+
+def _network(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.factories import NetworkFactory
+
+    return {"pk": NetworkFactory(region_id="AM18").pk}
+
+
 def _contact_person(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": ContactPersonFactory(employer=EmployerFactory(region_id="AM18")).pk}
 
@@ -58,6 +71,10 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "employers:archive": (_employer, NOT_REGION_A_NETWORK),
     "employers:restore": (_employer, NOT_REGION_A_NETWORK),
     "employers:merge": (_employer, NOT_REGION_A_NETWORK),
+    "employers:network-edit": (_network, NOT_REGION_A_NETWORK),
+    "network-detail": (_network, NOT_REGION_A_NETWORK),
+    # "New in the network": region A's advisers and coordinator review, its guides do not.
+    "employers:review-decide": (_proposed, ["guide_a", *NOT_REGION_A_NETWORK]),
     "employers:contact-person-create": (_employer, NOT_REGION_A_NETWORK),
     "employers:contact-person-edit": (_contact_person, NOT_REGION_A_NETWORK),
     "employers:opening-create": (_employer, NOT_REGION_A_NETWORK),

@@ -66,9 +66,14 @@ def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """``rows`` employers of region A owned by adviser A, each with an opening, a contact person,
     a contact and a follow-up (so every column of a list row has something to show)."""
     from tests.contacts.factories import ContactFactory, FollowUpFactory
+    from tests.factories import NetworkFactory
 
+    club = NetworkFactory(region_id="AM18")
     for _i in range(rows):
-        employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"])
+        employer = EmployerFactory(
+            region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"], tags=["horeca", "techniek"]
+        )
+        employer.networks.add(club, NetworkFactory(region_id="AM18"))
         OpeningFactory(employer=employer).accommodations.set(["buddy"])
         ContactPersonFactory(employer=employer)
         ContactFactory(employer=employer, by=cast["adviser_a"])
@@ -79,8 +84,10 @@ def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 def _employer(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """One employer of region A with ``rows`` contact persons, openings, contacts and follow-ups."""
     from tests.contacts.factories import ContactFactory, FollowUpFactory
+    from tests.factories import NetworkFactory
 
-    employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"])
+    employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"], tags=["horeca"])
+    employer.networks.add(NetworkFactory(region_id="AM18"))
     for _i in range(rows):
         OpeningFactory(employer=employer).accommodations.set(["buddy"])
         ContactPersonFactory(employer=employer)
@@ -111,6 +118,27 @@ def _archived(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     kwargs = _employer(cast, rows)
     Employer.objects.filter(pk=kwargs["pk"]).update(archived_at=timezone.now())
     return kwargs
+
+
+def _proposals(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """``rows`` employers guide A added to region A, each with a contact person; the first's id."""
+    from employers.proposals import employer_propose
+
+    made = [
+        employer_propose(by=cast["guide_a"], legal_name=f"Voorstel {i} B.V.", contact_person={"name": "Mo"})
+        for i in range(rows)
+    ]
+    return {"pk": made[0].pk}
+
+
+def _networks(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """``rows`` networks of region A, each with an employer; the first's id."""
+    from tests.factories import NetworkFactory
+
+    made = [NetworkFactory(region_id="AM18") for _i in range(rows)]
+    for network in made:
+        EmployerFactory(region_id="AM18").networks.add(network)
+    return {"pk": made[0].pk}
 
 
 def _merge_pair(cast: dict[str, Any], rows: int) -> dict[str, Any]:
@@ -564,16 +592,22 @@ PINS: dict[str, Pin] = {
     "contact-person-detail": Pin("adviser_a", _contact_person, ("employers_contactperson",)),
     "contact-person-list": Pin("adviser_a", _employers, ("count employers_contactperson", "employers_contactperson")),
     # The API reads region, owner and accommodations from the employer row (accommodation_codes).
-    "employer-detail": Pin("adviser_a", _employer, ("employers_employer",)),
-    "employer-list": Pin("adviser_a", _employers, ("count employers_employer", "employers_employer")),
-    "employer-stage-history": Pin("adviser_a", _employer, ("employers_employer", "employers_stagechange")),
+    "employer-detail": Pin("adviser_a", _employer, ("employers_employer", "employers_network")),
+    "employer-list": Pin(
+        "adviser_a", _employers, ("count employers_employer", "employers_employer", "employers_network")
+    ),
+    "employer-stage-history": Pin(
+        "adviser_a", _employer, ("employers_employer", "employers_network", "employers_stagechange")
+    ),
     "employers:contact-create": Pin("adviser_a", _employers, (*WEB, "auth_user")),
     "employers:contact-edit": Pin("adviser_a", _contact, (*WEB, "employers_contact", "employers_contactperson")),
     "employers:contact-lookup": Pin("adviser_a", _employers, (*WEB, "employers_employer")),
     "employers:contact-person-create": Pin("adviser_a", _employer, (*WEB, "employers_employer")),
     "employers:contact-person-edit": Pin("adviser_a", _contact_person, (*WEB, "employers_contactperson")),
     "employers:create": Pin(
-        "adviser_a", _none, (*WEB, "exists auth_user", "crm_region", "auth_user", "employers_accommodation")
+        "adviser_a",
+        _none,
+        (*WEB, "exists auth_user", "crm_region", "auth_user", "employers_accommodation", "employers_network"),
     ),
     "employers:delete": Pin(
         "coordinator_a",
@@ -608,6 +642,8 @@ PINS: dict[str, Pin] = {
             *WEB,
             "employers_employer",
             "employers_accommodation",
+            "employers_network",  # its networks, prefetched with the employer
+            "employers_employer",  # the employers it referred
             "count employers_contact",
             "employers_contact",
             "employers_contact",
@@ -630,6 +666,8 @@ PINS: dict[str, Pin] = {
             "crm_region",
             "auth_user",
             "employers_accommodation",
+            "employers_network",  # the employer's networks (initial)
+            "employers_network",  # the networks to choose from
         ),
     ),
     "employers:export": Pin(
@@ -646,7 +684,9 @@ PINS: dict[str, Pin] = {
             "crm_region",
             "employers_accommodation",
             "auth_user",
+            "employers_network",  # the network filter's choices
             "employers_employer",  # the columns shown, region and owner joined; no accommodations
+            "employers_network",  # the rows' networks, prefetched
         ),
     ),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
@@ -664,6 +704,17 @@ PINS: dict[str, Pin] = {
         "adviser_a", _opening, (*WEB, "employers_opening", "employers_accommodation", "employers_accommodation")
     ),
     "employers:person": Pin("guide_a", _person, (*WEB, "auth_user", "employers_contact", "employers_contact")),
+    "employers:networks": Pin("adviser_a", _list(_networks), (*WEB, "employers_network", "crm_region")),
+    "employers:network-edit": Pin("adviser_a", _networks, (*WEB, "employers_network")),
+    "network-list": Pin("adviser_a", _list(_networks), ("count employers_network", "employers_network")),
+    "network-detail": Pin("adviser_a", _networks, ("employers_network",)),
+    "employers:review": Pin("adviser_a", _list(_proposals), (*WEB, "count employers_employer", "employers_employer")),
+    # The employer (region, owner and the guide joined), its people, the likely duplicates.
+    "employers:review-decide": Pin(
+        "adviser_a",
+        _proposals,
+        (*WEB, "employers_employer", "employers_contactperson", "employers_employer", "auth_user"),
+    ),
     "employers:pipeline": Pin("adviser_a", _employers, (*WEB, "employers_employer", "crm_region")),
     "employers:stage": Pin("adviser_a", _employer, (*WEB, "employers_employer")),
     "employers:team": Pin("coordinator_a", _team, (*WEB, "auth_user", "employers_contact")),
@@ -756,7 +807,9 @@ PINS: dict[str, Pin] = {
     ),
     "outreach:event-edit": Pin("adviser_a", _event, (*WEB, "outreach_event", "outreach_speaker")),
     "outreach:event-invite": Pin(
-        "adviser_a", _event, (*WEB, "outreach_event", "crm_region", "outreach_event", "employers_contactperson")
+        "adviser_a",
+        _event,
+        (*WEB, "outreach_event", "crm_region", "employers_network", "outreach_event", "employers_contactperson"),
     ),
     "outreach:event-list": Pin("adviser_a", _events, (*WEB, "count outreach_event", "outreach_event")),
     "outreach:feed": Pin(None, _feed, ("outreach_calendarfeed", "outreach_event")),

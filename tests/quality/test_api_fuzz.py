@@ -47,10 +47,13 @@ ROLES = ["adviser_a", "guide_a", "adviser_b", "awvn"]
 # password is right. Fields (body or filter) that take an id or a code of stored rows:
 ID_FIELDS = {
     "employer", "owner", "by", "candidate", "contact", "opening", "event", "region", "contact_person",
-    "accommodations", "accommodations_needed", "accommodation",
+    "accommodations", "accommodations_needed", "accommodation", "networks", "network", "referred_by",
+    "referred_by_person",
 }  # fmt: skip
 # Rules across fields that OpenAPI 3.0 cannot state (no if/then): do_not_contact needs a reason.
 CROSS_FIELD = {"do_not_contact_reason"}
+# A referral's contact person is one of the referring employer's people (issue 20).
+CROSS_FIELD |= {"referred_by_person"}
 # Date ranges that move with today (a placement up to 10 years ahead): OpenAPI 3.0 has no minimum
 # or maximum for a date string, so each field's description states its range (crm/schema.py).
 CROSS_FIELD |= {"trajectory_start", "starts_at", "ends_at", "due_date", "start_date", "end_date", "happened_at"}

@@ -22,7 +22,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.candidates.factories import CandidateFactory, MatchFactory
 from tests.contacts.factories import ContactFactory
-from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory
+from tests.factories import ContactPersonFactory, EmployerFactory, NetworkFactory, OpeningFactory
 from tests.outreach.factories import EventFactory, InvitationFactory
 from tests.quality.snapshot import changes, snapshot
 from tests.quality.write_routes import BODY_FREE, CASES, Case
@@ -88,6 +88,7 @@ def _region(code: str, postcode: str, place: str, adviser: Any, guide: Any) -> S
         region=code,
         adviser=adviser,
         employer=employer,
+        network=NetworkFactory(region_id=code),
         person=ContactPersonFactory(employer=employer),
         walk_in=ContactPersonFactory(employer=employer),
         opening=OpeningFactory(employer=employer),

@@ -114,6 +114,22 @@ def _placement(candidate: Any, employer: Any, opening: Any | None = None) -> dic
     return body
 
 
+def _proposal(own: Any) -> Any:
+    from django.utils import timezone as tz
+
+    from tests.factories import EmployerFactory
+
+    return EmployerFactory(region_id=own.region, source="guide", stage="prospect", review_requested_at=tz.now())
+
+
+def _review(own: Any, body: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    return {"pk": _proposal(own).pk}, body
+
+
+def _propose_page(region: str, owner: Any) -> dict[str, Any]:
+    return {"legal_name": "Voorstel B.V.", "region": region, "stage": "prospect", "owner": owner.pk}
+
+
 def _reassign(own: Any, other: Any, user: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     from tests.contacts.factories import FollowUpFactory
 
@@ -125,6 +141,29 @@ CASES: list[Case] = [
     # --- The employer network, pages -----------------------------------------------------------
     Case("employers:create", "region", ORGANISERS, lambda o, x, u: ({}, _employer_page(x.region, u))),
     Case("employers:create", "owner", ORGANISERS, lambda o, x, u: ({}, _employer_page(o.region, x.adviser))),
+    # A guide's own contact, for review (employers.proposals): the guide's region and its advisers.
+    Case("employers:create", "region", GUIDES, lambda o, x, u: ({}, _propose_page(x.region, o.adviser))),
+    Case("employers:create", "owner", GUIDES, lambda o, x, u: ({}, _propose_page(o.region, x.adviser))),
+    Case("employers:review-decide", "owner", ORGANISERS,
+         lambda o, x, u: _review(o, {"decision": "accept", "owner": x.adviser.pk})),
+    Case("employers:review-decide", "other", ORGANISERS,
+         lambda o, x, u: _review(o, {"decision": "merge", "other": x.employer.pk})),
+    # Networks: the employer joins only networks of its own region (tests/employers/test_networks.py).
+    Case("employers:create", "networks", ORGANISERS,
+         lambda o, x, u: ({}, {**_employer_page(o.region, u), "networks": [x.network.pk]})),
+    Case("employers:edit", "networks", ORGANISERS,
+         lambda o, x, u: ({"pk": o.employer.pk}, {**_employer_page(o.region, u), "networks": [x.network.pk]})),
+    # Peer referral: the referring employer and its person, of the user's own region.
+    Case("employers:create", "referred_by", ORGANISERS,
+         lambda o, x, u: ({}, {**_employer_page(o.region, u), "referred_by": f"#{x.employer.pk}"})),
+    Case("employers:create", "referred_by_person", ORGANISERS,
+         lambda o, x, u: ({}, {**_employer_page(o.region, u), "referred_by": f"#{o.employer.pk}",
+                               "referred_by_person": x.person.pk})),
+    Case("employers:edit", "referred_by", ORGANISERS,
+         lambda o, x, u: ({"pk": o.employer.pk},
+                          {**_employer_page(o.region, u), "referred_by": f"#{x.matched_employer.pk}"})),
+    Case("employers:networks", "region", ORGANISERS,
+         lambda o, x, u: ({}, {"region": x.region, "name": "Ondernemers Oost"})),
     Case("employers:edit", "region", ORGANISERS,
          lambda o, x, u: ({"pk": o.employer.pk}, _employer_page(x.region, u))),
     Case("employers:edit", "owner", ORGANISERS,
@@ -147,10 +186,25 @@ CASES: list[Case] = [
     # --- The employer network, API -------------------------------------------------------------
     Case("employer-list", "region", ORGANISERS,
          lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": x.region, "stage": "prospect"})),
+    Case("employer-list", "region", GUIDES,
+         lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": x.region, "stage": "prospect"})),
+    Case("employer-list", "owner", GUIDES,
+         lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": o.region, "owner": x.adviser.pk})),
     Case("employer-list", "owner", ORGANISERS,
          lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": o.region, "owner": x.adviser.pk})),
     Case("employer-detail", "owner", ORGANISERS, lambda o, x, u: ({"pk": o.employer.pk}, {"owner": x.adviser.pk})),
     Case("employer-detail", "region", ORGANISERS, lambda o, x, u: ({"pk": o.employer.pk}, {"region": x.region})),
+    Case("employer-list", "networks", ORGANISERS,
+         lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": o.region, "networks": [x.network.pk]})),
+    Case("employer-list", "referred_by", ORGANISERS,
+         lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": o.region, "referred_by": x.employer.pk})),
+    Case("employer-list", "referred_by_person", ORGANISERS,
+         lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": o.region, "referred_by": o.employer.pk,
+                               "referred_by_person": x.person.pk})),
+    Case("employer-detail", "referred_by", ORGANISERS,
+         lambda o, x, u: ({"pk": o.employer.pk}, {"referred_by": x.matched_employer.pk})),
+    Case("employer-detail", "networks", ORGANISERS,
+         lambda o, x, u: ({"pk": o.employer.pk}, {"networks": [x.network.pk]})),
     Case("employer-merge", "other", ORGANISERS,
          lambda o, x, u: ({"pk": o.matched_employer.pk}, {"other": x.employer.pk}), control_status=(200,)),
     Case("contact-person-list", "employer", NETWORK,
@@ -183,6 +237,10 @@ CASES: list[Case] = [
          control_status=(302,)),
     Case("event-invite", "regions", ORGANISERS,
          lambda o, x, u: ({"pk": o.event.pk}, {"regions": [x.region], "dry_run": True})),
+    Case("event-invite", "networks", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, {"networks": [x.network.pk], "dry_run": True})),
+    Case("outreach:event-invite", "networks", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, {"networks": [x.network.pk], "expected": "0"}), control_status=(302,)),
     Case("outreach:event-invite", "persons", ORGANISERS,
          lambda o, x, u: ({"pk": o.event.pk}, {"persons": [x.person.pk], "expected": "1"}), control_status=(302,)),
     Case("outreach:event-checkin", "contact_person", ORGANISERS,
@@ -240,6 +298,7 @@ BODY_FREE: dict[str, str] = {
     "healthz": "read-only probe",
     "readyz": "read-only probe",
     "employers:stage": "a stage name; the employer is the URL's",
+    "employers:network-edit": "a name and a description; the network (and its region) is the URL's",
     "employers:delete": "no body; the employer is the URL's",
     "employers:archive": "no body; the employer is the URL's",
     "employers:restore": "no body; the employer is the URL's",

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('crm', '0002_load_reference_data'),
-        ('employers', '0015_contact_person_email_invalid'),
+        ('employers', '0018_peer_referral'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
