@@ -92,7 +92,10 @@ user_logged_in.connect(on_login, dispatch_uid="crm.mfa.on_login")
 def enrolment_device(user: AuthUser) -> TOTPDevice:
     """The authenticator being set up: one unconfirmed device per user, kept across reloads."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
-    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    if device is None:
+        return TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    device.user = user  # the QR code names the user: no second read of them
+    return device
 
 
 def qr_svg(device: TOTPDevice) -> str:
