@@ -82,7 +82,11 @@ def setup(request: HttpRequest) -> HttpResponse:
         if outcome is Outcome.LOCKED:
             logout(request)
             return render(request, "registration/locked_out.html", status=429)
-        error = _message(outcome) if outcome is not Outcome.WRONG else _("That code is not correct: check the time on your phone and enter the current code.")
+        error = (
+            _message(outcome)
+            if outcome is not Outcome.WRONG
+            else _("That code is not correct: check the time on your phone and enter the current code.")
+        )
     context = {
         "qr": mfa.qr_svg(device),
         "key": mfa.manual_key(device),
@@ -157,5 +161,8 @@ def reset(request: HttpRequest, user_id: int) -> HttpResponse:
     target = get_object_or_404(mfa.resettable_by(user).exclude(pk=user.pk), pk=user_id)
     mfa.reset(user, target)
     name = target.get_full_name() or target.get_username()
-    messages.success(request, _("The second factor of %(name)s was reset: they set up a new one at their next sign-in.") % {"name": name})
+    messages.success(
+        request,
+        _("The second factor of %(name)s was reset: they set up a new one at their next sign-in.") % {"name": name},
+    )
     return redirect("mfa-reset-list")

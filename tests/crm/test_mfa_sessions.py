@@ -141,7 +141,9 @@ def test_a_staff_admin_resets_anyone(settings, adviser_b):
     settings.MFA_REQUIRED = False
     enrolled("adviser_b")
     admin = Client()
-    admin.force_login(UserFactory(username="beheer", is_staff=True), backend="django.contrib.auth.backends.ModelBackend")
+    admin.force_login(
+        UserFactory(username="beheer", is_staff=True), backend="django.contrib.auth.backends.ModelBackend"
+    )
 
     assert admin.post(reverse("mfa-reset", kwargs={"user_id": adviser_b.pk})).status_code == 302
     assert not TOTPDevice.objects.filter(user=adviser_b).exists()

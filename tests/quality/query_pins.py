@@ -810,6 +810,7 @@ PINS: dict[str, Pin] = {
     ),
 }
 
+
 def _colleagues(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """``rows`` advisers of region A, each with an authenticator (the coordinator's reset list)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -838,7 +839,9 @@ PINS |= {
     ),
     # The colleagues in one query, whether each has an authenticator in one more.
     "mfa-reset-list": Pin(
-        "coordinator_a", _colleagues, ("django_session", "auth_user", "crm_membership", "auth_user", "otp_totp_totpdevice")
+        "coordinator_a",
+        _colleagues,
+        ("django_session", "auth_user", "crm_membership", "auth_user", "otp_totp_totpdevice"),
     ),
 }
 
