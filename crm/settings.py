@@ -55,8 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
-    "django_otp",
-    "django_otp.plugins.otp_totp",
+    *["django_otp", "django_otp.plugins.otp_totp"],  # two-factor sign-in (crm/mfa.py)
     "crm",
     *LOCAL_APPS,
 ]
@@ -74,8 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # Sign-out after inactivity, then two-factor: enrol or verify before any other page (crm/mfa.py).
-    "crm.middleware.SignInGateMiddleware",
+    "crm.middleware.SignInGateMiddleware",  # idle sign-out, then two-factor before any page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last, as its documentation asks: it turns a lockout into the lockout page.
@@ -212,23 +210,22 @@ LOGOUT_REDIRECT_URL = "login"
 # Proxies of our own in front of gunicorn (the TLS proxy: 1). X-Forwarded-For is believed only
 # for the entries they appended; 0 = nothing in front, REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-# Log-in lock-out: LOGIN_FAILURE_LIMIT wrong passwords *or two-factor codes* for one username
-# from one client address lock that pair for LOGIN_COOLOFF_MINUTES (the username alone would let
-# a stranger lock its owner out, the address alone a whole office behind one NAT). The token
-# throttle (per address) bounds how many usernames one address can try. crm.throttling.client_address.
+# Lock-out: LOGIN_FAILURE_LIMIT wrong passwords or codes for one username from one address (the
+# username alone would let a stranger lock its owner out, the address alone a whole office behind
+# one NAT) lock that pair for LOGIN_COOLOFF_MINUTES; the token throttle bounds usernames per address.
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_CLIENT_IP_CALLABLE = "crm.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_VERBOSE = False
-# Two-factor sign-in (crm/mfa.py) for MFA_REQUIRED_ROLES ("staff": the admins) unless MFA_REQUIRED=0
-# (the `make run` demo); signed out after SESSION_IDLE_HOURS idle; API tokens expire.
+AXES_RESET_ON_SUCCESS, AXES_VERBOSE = True, False
+# Two-factor sign-in for MFA_REQUIRED_ROLES ("staff": the admins), idle sign-out, token expiry (README).
 MFA_REQUIRED, OTP_TOTP_ISSUER = env.bool("MFA_REQUIRED", True), "WSP CRM"
 MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", ["adviser", "coordinator", "guide", "awvn", "staff"])
-SESSION_IDLE_HOURS = env.int("SESSION_IDLE_HOURS", 8, minimum=1)
-API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", 90, minimum=1)
+SESSION_IDLE_HOURS, API_TOKEN_DAYS = (
+    env.int("SESSION_IDLE_HOURS", 8, minimum=1),
+    env.int("API_TOKEN_DAYS", 90, minimum=1),
+)
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -352,6 +349,9 @@ PLACEMENTS_YEARLY_TARGET = 100
 PLACEMENT_DURABLE_MONTHS = env.int("PLACEMENT_DURABLE_MONTHS", 6, minimum=6)  # 6 (the programme) or 12
 # Candidates are anonymised this many months after their trajectory ended (daily beat job).
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
+# Erase idle opted-out contact persons, clear access needs after the session (PRIVACY.md).
+CONTACT_PERSON_RETENTION_MONTHS = env.int("CONTACT_PERSON_RETENTION_MONTHS", 24, minimum=1)
+ACCESS_NEEDS_RETENTION_DAYS = env.int("ACCESS_NEEDS_RETENTION_DAYS", 30, minimum=0)
 # Employer import limits (employers/importing/): the upload, its rows and columns, one cell, and
 # an XLSX file unpacked (a zip of a few MB can hold gigabytes of XML).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
@@ -398,3 +398,6 @@ if OUTREACH_LEASE_SECONDS < 4 * EMAIL_TIMEOUT + 7:
 # 1: every "sent" mark waits for its WAL flush (no resend even after a database server crash,
 # about 3x slower delivery); 0: delivery batches commit asynchronously (see outreach/delivery.py).
 OUTREACH_DURABLE_SENT_MARKS = env.bool("OUTREACH_DURABLE_SENT_MARKS", False)
+# Bounces (outreach/bounces/): the VERP Return-Path domain (empty: none), the mailbox read over IMAP.
+BOUNCE_DOMAIN = env.str("BOUNCE_DOMAIN", "")
+BOUNCE_IMAP_URL = env.str("BOUNCE_IMAP_URL", "")

@@ -47,6 +47,8 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
     path("employers/", include("employers.urls")),
+    # A contact person's data-subject rights (outreach knows every table that names them).
+    path("employers/contact-persons/", include("outreach.urls_privacy")),
     path("events/", include("outreach.urls")),
     path("candidates/", include("candidates.urls")),
     path("reports/", include("reports.urls")),
