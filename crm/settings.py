@@ -220,12 +220,9 @@ AXES_CLIENT_IP_CALLABLE = "crm.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS, AXES_VERBOSE = True, False
 # Two-factor sign-in for MFA_REQUIRED_ROLES ("staff": the admins), idle sign-out, token expiry (README).
-MFA_REQUIRED, OTP_TOTP_ISSUER = env.bool("MFA_REQUIRED", True), "WSP CRM"
+MFA_REQUIRED, SESSION_IDLE_HOURS = env.bool("MFA_REQUIRED", True), env.int("SESSION_IDLE_HOURS", 8, minimum=1)
 MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", ["adviser", "coordinator", "guide", "awvn", "staff"])
-SESSION_IDLE_HOURS, API_TOKEN_DAYS = (
-    env.int("SESSION_IDLE_HOURS", 8, minimum=1),
-    env.int("API_TOKEN_DAYS", 90, minimum=1),
-)
+API_TOKEN_DAYS, OTP_TOTP_ISSUER = env.int("API_TOKEN_DAYS", 90, minimum=1), "WSP CRM"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "nl"
