@@ -24,6 +24,11 @@ def beat(*, outreach_tick_seconds: int) -> dict[str, dict[str, Any]]:
             "task": "candidates.tasks.prompt_durable_checks",
             "schedule": crontab(hour=6, minute=30),
         },
+        # Open registrations never confirmed are deleted after 30 days (the privacy notice).
+        "registration-retention": {
+            "task": "outreach.tasks.purge_unconfirmed_registrations",
+            "schedule": crontab(hour=3, minute=30),
+        },
         "candidate-retention": {
             "task": "candidates.tasks.anonymise_candidates",
             "schedule": crontab(hour=3, minute=15),

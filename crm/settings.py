@@ -374,6 +374,7 @@ if SENTRY_DSN:
     logs.init_sentry(SENTRY_DSN, env.str("SENTRY_ENVIRONMENT", "production"))
 
 # --- Outreach (knowledge sessions) -------------------------------------------------------
+AGENDA_EMBED_ORIGINS, PRIVACY_CONTROLLERS = env.list("AGENDA_EMBED_ORIGINS", []), env.list("PRIVACY_CONTROLLERS", [])
 # Local hour (Europe/Amsterdam) at which reminders and follow-ups go out on their day.
 OUTREACH_SEND_HOUR = env.int("OUTREACH_SEND_HOUR", 10, minimum=0)
 # Temporary SMTP failures: wait base * 2^(attempt-1) seconds, at most max, give up after n.

@@ -50,6 +50,7 @@ urlpatterns = [
     # A contact person's data-subject rights (outreach knows every table that names them).
     path("employers/contact-persons/", include("outreach.urls_privacy")),
     path("events/", include("outreach.urls")),
+    path("agenda/", include("outreach.urls_agenda")),  # public, no login
     path("candidates/", include("candidates.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/stats/", include("reports.api_urls")),

@@ -87,7 +87,10 @@ def invitation_links(invitation: Invitation) -> dict[str, str]:
     rsvp = tokens.sign(invitation.token, "rsvp")
     unsubscribe = tokens.sign(invitation.token, "unsubscribe")
     colleague = tokens.sign(invitation.token, "colleague")
+    wish = tokens.sign(invitation.token, "wish")
     return {
+        "wish_contact_url": site_url(reverse("outreach:wish", args=["contact", wish])),
+        "wish_candidate_url": site_url(reverse("outreach:wish", args=["candidate", wish])),
         "colleague_url": colleague_url(invitation.event, colleague),
         "rsvp_url": site_url(reverse("outreach:rsvp", args=[rsvp])),
         "ics_url": site_url(reverse("outreach:rsvp-ics", args=[rsvp])),

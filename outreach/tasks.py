@@ -20,7 +20,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from outreach import delivery, outbox, privacy, schedule
+from outreach import delivery, notice, outbox, privacy, schedule
 from outreach.bounces import mailbox
 from outreach.services import rounds
 
@@ -73,6 +73,13 @@ def tick() -> dict[str, int]:
 def run_invitation_round(round_id: int) -> str:
     """A background invitation round (``InvitationRound``), from its committed progress."""
     return rounds.invitation_round_run(round_id=round_id)
+
+
+@shared_task(name="outreach.tasks.purge_unconfirmed_registrations", **IDEMPOTENT)
+def purge_unconfirmed_registrations() -> int:
+    """Daily (CELERY_BEAT_SCHEDULE): delete open registrations never confirmed within 30 days,
+    as the public pages' privacy notice says. A rerun finds nothing more to delete."""
+    return notice.purge_unconfirmed()
 
 
 @shared_task(name="outreach.tasks.privacy_retention")

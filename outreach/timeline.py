@@ -33,6 +33,10 @@ def _badges(inv: Invitation) -> tuple[Any, ...]:
         badges.append(_("attended"))
     elif inv.attended is False:
         badges.append(_("did not come"))
+    if inv.wish_contact_at:
+        badges.append(_("asks to be contacted"))
+    if inv.wish_candidate_at:
+        badges.append(_("asks about a candidate or trial placement"))
     return tuple(badges)
 
 

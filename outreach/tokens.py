@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.core import signing
 
 # "colleague": the forward-to-a-colleague link, which prefills the organisation on the public page.
-PURPOSES = frozenset({"rsvp", "unsubscribe", "colleague"})
+# "wish": the thank-you mail's one-click "contact me" / "a candidate or trial placement" links.
+PURPOSES = frozenset({"rsvp", "unsubscribe", "colleague", "wish"})
 
 
 def _signer(purpose: str) -> signing.Signer:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from outreach import views_public, views_register
+from outreach import views_public, views_register, views_wish
 from outreach.views_staff import agenda, checkin, events, invite, registrations
 
 app_name = "outreach"
@@ -12,8 +12,10 @@ urlpatterns: list = [
     path("p/<slug:slug>/register/", views_register.register, name="public-register"),
     path("register/confirm/<str:value>/", views_register.register_confirm, name="register-confirm"),
     path("p/<slug:slug>/calendar.ics", views_public.event_ics, name="public-event-ics"),
+    path("p/<slug:slug>/share.png", views_public.event_share_image, name="public-event-share"),
     path("rsvp/<str:token>/", views_public.rsvp, name="rsvp"),
     path("rsvp/<str:token>/calendar.ics", views_public.rsvp_ics, name="rsvp-ics"),
+    path("wish/<slug:wish>/<str:token>/", views_wish.wish, name="wish"),
     path("preferences/<str:token>/", views_public.unsubscribe, name="unsubscribe"),
     path("fresh-link/", views_public.fresh_link, name="fresh-link"),
     path("feeds/<str:token>.ics", views_public.feed, name="feed"),

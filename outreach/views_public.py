@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.forms import apply_errors
 from crm.throttling import public_allow
-from outreach import mail, tokens
+from outreach import mail, seo, tokens
 from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
 from outreach.models import CalendarFeed, Event, EventState, Invitation
 from outreach.services import links
@@ -58,6 +58,15 @@ def _public_event(slug: str) -> Event:
 def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = _public_event(slug)
     return render(request, f"{PUBLIC_TEMPLATES}/event.html", {"event": event, **_facts(event)})
+
+
+@require_GET
+def event_share_image(request: HttpRequest, slug: str) -> HttpResponse:
+    """The page's share image (LinkedIn, Open Graph): title, date and region, as PNG."""
+    event = get_object_or_404(Event.objects.public().select_related("region"), slug=slug)
+    response = HttpResponse(seo.share_png(event), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @require_GET

@@ -58,6 +58,9 @@ class Invitation(models.Model):
     attendance_contact = models.ForeignKey(
         "employers.Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Post-event conversion: the one-click wishes in the thank-you mail, and when they were made.
+    wish_contact_at = models.DateTimeField(_("asked to be contacted at"), null=True, blank=True)
+    wish_candidate_at = models.DateTimeField(_("asked about a candidate at"), null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

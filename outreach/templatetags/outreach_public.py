@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from outreach import tokens
+from outreach import seo, tokens
 from outreach.forms_public import RegistrationForm
 from outreach.models import Invitation
 
@@ -33,3 +33,14 @@ def registration_form(context: dict[str, Any]) -> dict[str, Any]:
     form = RegistrationForm(initial={"organisation": organisation} if organisation else None)
     form.describe_fields()
     return {"event": event, "form": form, "request": request, "csrf_token": context.get("csrf_token")}
+
+
+@register.inclusion_tag("outreach/public/_share_meta.html")
+def share_meta(event: Any) -> dict[str, Any]:
+    """The head of a public session page: Open Graph, Twitter card and schema.org JSON-LD."""
+    return {"meta": seo.share_meta(event), "json_ld": seo.json_ld(seo.event_data(event)), "url": seo.page_url(event)}
+
+
+@register.simple_tag
+def linkedin_share_url(event: Any) -> str:
+    return seo.linkedin_share_url(event)

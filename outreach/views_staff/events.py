@@ -14,7 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from crm.forms import apply_errors
+from crm.roles import region_codes
+from crm.scoping import NETWORK_WRITE
 from crm.types import AuthenticatedHttpRequest
+from outreach import agenda
 from outreach import selectors_staff as selectors
 from outreach.forms import (
     CancelForm,
@@ -37,7 +40,13 @@ class EventListView(StaffView):
         if state in EventState.values:
             events = events.filter(state=state)
         page = Paginator(events, 25).get_page(request.GET.get("page"))
-        context = {"page": page, "past": past, "state": state, "states": EventState.choices}
+        context = {
+            "page": page,
+            "past": past,
+            "state": state,
+            "states": EventState.choices,
+            "embeds": agenda.embed_snippets(region_codes(request.user, NETWORK_WRITE)),
+        }
         return render(request, "outreach/staff/event_list.html", context)
 
 
@@ -125,6 +134,9 @@ class EventDetailView(StaffView):
             "event": event,
             "speakers": list(event.speakers.all()),
             "invitations": invitations,
+            # Post-event conversion: the thank-you mail's one-click wishes (outreach.services.wishes).
+            "wishes_contact": sum(1 for inv in invitations if inv.wish_contact_at),
+            "wishes_candidate": sum(1 for inv in invitations if inv.wish_candidate_at),
             "emails": emails,
             "failed_count": event.emails.filter(state=EmailState.FAILED).count(),
             # Background invitation rounds: running ones with their progress, and the last few done.

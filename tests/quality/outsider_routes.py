@@ -173,6 +173,7 @@ def _draft_event(cast: dict[str, Any]) -> dict[str, Any]:
 # its own region's staff included (they see drafts on the staff pages).
 COVERAGE["outreach:public-event"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 COVERAGE["outreach:public-event-ics"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
+COVERAGE["outreach:public-event-share"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 COVERAGE["outreach:public-register"] = (_draft_event, ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK])
 
 
@@ -198,7 +199,17 @@ EXEMPT: dict[str, str] = {
     "outreach:rsvp": "public personal RSVP link: the signed token is the key (tests/outreach/test_public.py)",
     "outreach:rsvp-ics": "public personal calendar file behind the signed RSVP token",
     "outreach:unsubscribe": "public preferences / RFC 8058 one-click link: the signed token is the key",
+    "outreach:wish": "the thank-you mail's one-click wish behind the signed token (tests/outreach/test_wishes.py)",
     "outreach:feed": "calendar feed behind a secret URL token (unknown or revoked token: 404)",
+    # The public agenda of a region (issue 18): the code is public reference data and the page is
+    # for everyone; it lists published upcoming sessions only (drafts of any region never:
+    # tests/outreach/test_agenda.py).
+    "agenda:region": "public agenda of a region: published upcoming sessions only, for everyone",
+    "agenda:region-ics": "public agenda's calendar feed: published upcoming sessions only",
+    "agenda:region-atom": "public agenda's Atom feed: published upcoming sessions only",
+    "agenda:region-json": "public agenda's JSON feed: published upcoming sessions only",
+    "agenda:region-embed": "public agenda's embed page: published upcoming sessions only",
+    "agenda:region-privacy": "the public pages' privacy notice of a region: no region data beyond its name",
     "employers:followup-feed": "own follow-ups feed behind a secret URL token (tests/contacts/test_followups.py)",
 }
 

@@ -216,6 +216,10 @@ def _token(purpose: str) -> Maker:
     return make
 
 
+def _wish(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    return {"wish": "contact", **_token("wish")(cast, rows)}
+
+
 def _registrations(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     from outreach.services import registration
 
@@ -239,6 +243,11 @@ def _pending_registration(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 
     reg = registration.register(event=_event_with(cast, rows), name="P", organisation="Org", email="p@org.nl")
     return {"value": tokens.sign_registration(reg.token)}
+
+
+def _region_agenda(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    _events(cast, rows)
+    return {"code": "AM18"}
 
 
 def _feed(cast: dict[str, Any], rows: int) -> dict[str, Any]:
@@ -698,6 +707,18 @@ PINS: dict[str, Pin] = {
     "outreach:event-checkin": Pin(
         "adviser_a", _event, (*WEB, "outreach_event", "outreach_invitation", "employers_contactperson")
     ),
+    "agenda:national": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-ics": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-atom": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-json": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:national-embed": Pin(None, _list(_events), ("crm_region", "outreach_event")),
+    "agenda:region": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-ics": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-atom": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-json": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:region-embed": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
+    "agenda:privacy": Pin(None, _none, ()),
+    "agenda:region-privacy": Pin(None, _region_agenda, ("crm_region",)),
     "outreach:event-create": Pin("adviser_a", _none, (*WEB, "count crm_region", "crm_region")),
     "outreach:event-detail": Pin(
         "adviser_a",
@@ -722,6 +743,7 @@ PINS: dict[str, Pin] = {
     "outreach:fresh-link": Pin(None, _none, ()),
     "outreach:public-event": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
     "outreach:public-event-ics": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
+    "outreach:public-event-share": Pin(None, _public_event, ("outreach_event",)),
     "outreach:register-confirm": Pin(None, _pending_registration, ("outreach_registration",)),
     "outreach:registrations": Pin(
         "adviser_a", _registrations, (*WEB, "count outreach_registration", "outreach_registration")
@@ -730,6 +752,7 @@ PINS: dict[str, Pin] = {
         None, _token("rsvp"), ("outreach_invitation", "outreach_invitation", "employers_contactperson")
     ),
     "outreach:rsvp-ics": Pin(None, _token("rsvp"), ("outreach_invitation",)),
+    "outreach:wish": Pin(None, _wish, ("outreach_invitation",)),
     "outreach:unsubscribe": Pin(None, _token("unsubscribe"), ("outreach_invitation", "employers_contactperson")),
     "placement-detail": Pin("guide_a", _placement, ("candidates_placement", "insert candidates_candidateaccess")),
     "placement-list": Pin(
