@@ -210,9 +210,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Proxies of our own in front of gunicorn (the TLS proxy: 1). X-Forwarded-For is believed only
 # for the entries they appended; 0 = nothing in front, REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-# Lock-out: LOGIN_FAILURE_LIMIT wrong passwords or codes for one username from one address (the
-# username alone would let a stranger lock its owner out, the address alone a whole office behind
-# one NAT) lock that pair for LOGIN_COOLOFF_MINUTES; the token throttle bounds usernames per address.
+# Lock-out: LOGIN_FAILURE_LIMIT wrong passwords or codes per username *and* address, for LOGIN_COOLOFF_MINUTES
+# (either alone: a stranger locks the owner out, or one NAT a whole office). README "Configuration".
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
