@@ -12,6 +12,7 @@ class CrmConfig(AppConfig):
         from django.db import models
         from rest_framework.serializers import ModelSerializer
 
+        import crm.mfa  # noqa: F401 - connects the sign-in handler (two-factor state in the session)
         from crm.fields import ApiDateTimeField
 
         ModelSerializer.serializer_field_mapping[models.DateTimeField] = ApiDateTimeField

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
@@ -49,3 +49,72 @@ class ProbeMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         probe = self.probes.get(request.path_info)
         return probe(request) if probe is not None else self.get_response(request)
+
+
+class SignInGateMiddleware:
+    """Two rules for a signed-in session, before any view (crm/mfa.py keeps the state):
+
+    - inactivity: a session without a request for ``SESSION_IDLE_HOURS`` is signed out (the
+      time of the last request is written at most once a minute, not on every request);
+    - two-factor: a session that still owes a code (or must enrol first) reaches only the
+      verification or enrolment page, the log-out and the language switch; every other page
+      sends it there (the API answers 403).
+
+    Reads only the session, which the authentication middleware loads anyway: no query.
+    """
+
+    REFRESH_SECONDS = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.contrib.auth import SESSION_KEY
+
+        session = request.session
+        if SESSION_KEY not in session:
+            return self.get_response(request)
+        answer = self._idle(request) or self._second_factor(request)
+        return answer if answer is not None else self.get_response(request)
+
+    def _idle(self, request: HttpRequest) -> HttpResponse | None:
+        import time
+
+        from django.contrib import messages
+        from django.contrib.auth import logout
+        from django.contrib.auth.views import redirect_to_login
+        from django.utils.translation import gettext as _
+
+        from crm.mfa import SEEN
+
+        now, seen = int(time.time()), request.session.get(SEEN)
+        if isinstance(seen, int) and now - seen > settings.SESSION_IDLE_HOURS * 3600:
+            logout(request)
+            if request.path_info.startswith("/api/"):
+                return JsonResponse({"detail": _("Your session ended after a period of inactivity.")}, status=401)
+            messages.info(request, _("You were signed out after a period of inactivity. Please sign in again."))
+            return redirect_to_login(request.get_full_path())
+        if not isinstance(seen, int) or now - seen >= self.REFRESH_SECONDS:
+            request.session[SEEN] = now
+        return None
+
+    def _second_factor(self, request: HttpRequest) -> HttpResponse | None:
+        from django.shortcuts import redirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+        from django.utils.translation import gettext as _
+
+        from crm.mfa import ENROL, PENDING
+
+        pending = request.session.get(PENDING)
+        if pending is None:
+            return None
+        target = reverse("mfa-setup" if pending == ENROL else "mfa-verify")
+        allowed = {target, reverse("logout"), reverse("set_language"), reverse("javascript-catalog")}
+        path = request.path_info
+        if path in allowed or path.startswith("/" + settings.STATIC_URL.lstrip("/")):
+            return None
+        if path.startswith("/api/"):
+            return JsonResponse({"detail": _("Two-factor sign-in is not complete for this session.")}, status=403)
+        query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
+        return redirect(f"{target}?{query}" if query else target)

@@ -1,4 +1,5 @@
-"""What every app shares: regions, postcode areas, who holds which role where, the audit log."""
+"""What every app shares: regions, postcode areas, who holds which role where, the audit log,
+and the recovery codes of two-factor sign-in (the authenticator apps are django-otp's TOTP devices)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 
 from crm.roles import NETWORK_READ, NETWORK_WRITE, Role, region_codes
 
@@ -132,3 +134,48 @@ class AuditEntry(models.Model):
             target_repr=str(target)[:200] if target is not None else "",
             data=data or {},
         )
+
+
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A user's recovery codes, as a django-otp device beside their authenticator app (TOTP).
+
+    django-otp's own static device keeps its codes in clear text; these are kept as HMAC-SHA256
+    digests under the secret key (``crm.mfa.digest``): the codes are random (50 bits each), so a
+    keyed hash is enough and checking one is a single indexed lookup. Each code works once.
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
+
+    def verify_token(self, token: Any) -> bool:
+        from crm.mfa_codes import digest
+
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(digest=digest(str(token))).delete()[0]
+        if used:
+            self.throttle_reset(commit=False)
+            self.set_last_used_timestamp(commit=False)
+            self.save()
+            return True
+        self.throttle_increment()
+        return False
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, as its keyed digest (deleted when used)."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64, db_index=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} · …"

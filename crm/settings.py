@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    *["django_otp", "django_otp.plugins.otp_totp"],  # two-factor sign-in (crm/mfa.py)
     "crm",
     *LOCAL_APPS,
 ]
@@ -72,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "crm.middleware.SignInGateMiddleware",  # idle sign-out, then two-factor before any page
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Axes last, as its documentation asks: it turns a lockout into the lockout page.
@@ -208,13 +210,13 @@ LOGOUT_REDIRECT_URL = "login"
 # Proxies of our own in front of gunicorn (the TLS proxy: 1). X-Forwarded-For is believed only
 # for the entries they appended; 0 = nothing in front, REMOTE_ADDR is the client.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0, minimum=0)
-# Log-in lock-out policy: LOGIN_FAILURE_LIMIT wrong passwords for one username *from one client
-# address* lock that pair for LOGIN_COOLOFF_MINUTES. Locking the username alone would let any
-# stranger lock its owner out (5 guesses, from anywhere); locking the address alone would lock
-# a whole office behind one NAT. The pair slows a guesser down to 5 tries per address per
-# cool-off, while the owner, from their own address, still signs in; the token endpoint's
-# throttle (per address, all usernames) bounds how many usernames one address can try.
-# The address is the one every throttle uses (crm.throttling.client_address).
+# Log-in lock-out policy: LOGIN_FAILURE_LIMIT wrong passwords (or second-factor codes) for one
+# username *from one client address* lock that pair for LOGIN_COOLOFF_MINUTES. Locking the
+# username alone would let any stranger lock its owner out (5 guesses, from anywhere); locking
+# the address alone would lock a whole office behind one NAT. The pair slows a guesser down to 5
+# tries per address per cool-off, while the owner, from their own address, still signs in; the
+# token endpoint's throttle (per address, all usernames) bounds how many usernames one address
+# can try. The address is the one every throttle uses (crm.throttling.client_address).
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -222,6 +224,12 @@ AXES_CLIENT_IP_CALLABLE = "crm.throttling.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# Two-factor sign-in for MFA_REQUIRED_ROLES ("staff": the admins), idle sign-out, token expiry (README).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", True)
+SESSION_IDLE_HOURS = env.int("SESSION_IDLE_HOURS", 8, minimum=1)
+MFA_REQUIRED_ROLES = env.list("MFA_REQUIRED_ROLES", ["adviser", "coordinator", "guide", "awvn", "staff"])
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", 90, minimum=1)
+OTP_TOTP_ISSUER = "WSP CRM"
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = "nl"
@@ -258,7 +266,7 @@ def _rate(name: str, default: str) -> str:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "crm.api_auth.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -8,7 +8,7 @@ from django.views.defaults import page_not_found
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from crm import views
+from crm import mfa_views, views
 from crm.api import build_router
 from crm.api_views import TokenView
 
@@ -36,6 +36,13 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/code/", mfa_views.verify, name="mfa-verify"),
+    path("account/two-factor/", mfa_views.setup, name="mfa-setup"),
+    path("account/security/", mfa_views.security, name="mfa-security"),
+    path("account/security/recovery-codes/", mfa_views.new_recovery_codes, name="mfa-recovery-codes"),
+    path("account/security/sign-out-everywhere/", mfa_views.sign_out_everywhere, name="mfa-sign-out-everywhere"),
+    path("account/security/reset/", mfa_views.reset_list, name="mfa-reset-list"),
+    path("account/security/reset/<int:user_id>/", mfa_views.reset, name="mfa-reset"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

@@ -300,3 +300,7 @@ COVERAGE.update(
         "candidates:durable-check": (_placement, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
     }
 )
+
+# Resetting a colleague's second factor: coordinators (of the colleague's region) and staff
+# admins only; to anyone else the colleague is not found.
+COVERAGE["mfa-reset"] = (lambda cast: {"user_id": cast["adviser_a"].pk}, ["guide_a", *NOT_REGION_A_NETWORK])

@@ -911,6 +911,41 @@ PINS: dict[str, Pin] = {
 }
 
 
+def _colleagues(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """``rows`` advisers of region A, each with an authenticator (the coordinator's reset list)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from crm.models import Region, Role
+    from tests.factories import UserFactory, membership
+
+    for _i in range(rows):
+        colleague = membership(UserFactory(), Role.ADVISER, Region.objects.get(code="AM18"))
+        TOTPDevice.objects.create(user=colleague, name="authenticator", confirmed=True)
+    return {}
+
+
+# Two-factor sign-in: the user's own devices and codes, and the colleagues a coordinator may reset.
+PINS |= {
+    # The warm-up request made the device being set up; the page reads it back (and the role).
+    "mfa-setup": Pin(
+        "adviser_a",
+        _none,
+        ("django_session", "auth_user", "otp_totp_totpdevice", "exists otp_totp_totpdevice", "crm_membership"),
+    ),
+    "mfa-security": Pin(
+        "adviser_a",
+        _none,
+        ("django_session", "auth_user", "crm_membership", "exists otp_totp_totpdevice", "count crm_recoverycode"),
+    ),
+    # The colleagues in one query, whether each has an authenticator in one more.
+    "mfa-reset-list": Pin(
+        "coordinator_a",
+        _colleagues,
+        ("django_session", "auth_user", "crm_membership", "auth_user", "otp_totp_totpdevice"),
+    ),
+}
+
+
 def _person_with_history(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """A contact person with ``rows`` invitations (each with its mail) and ``rows`` contacts."""
     from crm.models import AuditEntry
@@ -949,6 +984,7 @@ PINS.update(
 
 
 EXEMPT: dict[str, str] = {
+    "mfa-verify": "a redirect unless the session owes a code (tests/crm/test_mfa.py): no region data",
     "api-stats-region-target": "PUT only (no GET): one read and one write of the region's target row",
     "login": "the log-in form: no region data, no query before the user signs in",
     "set_language": "a redirect that stores the language in a cookie; GET does nothing",
@@ -961,6 +997,9 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "outreach:public-register": (None, _public_event),
     "outreach:registration-reviewed": ("adviser_a", _registration),
     "api-token": (None, _none),
+    "mfa-recovery-codes": ("adviser_a", _none),
+    "mfa-sign-out-everywhere": ("adviser_a", _none),
+    "mfa-reset": ("coordinator_a", lambda cast, rows: {"user_id": cast["adviser_a"].pk}),
     "candidates:durable-check": ("guide_a", _placement),
     "candidates:placement-end": ("guide_a", _placement),
     "candidates:trajectory-end": ("guide_a", _trajectory),
