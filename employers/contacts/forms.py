@@ -154,6 +154,7 @@ class FollowUpFilterForm(DescribedFieldsMixin, forms.Form):
     region = forms.ChoiceField(label=_("Region"), required=False)
     employer_name = forms.CharField(label=_("Employer"), required=False, max_length=100)
     employer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     due_after = forms.DateField(
         label=_("Due from"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
     )
@@ -161,9 +162,15 @@ class FollowUpFilterForm(DescribedFieldsMixin, forms.Form):
         label=_("Due until"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
     )
 
-    def __init__(self, *args: Any, regions: list[Any], scopes: list[tuple[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, regions: list[Any], scopes: list[tuple[str, Any]], owners: list[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "scope", forms.ChoiceField).choices = scopes
+        form_field(self, "owner", forms.TypedChoiceField).choices = [
+            ("", _("Anyone")),
+            *((person.pk, person.get_full_name() or person.username) for person in owners),
+        ]
         form_field(self, "region", forms.ChoiceField).choices = [
             ("", _("All my regions")),
             *((r.code, r.name) for r in regions),

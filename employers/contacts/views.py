@@ -234,7 +234,10 @@ class FollowUpListView(NetworkView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         user = request.user
         regions = list(Region.objects.readable_by(user).order_by("code"))
-        form = FollowUpFilterForm(request.GET or None, regions=regions, scopes=selectors.Scope.choices)
+        choices = selectors.reassign_choices(user)
+        form = FollowUpFilterForm(
+            request.GET or None, regions=regions, scopes=selectors.Scope.choices, owners=selectors.colleagues(choices)
+        )
         query = selectors.FollowUpQuery()
         employer = None
         if form.is_bound:
@@ -243,6 +246,7 @@ class FollowUpListView(NetworkView):
             query.scope = data.get("scope") or selectors.Scope.MINE
             query.region = data.get("region") or ""
             query.employer_name = (data.get("employer_name") or "").strip()
+            query.owner_id = data.get("owner")
             query.due_after = data.get("due_after")
             query.due_before = data.get("due_before")
             if data.get("employer"):
@@ -250,7 +254,6 @@ class FollowUpListView(NetworkView):
                 query.employer = employer
         limit = selectors.FOLLOWUP_LIST_LIMIT
         rows = list(selectors.open_followups(user, query)[: limit + 1])
-        choices = selectors.reassign_choices(user)
         for row in rows:
             row.reassign_to = [
                 person for person in choices.get(row.employer.region_id, []) if person.pk != row.owner_id
