@@ -87,6 +87,7 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "reports:region-detail": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "reports:region-target": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
+    "region-sender": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
 }
 
 # --- Knowledge sessions, staff side (outreach:..., /api/v1/events|invitations|outbound-emails/) ---

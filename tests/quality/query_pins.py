@@ -741,6 +741,7 @@ PINS: dict[str, Pin] = {
     "trajectory-list": Pin("guide_a", _trajectories, ("count candidates_trajectory", "candidates_trajectory")),
     "region-detail": Pin("adviser_a", _region, ("crm_region",)),
     "region-list": Pin("adviser_a", _none, ("crm_region",)),
+    "region-sender": Pin("coordinator_a", _region, (*WEB, "crm_region")),
     "reports:national": Pin(
         "awvn",
         _list(_region_figures),
