@@ -30,6 +30,7 @@ from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
 from employers.forms import EmployerForm, StageForm
 from employers.models import Accommodation, Employer, Stage
+from employers.picker import resolve_employer
 from employers.timeline import employer_timeline
 
 if TYPE_CHECKING:
@@ -278,8 +279,11 @@ class EmployerMergeView(NetworkReadView):
             return None
         # Another region's id, or one that does not exist: the same 404.
         same_region = Employer.objects.editable_by(request.user).filter(region_id=employer.region_id)
-        other = get_object_or_404(same_region.exclude(pk=employer.pk), pk=raw if raw.isdigit() else 0)
-        return other
+        candidates = same_region.exclude(pk=employer.pk)
+        if raw.isdigit():
+            return get_object_or_404(candidates, pk=raw)
+        # the picker's text (an option, an exact name or KvK number); naming none is a message
+        return resolve_employer(candidates, raw)
 
     def _page(
         self, request: AuthenticatedHttpRequest, employer: Employer, other: Employer | None, status: int = 200
@@ -293,7 +297,12 @@ class EmployerMergeView(NetworkReadView):
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
-        return self._page(request, employer, self._other(request, employer, request.GET.get("other")))
+        raw = request.GET.get("other")
+        other = self._other(request, employer, raw)
+        if raw and other is None:
+            messages.error(request, _("Choose an employer of this region from the list."))
+            return self._page(request, employer, None, status=400)
+        return self._page(request, employer, other)
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
