@@ -18,7 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from crm.emails import header_safe
-from crm.models import AuditEntry, Region
+from crm.models import AuditEntry, Region, RegionQuerySet
 from crm.roles import Role, region_codes
 
 if TYPE_CHECKING:
@@ -65,7 +65,7 @@ def region_sender(region: Region | None) -> Sender:
     )
 
 
-def regions_for_sender(user: AuthUser):  # noqa: ANN201 - a RegionQuerySet
+def regions_for_sender(user: AuthUser) -> RegionQuerySet:
     """The regions whose sender ``user`` may set: where they are coordinator."""
     return Region.objects.filter(code__in=sorted(region_codes(user, {Role.COORDINATOR})))
 

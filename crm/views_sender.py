@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from crm.mixins import RoleRequiredMixin
+from crm.models import Region
 from crm.roles import Role
 from crm.senders import region_sender, region_set_sender, regions_for_sender
 from crm.types import AuthenticatedHttpRequest
@@ -47,7 +48,11 @@ class RegionSenderView(RoleRequiredMixin, View):
     def get(self, request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         region = get_object_or_404(regions_for_sender(request.user), code=code)
         form = RegionSenderForm(
-            initial={"sender_name": region.sender_name, "sender_email": region.sender_email, "signature": region.signature}
+            initial={
+                "sender_name": region.sender_name,
+                "sender_email": region.sender_email,
+                "signature": region.signature,
+            }
         )
         return self._page(request, region, form)
 
@@ -73,6 +78,6 @@ class RegionSenderView(RoleRequiredMixin, View):
                 return redirect("region-sender", code=region.code)
         return self._page(request, region, form)
 
-    def _page(self, request: AuthenticatedHttpRequest, region, form: RegionSenderForm) -> HttpResponse:  # noqa: ANN001 - a Region
+    def _page(self, request: AuthenticatedHttpRequest, region: Region, form: RegionSenderForm) -> HttpResponse:
         context = {"region": region, "form": form, "sender": region_sender(region)}
         return render(request, self.template_name, context)

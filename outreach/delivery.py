@@ -54,6 +54,7 @@ T = TypeVar("T")
 DB_RETRIES = 6
 LEASE_EXPIRED = "The worker was lost while sending (lease expired): the mail server may have this message already."
 
+
 def build_message(row: OutboundEmail, connection: Any = None) -> EmailMultiAlternatives:
     message = EmailMultiAlternatives(
         subject=row.subject,

@@ -103,8 +103,10 @@ def test_the_follow_up_list_narrows_to_the_picked_employer(cast, web, bakery, re
     FollowUpFactory(employer=bakery, owner=cast["adviser_a"], due_date=today, note="Bart bellen")
     FollowUpFactory(employer=restaurant, owner=cast["adviser_a"], due_date=today, note="Pijp mailen")
 
-    html = web(cast["adviser_a"]).get(
-        reverse("employers:followup-list"), {"employer_name": employer_label(bakery)}
-    ).content.decode()
+    html = (
+        web(cast["adviser_a"])
+        .get(reverse("employers:followup-list"), {"employer_name": employer_label(bakery)})
+        .content.decode()
+    )
 
     assert "Bart bellen" in html and "Pijp mailen" not in html

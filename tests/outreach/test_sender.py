@@ -126,7 +126,9 @@ def test_only_a_coordinator_of_the_region_sets_its_sender_and_it_is_audited(advi
     with pytest.raises(PermissionDenied):
         region_set_sender(region=other, by=coordinator_a, name="X", email="x@x.example", signature="")
     with pytest.raises(ValidationError) as bad:
-        region_set_sender(region=region, by=coordinator_a, name="X", email="not an address", signature="1\n2\n3\n4\n5\n6\n7")
+        region_set_sender(
+            region=region, by=coordinator_a, name="X", email="not an address", signature="1\n2\n3\n4\n5\n6\n7"
+        )
     assert set(bad.value.message_dict) == {"sender_email", "signature"}
 
     region_set_sender(region=region, by=coordinator_a, name="WSP\r\nAmsterdam", email="", signature=SIGNATURE)
