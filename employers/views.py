@@ -24,7 +24,7 @@ from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import archive, exporting, services
+from employers import archive, exporting, list_page, services
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
@@ -73,10 +73,12 @@ class EmployerListView(NetworkReadView):
         employers = archived_scope(employer_queryset(request.user), request.GET)
         filterset = EmployerFilter(request.GET or None, queryset=employers, request=request)
         page = Paginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+        list_page.people_widgets(filterset.form, list_page.stage_counts(employers))
         context = {
             "filter": filterset,
             "page": page,
             "can_write": writes_any_region(request.user),
+            "headers": list_page.headers(request.GET.get("ordering", "")),
         }
         return render(request, "employers/list.html", context)
 

@@ -618,6 +618,7 @@ PINS: dict[str, Pin] = {
             "auth_user",
             "employers_employer",
             "employers_accommodation",
+            "employers_employer",  # employers per stage, beside the stage boxes
         ),
     ),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
