@@ -39,37 +39,37 @@ class YesNoAll(forms.RadioSelect):
     def __init__(self) -> None:
         super().__init__(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))])
 
-    def format_value(self, value: Any) -> list[str]:
+    def format_value(self, value: Any) -> Any:  # a list of strings, as ChoiceWidget's
         mapping = {True: "true", False: "false", "True": "true", "False": "false", None: ""}
         return [mapping.get(value, str(value).lower() if value is not None else "")]
 
 
 def people_widgets(form: forms.Form, counts: dict[str, int]) -> None:
     """Swap the FilterSet form's widgets for ones a person can use without a manual; each stage
-    carries its number of employers (``counts``)."""
+    carries its number of employers (``counts``). The API's forms keep their own widgets."""
+    fields: dict[str, Any] = form.fields  # the stubs type each as a plain Field
     for name in CHECKBOXES:
-        if name in form.fields:
-            form.fields[name].widget = forms.CheckboxSelectMultiple(choices=form.fields[name].widget.choices)
-    stage = form.fields.get("stage")
-    if isinstance(stage, forms.ChoiceField):
+        if name in fields:
+            fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].widget.choices)
+    if "stage" in fields:
+        stage = fields["stage"]
         stage.choices = [(value, f"{label} ({counts.get(value, 0)})") for value, label in stage.choices]
     for name in YES_NO:
-        if name in form.fields:
-            form.fields[name].widget = YesNoAll()
-    if "owner" in form.fields:
-        form.fields["owner"].empty_label = _("All")
-        form.fields["owner"].widget.choices = form.fields["owner"].choices
-    if "updated_since" in form.fields:
-        form.fields["updated_since"].widget = forms.DateInput(attrs={"type": "date"})
-    ordering = form.fields.get("ordering")
-    if ordering is not None:
-        ordering.widget.choices = [("", _("Name")), *list(ordering.choices)[1:]]
+        if name in fields:
+            fields[name].widget = YesNoAll()
+    if "owner" in fields:
+        fields["owner"].empty_label = _("All")
+        fields["owner"].widget.choices = fields["owner"].choices
+    if "updated_since" in fields:
+        fields["updated_since"].widget = forms.DateInput(attrs={"type": "date"})
+    if "ordering" in fields:  # no ordering chosen: the list's own, by name
+        fields["ordering"].widget.choices = [("", _("Name")), *list(fields["ordering"].choices)[1:]]
 
 
 def stage_counts(employers: QuerySet[Employer]) -> dict[str, int]:
     """How many employers of the (archive-scoped) list each stage has, in one query."""
-    rows = employers.order_by().values_list("stage").annotate(n=Count("id"))
-    return {stage: n for stage, n in rows}
+    rows = employers.order_by().values("stage").annotate(n=Count("id"))
+    return {row["stage"]: row["n"] for row in rows}
 
 
 @dataclass(frozen=True)
