@@ -28,4 +28,8 @@ def beat(*, outreach_tick_seconds: int) -> dict[str, dict[str, Any]]:
             "task": "candidates.tasks.anonymise_candidates",
             "schedule": crontab(hour=3, minute=15),
         },
+        # Contact persons: access needs cleared after the session, idle opt-outs erased (PRIVACY.md).
+        "privacy-retention": {"task": "outreach.tasks.privacy_retention", "schedule": crontab(hour=3, minute=30)},
+        # Bounces and complaints from the bounce mailbox (a no-op without BOUNCE_IMAP_URL).
+        "fetch-bounces": {"task": "outreach.tasks.fetch_bounces", "schedule": timedelta(minutes=5)},
     }

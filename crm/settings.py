@@ -297,12 +297,9 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
         "MatchStateEnum": "candidates.models.MatchState",
         "SbiSectionEnum": "employers.models.network.SbiSection",
         "AccommodationCodeEnum": "employers.models.network.AccommodationCode",
+        "EventStateEnum": "outreach.models.EventState",
+        "OutboundEmailStateEnum": "outreach.models.EmailState",
     },
-}
-# Several models have a "state" field with their own choices: name the outreach ones.
-SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"] |= {
-    "EventStateEnum": "outreach.models.EventState",
-    "OutboundEmailStateEnum": "outreach.models.EmailState",
 }
 
 # --- Security -------------------------------------------------------------------------
@@ -349,6 +346,9 @@ PLACEMENTS_YEARLY_TARGET = 100
 PLACEMENT_DURABLE_MONTHS = env.int("PLACEMENT_DURABLE_MONTHS", 6, minimum=6)  # 6 (the programme) or 12
 # Candidates are anonymised this many months after their trajectory ended (daily beat job).
 CANDIDATE_RETENTION_MONTHS = env.int("CANDIDATE_RETENTION_MONTHS", 24, minimum=1)
+# Erase idle opted-out contact persons, clear access needs after the session (PRIVACY.md).
+CONTACT_PERSON_RETENTION_MONTHS = env.int("CONTACT_PERSON_RETENTION_MONTHS", 24, minimum=1)
+ACCESS_NEEDS_RETENTION_DAYS = env.int("ACCESS_NEEDS_RETENTION_DAYS", 30, minimum=0)
 # Employer import limits (employers/importing/): the upload, its rows and columns, one cell, and
 # an XLSX file unpacked (a zip of a few MB can hold gigabytes of XML).
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
@@ -395,3 +395,6 @@ if OUTREACH_LEASE_SECONDS < 4 * EMAIL_TIMEOUT + 7:
 # 1: every "sent" mark waits for its WAL flush (no resend even after a database server crash,
 # about 3x slower delivery); 0: delivery batches commit asynchronously (see outreach/delivery.py).
 OUTREACH_DURABLE_SENT_MARKS = env.bool("OUTREACH_DURABLE_SENT_MARKS", False)
+# Bounces (outreach/bounces/): the VERP Return-Path domain (empty: none), the mailbox read over IMAP.
+BOUNCE_DOMAIN = env.str("BOUNCE_DOMAIN", "")
+BOUNCE_IMAP_URL = env.str("BOUNCE_IMAP_URL", "")

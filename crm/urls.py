@@ -42,6 +42,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("regions/<str:code>/sender/", RegionSenderView.as_view(), name="region-sender"),
     path("employers/", include("employers.urls")),
+    # A contact person's data-subject rights (outreach knows every table that names them).
+    path("employers/contact-persons/", include("outreach.urls_privacy")),
     path("events/", include("outreach.urls")),
     path("candidates/", include("candidates.urls")),
     path("reports/", include("reports.urls")),

@@ -71,6 +71,30 @@ def contact_person_mail_preferences(
     return person, changed
 
 
+# Soft bounces (mailbox full, server away) of this many different messages mark an address invalid.
+SOFT_BOUNCE_LIMIT = 3
+
+
+@transaction.atomic
+def contact_person_bounced(*, contact_person: ContactPerson | int, hard: bool) -> bool:
+    """Mail to the person's address bounced (read from the bounce mailbox, ``outreach.bounces``,
+    once per message): a hard bounce, or the ``SOFT_BOUNCE_LIMIT``-th soft one, marks the address
+    invalid, and every audience leaves the person out until the address is changed. Returns
+    whether the address became invalid now."""
+    person = ContactPerson.objects.select_for_update().get(pk=getattr(contact_person, "pk", contact_person))
+    if person.email_invalid_at is not None:
+        return False
+    if not hard:
+        person.soft_bounces += 1
+    if hard or person.soft_bounces >= SOFT_BOUNCE_LIMIT:
+        person.email_invalid_at = timezone.now()
+    person.save(update_fields=["soft_bounces", "email_invalid_at"])  # not updated_at: no activity
+    if person.email_invalid_at is None:
+        return False
+    AuditEntry.record("employers.contact_person.email_invalid", target=person, data={"hard": hard})
+    return True
+
+
 def _clean_person(person: ContactPerson) -> None:
     person.name = (person.name or "").strip()
     if not person.name:
@@ -108,6 +132,8 @@ def contact_person_update(
         setattr(person, name, value)
     _apply_opt_out(person, opted_out, source)
     _clean_person(person)
+    if before["email"] != person.email:  # a new address has not bounced yet
+        person.email_invalid_at, person.soft_bounces = None, 0
     person.save()
     changed = {
         n: [before[n], str(getattr(person, n) or "")] for n in names if before[n] != str(getattr(person, n) or "")

@@ -22,6 +22,7 @@ from django.views import View
 from crm.forms import apply_errors, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
+from crm.roles import Role, region_codes
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
 from employers import archive, exporting, list_page, services
@@ -157,6 +158,8 @@ class EmployerDetailView(NetworkReadView):
             "today": local_today(),
             "can_write": may_write_region(request.user, employer.region_id),
             "can_delete": archive.may_delete_for_good(request.user, employer),
+            # The data-subject pages (outreach.views_privacy): the region's coordinators only.
+            "can_erase": employer.region_id in region_codes(request.user, {Role.COORDINATOR}),
             "stage_form": StageForm(initial={"stage": employer.stage}),
         }
         return render(request, "employers/detail.html", context)

@@ -43,6 +43,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from crm.senders import mailbox
+from outreach.bounces import verp
 from outreach.models import TRANSACTIONAL_KINDS, EmailState, OutboundEmail
 
 logger = logging.getLogger(__name__)
@@ -172,19 +173,22 @@ def record_failure(row: OutboundEmail, error: BaseException | str, *, permanent:
 
 def fail_blocked(ids: list[int]) -> int:
     """Outreach rows of this batch that must not go out after all (checked at send time): the
-    person opted out, or the employer became do-not-contact, since the row was queued."""
+    person opted out, the employer became do-not-contact or the address bounced, since the row
+    was queued."""
     rows = (
         OutboundEmail.objects.filter(pk__in=ids, state=EmailState.QUEUED, invitation__isnull=False)
         .exclude(kind__in=TRANSACTIONAL_KINDS)
         .filter(
             Q(invitation__contact_person__opted_out_at__isnull=False)
             | Q(invitation__contact_person__employer__do_not_contact=True)
+            | Q(invitation__contact_person__email_invalid_at__isnull=False)
         )
-        .values_list("pk", "invitation__contact_person__opted_out_at")
+        .values_list("pk", "invitation__contact_person__opted_out_at", "invitation__contact_person__email_invalid_at")
     )
     done = 0
-    for pk, opted_out in rows:
+    for pk, opted_out, invalid in rows:
         reason = "opted out before sending" if opted_out else "employer is do-not-contact"
+        reason = "the address bounced before sending" if invalid else reason
         done += OutboundEmail.objects.filter(pk=pk, state=EmailState.QUEUED).update(
             state=EmailState.FAILED, last_error=reason, attempts=F("attempts") + 1, claimed_at=timezone.now()
         )
@@ -238,7 +242,8 @@ def _send_smtp(connection: SmtpBackend, row: OutboundEmail, raw: bytes) -> None:
     smtp = connection.connection
     if smtp is None:  # open() returns without one only when failing silently, which this never does
         raise smtplib.SMTPServerDisconnected("The SMTP connection did not open.")
-    sender = sanitize_address(row.from_email or settings.DEFAULT_FROM_EMAIL, "utf-8")
+    # The envelope sender (Return-Path): the row's own VERP address when BOUNCE_DOMAIN is set.
+    sender = verp.return_path(row.pk) or sanitize_address(row.from_email or settings.DEFAULT_FROM_EMAIL, "utf-8")
     try:
         smtp.sendmail(sender, [sanitize_address(row.to_email, "utf-8")], raw)
     except (smtplib.SMTPServerDisconnected, TimeoutError, ConnectionError) as error:

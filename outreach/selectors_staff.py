@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, CharField, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.utils import timezone
 
 from crm.models import Region, Role
 from crm.scoping import has_role
 from employers.models import ContactPerson
-from outreach.models import EmailKind, EmailState, Event, Invitation, OutboundEmail, Rsvp
+from outreach.models import Bounce, EmailKind, EmailState, Event, Invitation, OutboundEmail, Rsvp
 from outreach.services.audience import AudienceFilters, AudiencePreview, audience_preview
 
 if TYPE_CHECKING:
@@ -59,7 +59,10 @@ def upcoming_or_past(events: QuerySet[Event], past: bool) -> QuerySet[Event]:
 
 
 def invite_state_subquery() -> Any:
-    return Subquery(OutboundEmail.objects.filter(invitation=OuterRef("pk"), kind=EmailKind.INVITE).values("state")[:1])
+    """The invitation mail's state, or ``bounced`` once it bounced for good (outreach.bounces)."""
+    state = Case(When(bounce=Bounce.HARD, then=Value("bounced")), default=F("state"), output_field=CharField())
+    rows = OutboundEmail.objects.filter(invitation=OuterRef("pk"), kind=EmailKind.INVITE)
+    return Subquery(rows.annotate(shown=state).values("shown")[:1])
 
 
 def event_invitations(event: Event) -> QuerySet[Invitation]:

@@ -17,9 +17,11 @@ import os
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
-from outreach import delivery, outbox, schedule
+from outreach import delivery, outbox, privacy, schedule
+from outreach.bounces import mailbox
 from outreach.services import rounds
 
 logger = logging.getLogger(__name__)
@@ -71,3 +73,24 @@ def tick() -> dict[str, int]:
 def run_invitation_round(round_id: int) -> str:
     """A background invitation round (``InvitationRound``), from its committed progress."""
     return rounds.invitation_round_run(round_id=round_id)
+
+
+@shared_task(name="outreach.tasks.privacy_retention")
+def privacy_retention() -> dict[str, int]:
+    """Beat, daily: clear access needs ACCESS_NEEDS_RETENTION_DAYS after the session, erase
+    opted-out contact persons idle for CONTACT_PERSON_RETENTION_MONTHS (idempotent)."""
+    return privacy.retention_run()
+
+
+@shared_task(name="outreach.tasks.fetch_bounces")
+def fetch_bounces() -> dict[str, int]:
+    """Beat, every few minutes: read the bounce mailbox, if BOUNCE_IMAP_URL is set. Idempotent
+    (a bounce counts once per outbox row); a mailbox that cannot be read is logged, and the
+    next tick tries again."""
+    if not settings.BOUNCE_IMAP_URL:
+        return {}
+    try:
+        return mailbox.fetch()
+    except mailbox.MailboxError as error:
+        logger.warning("bounce mailbox not read: %s", error)
+        return {}

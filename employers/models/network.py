@@ -260,6 +260,13 @@ class ContactPerson(models.Model):
     opted_out_at = models.DateTimeField(_("opted out of mail at"), null=True, blank=True)
     opt_out_source = models.CharField(_("opt-out source"), max_length=100, blank=True)
     lawful_basis = models.CharField(_("lawful basis"), max_length=300, blank=True)
+    # Erased on request or by the retention job (outreach.privacy): the row stays, so counts and
+    # reports stay true, but it names nobody any more.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True, editable=False)
+    # Mail to the address bounced for good (a hard bounce, or SOFT_BOUNCE_LIMIT soft ones, read
+    # from the bounce mailbox by outreach.bounces): no outreach goes to it until it is changed.
+    email_invalid_at = models.DateTimeField(_("e-mail address invalid since"), null=True, blank=True, editable=False)
+    soft_bounces = models.PositiveSmallIntegerField(_("soft bounces"), default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -276,6 +283,14 @@ class ContactPerson(models.Model):
     @property
     def opted_out(self) -> bool:
         return self.opted_out_at is not None
+
+    @property
+    def email_invalid(self) -> bool:
+        return self.email_invalid_at is not None
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
 
 class OpeningState(models.TextChoices):

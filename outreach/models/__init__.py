@@ -27,11 +27,19 @@ from outreach.models.invitations import (
     RoundState,
     Rsvp,
 )
-from outreach.models.outbox import TRANSACTIONAL_KINDS, EmailKind, EmailState, OutboundEmail, OutboundEmailQuerySet
+from outreach.models.outbox import (
+    TRANSACTIONAL_KINDS,
+    Bounce,
+    EmailKind,
+    EmailState,
+    OutboundEmail,
+    OutboundEmailQuerySet,
+)
 from outreach.models.registrations import Registration, RegistrationQuerySet
 
 __all__ = [
     "TRANSACTIONAL_KINDS",
+    "Bounce",
     "CalendarFeed",
     "CalendarFeedQuerySet",
     "EmailKind",

@@ -53,6 +53,14 @@ class EmailState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class Bounce(models.TextChoices):
+    """What the bounce mailbox said about a sent row (``outreach.bounces``)."""
+
+    HARD = "hard", _("Bounced (address invalid)")
+    SOFT = "soft", _("Bounced (temporary)")
+    COMPLAINT = "complaint", _("Marked as spam")
+
+
 class OutboundEmailQuerySet(RegionScopedQuerySet):
     region_path = "event__region"
     read_roles = NETWORK_WRITE
@@ -91,6 +99,9 @@ class OutboundEmail(models.Model):
     # later attempt may be a second copy ("may have gone out twice", on the page and in the API).
     uncertain = models.BooleanField(_("may have gone out twice"), default=False)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # Set from a bounce or complaint whose VERP address (bounces+<id>-<signature>@) names this row.
+    bounce = models.CharField(_("bounce"), max_length=10, choices=Bounce.choices, blank=True)
+    bounced_at = models.DateTimeField(_("bounced at"), null=True, blank=True)
     event = models.ForeignKey(
         "outreach.Event",
         on_delete=models.CASCADE,

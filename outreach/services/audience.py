@@ -40,6 +40,7 @@ class ExclusionReason(models.TextChoices):
     OPTED_OUT = "opted_out", gettext_lazy("Opted out of mail")
     DO_NOT_CONTACT = "do_not_contact", gettext_lazy("Employer is marked do-not-contact")
     NO_EMAIL = "no_email", gettext_lazy("No e-mail address")
+    EMAIL_INVALID = "email_invalid", gettext_lazy("E-mail address bounced")
     ALREADY_INVITED = "already_invited", gettext_lazy("Already invited")
 
 
@@ -91,7 +92,8 @@ def audience_preview(*, event: Event, by: AuthUser, filters: AudienceFilters) ->
     candidates = _candidates(event, by, filters).annotate(
         already=Exists(Invitation.objects.filter(event=event, contact_person=OuterRef("pk")))
     )
-    ok = Q(opted_out_at__isnull=True, employer__do_not_contact=False, already=False) & ~Q(email="")
+    ok = Q(opted_out_at__isnull=True, employer__do_not_contact=False, email_invalid_at__isnull=True, already=False)
+    ok &= ~Q(email="")
     included = candidates.filter(ok).select_related("employer").order_by("employer__legal_name", "name", "pk")
     excluded: list[tuple[ContactPerson, str]] = []
     for person in candidates.exclude(ok).select_related("employer").order_by("employer__legal_name", "name", "pk"):
@@ -101,6 +103,8 @@ def audience_preview(*, event: Event, by: AuthUser, filters: AudienceFilters) ->
             reason = ExclusionReason.OPTED_OUT
         elif person.employer.do_not_contact:
             reason = ExclusionReason.DO_NOT_CONTACT
+        elif person.email_invalid_at is not None and person.email:
+            reason = ExclusionReason.EMAIL_INVALID
         else:
             reason = ExclusionReason.NO_EMAIL
         excluded.append((person, reason))

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 def invite(*, event: Event, by: AuthUser, persons: Iterable[ContactPerson | int]) -> list[Invitation]:
     """Create invitations and their ``invite:<event>:<person>`` outbox rows in one transaction
-    (persons already invited, opted out, do-not-contact or without e-mail are skipped), then
+    (persons already invited, opted out, do-not-contact, without e-mail or whose address bounced
+    are skipped), then
     deliver after commit. Only for a published session. Running it twice sends nothing new."""
     check_writer(event.region_id, by)
     ids = person_ids(persons)
@@ -37,7 +38,9 @@ def _invite(event: Event, by: AuthUser, ids: list[int]) -> list[Invitation]:
     if event.state != EventState.PUBLISHED or event.has_started():
         raise ValidationError(_("Invitations go out for a published session that has not started."))
     reachable = (
-        ContactPerson.objects.filter(pk__in=ids, opted_out_at__isnull=True, employer__do_not_contact=False)
+        ContactPerson.objects.filter(
+            pk__in=ids, opted_out_at__isnull=True, employer__do_not_contact=False, email_invalid_at__isnull=True
+        )
         .exclude(email="")
         .exclude(invitations__event=event)
         .values_list("pk", flat=True)

@@ -58,6 +58,7 @@ class _Recorder:
         self.greylist: set[str] = set()
         self.greylist_times = 1
         self.rcpt_seen: Counter[str] = Counter()
+        self.senders: list[str] = []  # the envelope sender (MAIL FROM) of each stored message
         self.in_data = 0  # conversations between DATA and our final answer
         # Called with each message right after it is stored, before the 250 (no Django ORM
         # here: this runs in the server's event-loop thread).
@@ -85,6 +86,7 @@ class _Recorder:
         message = email.message_from_bytes(envelope.content)
         with self.lock:
             self.messages.append(message)
+            self.senders.append(envelope.mail_from)
             self.in_data += 1
         try:
             if self.on_store is not None:

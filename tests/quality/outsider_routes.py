@@ -88,6 +88,9 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "reports:region-target": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
     "region-sender": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
+    # A contact person's data-subject pages: the coordinators of the person's region only.
+    "privacy:person-data": (_contact_person, ["adviser_a", *NOT_REGION_A_NETWORK]),
+    "privacy:person-erase": (_contact_person, ["adviser_a", *NOT_REGION_A_NETWORK]),
 }
 
 # --- Knowledge sessions, staff side (outreach:..., /api/v1/events|invitations|outbound-emails/) ---

@@ -812,6 +812,44 @@ PINS: dict[str, Pin] = {
     ),
 }
 
+
+def _person_with_history(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """A contact person with ``rows`` invitations (each with its mail) and ``rows`` contacts."""
+    from crm.models import AuditEntry
+    from outreach import mail, outbox
+    from tests.contacts.factories import ContactFactory
+    from tests.outreach.factories import InvitationFactory
+
+    person = ContactPersonFactory(employer=EmployerFactory(region_id="AM18"))
+    for n in range(rows):
+        invitation = InvitationFactory(event__region_id="AM18", contact_person=person)
+        outbox.store([mail.invitation_row(invitation, "invite", f"pin-invite:{invitation.pk}")])
+        ContactFactory(employer=person.employer, contact_person=person, by=cast["adviser_a"])
+        AuditEntry.record("employers.contact_person.updated", target=person, data={"n": n})
+    return {"pk": person.pk}
+
+
+PINS.update(
+    {
+        # Everything stored about one person: one query per kind of row, whatever their number.
+        "privacy:person-data": Pin(
+            "coordinator_a",
+            _person_with_history,
+            (
+                *WEB,
+                "employers_contactperson",
+                "outreach_invitation",
+                "employers_contact",
+                "outreach_registration",
+                "outreach_outboundemail",
+                "crm_auditentry",
+            ),
+        ),
+        "privacy:person-erase": Pin("coordinator_a", _person_with_history, (*WEB, "employers_contactperson")),
+    }
+)
+
+
 EXEMPT: dict[str, str] = {
     "api-stats-region-target": "PUT only (no GET): one read and one write of the region's target row",
     "login": "the log-in form: no region data, no query before the user signs in",

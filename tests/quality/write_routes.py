@@ -288,5 +288,6 @@ BODY_FREE: dict[str, str] = {
     "outreach:public-register": "public: what a visitor types, no id (tests/outreach/test_open_registration.py)",
     "outreach:register-confirm": "public: the signed confirmation link is the key, no body",
     "outreach:registration-reviewed": "no body; the URL's id is the outsider matrix's",
+    "privacy:person-erase": "a confirmation flag and a reason text; the person is the URL's",
     "outreach:feed": "calendar feed behind a secret URL token, GET only",
 }
