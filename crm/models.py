@@ -34,6 +34,13 @@ class Region(models.Model):
     code = models.CharField(_("code"), max_length=4, primary_key=True)
     name = models.CharField(_("name"), max_length=100, unique=True)
     aliases = models.JSONField(_("other names"), default=list, blank=True)
+    # Who the region's mail comes from (set by its coordinator through crm.senders); empty: the
+    # defaults "WSP <name>" and DEFAULT_FROM_EMAIL's address, no signature lines.
+    sender_name = models.CharField(_("sender name"), max_length=100, blank=True)
+    sender_email = models.EmailField(_("sender address"), blank=True)
+    signature = models.TextField(
+        _("signature"), blank=True, max_length=500, help_text=_("Phone number and address, under every mail.")
+    )
 
     objects = RegionQuerySet.as_manager()
 

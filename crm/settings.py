@@ -192,6 +192,7 @@ EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 20, minimum=1)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "WSP CRM <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_USE_LOCALTIME = True  # Date: with the Dutch offset (+0100/+0200), as TIME_ZONE says
 
 # --- Auth -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from crm import mfa_views, views
 from crm.api import build_router
 from crm.api_views import TokenView
+from crm.views_sender import RegionSenderView
 
 # The API's description is for signed-in engineers, not the public (SERVE_PERMISSIONS in the
 # settings answers 403 to an anonymous schema request; the docs page sends the browser to the
@@ -46,6 +47,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
+    path("regions/<str:code>/sender/", RegionSenderView.as_view(), name="region-sender"),
     path("employers/", include("employers.urls")),
     # A contact person's data-subject rights (outreach knows every table that names them).
     path("employers/contact-persons/", include("outreach.urls_privacy")),

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from crm.forms import form_field
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE, members_of
-from employers.contacts.forms import _ID_SUFFIX, DescribedFieldsMixin, UserChoiceField, employer_label
+from employers.contacts.forms import DescribedFieldsMixin, UserChoiceField
 from employers.models import Accommodation, ContactPerson, Employer, Network, Opening, Stage
+from employers.picker import employer_label, picked_id
 from employers.proposals import GUIDE_STAGES
 from employers.services import owners_for
 
@@ -219,8 +220,7 @@ class ReviewForm(DescribedFieldsMixin, forms.Form):
 
 
 def _referrer_id_from(text: str) -> int | None:
-    match = _ID_SUFFIX.search(text or "")
-    return int(match.group(1)) if match else None
+    return picked_id(text or "")
 
 
 class StageForm(DescribedFieldsMixin, forms.Form):

@@ -25,12 +25,13 @@ from crm.paging import CappedPaginator
 from crm.roles import Role, region_codes
 from crm.scoping import NETWORK_READ, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import archive, exporting, proposals, services
+from employers import archive, exporting, list_page, proposals, services
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
 from employers.forms import EmployerForm, ProposeEmployerForm, StageForm
 from employers.models import Accommodation, Employer, Network, Stage
+from employers.picker import resolve_employer
 from employers.referrals import referrals_of
 from employers.timeline import employer_timeline
 
@@ -94,10 +95,12 @@ class EmployerListView(NetworkReadView):
         employers = archived_scope(list_rows(request.user), request.GET)
         filterset = EmployerFilter(request.GET or None, queryset=employers, request=request)
         page = CappedPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
+        list_page.people_widgets(filterset.form, list_page.stage_counts(employers))
         context = {
             "filter": filterset,
             "page": page,
             "can_write": writes_any_region(request.user),
+            "headers": list_page.headers(request.GET.get("ordering", "")),
         }
         return render(request, "employers/list.html", context)
 
@@ -328,8 +331,11 @@ class EmployerMergeView(NetworkReadView):
             return None
         # Another region's id, or one that does not exist: the same 404.
         same_region = Employer.objects.editable_by(request.user).filter(region_id=employer.region_id)
-        other = get_object_or_404(same_region.exclude(pk=employer.pk), pk=raw if raw.isdigit() else 0)
-        return other
+        candidates = same_region.exclude(pk=employer.pk)
+        if raw.isdigit():
+            return get_object_or_404(candidates, pk=raw)
+        # the picker's text (an option, an exact name or KvK number); naming none is a message
+        return resolve_employer(candidates, raw)
 
     def _page(
         self, request: AuthenticatedHttpRequest, employer: Employer, other: Employer | None, status: int = 200
@@ -343,7 +349,12 @@ class EmployerMergeView(NetworkReadView):
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)
-        return self._page(request, employer, self._other(request, employer, request.GET.get("other")))
+        raw = request.GET.get("other")
+        other = self._other(request, employer, raw)
+        if raw and other is None:
+            messages.error(request, _("Choose an employer of this region from the list."))
+            return self._page(request, employer, None, status=400)
+        return self._page(request, employer, other)
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employer = _editable(request, pk)

@@ -25,14 +25,12 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import smtplib
 import socket
 import time
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from email.mime.text import MIMEText
-from email.utils import quote
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -44,6 +42,7 @@ from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from crm.senders import mailbox
 from outreach.bounces import verp
 from outreach.models import TRANSACTIONAL_KINDS, EmailState, OutboundEmail
 
@@ -55,17 +54,6 @@ T = TypeVar("T")
 # a fresh connection, waiting 0.1, 0.2, 0.4 ... seconds in between (about 6 s in all).
 DB_RETRIES = 6
 LEASE_EXPIRED = "The worker was lost while sending (lease expired): the mail server may have this message already."
-
-# RFC 5322 "specials": a display name with one of them must be a quoted string.
-SPECIALS = re.compile(r'[][\\()<>@,:;".]')
-
-
-def mailbox(name: str, address: str) -> str:
-    """``Name <address>``, the name quoted when it holds a special: "Vries, de" is one person,
-    not two addresses. (Not ``email.utils.formataddr``: Django encodes non-ASCII names itself.)"""
-    if not name:
-        return address
-    return f'"{quote(name)}" <{address}>' if SPECIALS.search(name) else f"{name} <{address}>"
 
 
 def build_message(row: OutboundEmail, connection: Any = None) -> EmailMultiAlternatives:

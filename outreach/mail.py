@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from crm.emails import Rendered, header_safe
 from crm.emails import render as render_triple
+from crm.senders import mailbox, region_sender
 from outreach import tokens
 from outreach.models import TRANSACTIONAL_KINDS, Event, Invitation, OutboundEmail
 
@@ -49,7 +50,10 @@ def new_message_id() -> str:
 def event_vevent(event: Event, *, cancelled: bool = False, url: str = "") -> icalendar.Event:
     vevent = icalendar.Event()
     vevent.add("uid", event.ics_uid)
-    vevent.add("sequence", event.ics_sequence)
+    # A cancellation for one person (they answered no) while the session goes on: one step above
+    # the session's own sequence, so the calendar takes it over the invitation it replaces.
+    personal_cancel = cancelled and event.state != "cancelled"
+    vevent.add("sequence", event.ics_sequence + (1 if personal_cancel else 0))
     vevent.add("dtstamp", timezone.now())
     vevent.add("dtstart", event.starts_at)
     vevent.add("dtend", event.ends_at)
@@ -103,8 +107,18 @@ def colleague_url(event: Event, signed: str) -> str:
     return site_url(reverse("outreach:public-event", args=[event.slug])) + "?" + urlencode({"colleague": signed})
 
 
+def organiser_reply_to(event: Event) -> dict[str, str]:
+    """Reply-To the session's organiser (a person, not the no-reply address), when they have an address."""
+    owner = event.owner
+    if owner is None or not owner.email:
+        return {}
+    return {"Reply-To": mailbox(header_safe(owner.get_full_name()), owner.email)}
+
+
 def event_context(event: Event) -> dict[str, Any]:
     return {
+        "sender": region_sender(event.region),
+        "organiser": event.owner,
         "event": event,
         "event_url": site_url(reverse("outreach:public-event", args=[event.slug])),
         "starts": timezone.localtime(event.starts_at),
@@ -149,7 +163,7 @@ def invitation_row(
     }
     language = person.language or "nl"
     rendered = render(kind, context, language)
-    headers: dict[str, str] = {"Auto-Submitted": "auto-generated"}
+    headers: dict[str, str] = {"Auto-Submitted": "auto-generated", **organiser_reply_to(event)}
     if kind not in TRANSACTIONAL_KINDS:
         # RFC 8058: the mailbox provider POSTs "List-Unsubscribe=One-Click" to this address.
         headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
@@ -160,7 +174,7 @@ def invitation_row(
         to_email=person.email,
         to_name=header_safe(person.name),
         language=language,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=shared["sender"].from_header,
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
@@ -179,14 +193,15 @@ def user_row(
     from employers.models import UserPreference
 
     language = UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or "nl"
-    rendered = render(kind, {**event_context(event), "user": user, **context}, language)
+    shared = event_context(event)
+    rendered = render(kind, {**shared, "user": user, **context}, language)
     return OutboundEmail(
         idempotency_key=key,
         kind=kind,
         to_email=user.email,
         to_name=header_safe(user.get_full_name()),
         language=language,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=shared["sender"].from_header,
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,17 +15,12 @@ from crm.forms import form_field
 from crm.models import Role
 from crm.scoping import NETWORK_READ, has_role, members_of, users_visible_to
 from employers.models import Channel, Contact, ContactPerson, Employer, Purpose
+from employers.picker import employer_label, picked_id, resolve_employer
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
 
-_ID_SUFFIX = re.compile(r"#(\d+)\s*$")
-
-
-def employer_label(employer: Employer) -> str:
-    """What the autocomplete shows and the form reads back: the id rides at the end."""
-    place = f", {employer.place}" if employer.place else ""
-    return f"{employer.display_name}{place} #{employer.pk}"
+__all__ = ["employer_label"]  # re-exported: the picker's label is the form's value
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -50,8 +45,14 @@ class DescribedFieldsMixin:
 class ContactForm(DescribedFieldsMixin, forms.Form):
     employer = forms.CharField(
         label=_("Employer"),
-        help_text=_("Type part of the name and choose from the list."),
-        widget=forms.TextInput(attrs={"list": "employer-options", "autocomplete": "off"}),
+        help_text=_("Type part of the name, KvK number, place or postcode and choose from the list."),
+        widget=forms.TextInput(
+            attrs={
+                "list": "employer-options",
+                "autocomplete": "off",
+                "data-employer-lookup": reverse_lazy("employers:contact-lookup"),
+            }
+        ),
     )
     contact_person = forms.ModelChoiceField(
         label=_("Contact person"), queryset=ContactPerson.objects.none(), required=False
@@ -96,19 +97,12 @@ class ContactForm(DescribedFieldsMixin, forms.Form):
         form_field(self, "follow_up_owner", forms.ModelChoiceField).queryset = users_visible_to(user)
 
     def _employer_from_data(self) -> Employer | None:
-        match = _ID_SUFFIX.search(self.data.get(self.add_prefix("employer"), "")) if self.is_bound else None
-        return self.employers.filter(pk=int(match.group(1))).first() if match else None
+        pk = picked_id(self.data.get(self.add_prefix("employer"), "")) if self.is_bound else None
+        return self.employers.filter(pk=pk).first() if pk is not None else None
 
     def clean_employer(self) -> Employer:
-        text = self.cleaned_data["employer"].strip()
-        match = _ID_SUFFIX.search(text)
-        if match:
-            found = self.employers.filter(pk=int(match.group(1))).first()
-        else:  # typed without choosing: accept an exact, unambiguous name
-            named = list(self.employers.filter(legal_name__iexact=text)[:2]) or list(
-                self.employers.filter(trade_name__iexact=text)[:2]
-            )
-            found = named[0] if len(named) == 1 else None
+        # a picked option, or typed without choosing: an exact, unambiguous name or KvK number
+        found = resolve_employer(self.employers, self.cleaned_data["employer"])
         if found is None:
             raise forms.ValidationError(_("Choose an employer from the list."))
         return found
@@ -154,6 +148,7 @@ class FollowUpFilterForm(DescribedFieldsMixin, forms.Form):
     region = forms.ChoiceField(label=_("Region"), required=False)
     employer_name = forms.CharField(label=_("Employer"), required=False, max_length=100)
     employer = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    owner = forms.TypedChoiceField(label=_("Owner"), required=False, coerce=int, empty_value=None)
     due_after = forms.DateField(
         label=_("Due from"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
     )
@@ -161,9 +156,15 @@ class FollowUpFilterForm(DescribedFieldsMixin, forms.Form):
         label=_("Due until"), required=False, validators=[date_range(FOLLOW_UP_DATES)], widget=_DATE_WIDGET
     )
 
-    def __init__(self, *args: Any, regions: list[Any], scopes: list[tuple[str, Any]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, regions: list[Any], scopes: list[tuple[str, Any]], owners: list[Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         form_field(self, "scope", forms.ChoiceField).choices = scopes
+        form_field(self, "owner", forms.TypedChoiceField).choices = [
+            ("", _("Anyone")),
+            *((person.pk, person.get_full_name() or person.username) for person in owners),
+        ]
         form_field(self, "region", forms.ChoiceField).choices = [
             ("", _("All my regions")),
             *((r.code, r.name) for r in regions),

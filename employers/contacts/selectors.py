@@ -110,6 +110,7 @@ class FollowUpQuery:
     region: str = ""
     employer: Employer | None = None
     employer_name: str = ""
+    owner_id: int | None = None
     due_after: date | None = None
     due_before: date | None = None
 
@@ -130,6 +131,8 @@ def open_followups(user: AuthUser, query: FollowUpQuery) -> QuerySet[FollowUp]:
         rows = rows.filter(Q(owner__in=team) | Q(owner=user))
     if query.region:
         rows = rows.filter(employer__region_id=query.region)
+    if query.owner_id is not None:
+        rows = rows.filter(owner_id=query.owner_id)
     if query.employer is not None:
         rows = rows.filter(employer=query.employer)
     if query.employer_name:
@@ -161,6 +164,12 @@ def reassign_choices(user: AuthUser) -> dict[str, list[Any]]:
         if all(p.pk != m.user_id for p in people):
             people.append(m.user)
     return choices
+
+
+def colleagues(choices: dict[str, list[Any]]) -> list[Any]:
+    """The people of ``reassign_choices`` once each, by name (the list's owner filter)."""
+    people = {person.pk: person for persons in choices.values() for person in persons}
+    return sorted(people.values(), key=lambda p: (p.get_full_name() or p.username).lower())
 
 
 def employer_open_followups(employer: Employer) -> list[FollowUp]:

@@ -30,7 +30,6 @@ from employers.contacts.forms import (
     FollowUpFilterForm,
     ReassignForm,
     SnoozeForm,
-    employer_label,
 )
 from employers.contacts.services import (
     contact_delete,
@@ -43,6 +42,7 @@ from employers.contacts.services import (
     preference_remember_language,
 )
 from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpFeed
+from employers.picker import LOOKUP_LIMIT, employer_label, picker_search, resolve_employer
 from employers.timeline import employer_timeline
 
 _LANG_SESSION_KEY = "employers:remembered-language"
@@ -146,11 +146,8 @@ class EmployerLookupView(NetworkView):
             employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=employer_id)
             people = ContactPerson.objects.visible_to(request.user).filter(employer=employer).values("id", "name")
             return JsonResponse({"people": list(people)})
-        query = request.GET.get("q", "").strip()
         employers = Employer.objects.visible_to(request.user).active()  # archived: out of search
-        if query:
-            employers = employers.filter(legal_name__icontains=query) | employers.filter(trade_name__icontains=query)
-        rows = employers.order_by("legal_name", "id")[:20]
+        rows = picker_search(employers, request.GET.get("q", ""))[:LOOKUP_LIMIT]
         return JsonResponse({"employers": [{"id": e.pk, "label": employer_label(e)} for e in rows]})
 
 
@@ -235,7 +232,10 @@ class FollowUpListView(NetworkView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         user = request.user
         regions = list(Region.objects.readable_by(user).order_by("code"))
-        form = FollowUpFilterForm(request.GET or None, regions=regions, scopes=selectors.Scope.choices)
+        choices = selectors.reassign_choices(user)
+        form = FollowUpFilterForm(
+            request.GET or None, regions=regions, scopes=selectors.Scope.choices, owners=selectors.colleagues(choices)
+        )
         query = selectors.FollowUpQuery()
         employer = None
         if form.is_bound:
@@ -244,6 +244,10 @@ class FollowUpListView(NetworkView):
             query.scope = data.get("scope") or selectors.Scope.MINE
             query.region = data.get("region") or ""
             query.employer_name = (data.get("employer_name") or "").strip()
+            picked = resolve_employer(Employer.objects.visible_to(user), query.employer_name)
+            if picked is not None:  # a picked option or an exact name: that employer, not a text match
+                query.employer, query.employer_name = picked, ""
+            query.owner_id = data.get("owner")
             query.due_after = data.get("due_after")
             query.due_before = data.get("due_before")
             if data.get("employer"):
@@ -251,7 +255,6 @@ class FollowUpListView(NetworkView):
                 query.employer = employer
         limit = selectors.FOLLOWUP_LIST_LIMIT
         rows = list(selectors.open_followups(user, query)[: limit + 1])
-        choices = selectors.reassign_choices(user)
         for row in rows:
             row.reassign_to = [
                 person for person in choices.get(row.employer.region_id, []) if person.pk != row.owner_id

@@ -14,7 +14,6 @@ import logging
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -95,11 +94,11 @@ def confirmation_row(registration: Registration) -> OutboundEmail:
         to_email=registration.email,
         to_name=header_safe(registration.name),
         language=registration.language,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=context["sender"].from_header,
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", **mail.organiser_reply_to(event)},
         message_id=mail.new_message_id(),
         event=event,
     )

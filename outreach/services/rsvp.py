@@ -93,7 +93,7 @@ def rsvp_answer(
         inv,
         EmailKind.RSVP_CONFIRM,
         _next_key(EmailKind.RSVP_CONFIRM, inv),
-        ics_method="PUBLISH" if inv.is_confirmed else None,
+        ics_method="PUBLISH" if inv.is_confirmed else ("CANCEL" if had_seat else None),
     )
     outbox.store([confirmation])
     if had_seat and (not inv.is_confirmed or people_count < old_count):

@@ -1,16 +1,14 @@
-/* Quick contact log: employer autocomplete into a native <datalist> (keyboard and screen
-   reader support come with the browser), and the employer's contact persons once chosen. */
+/* Quick contact log: the employer's contact persons once one is chosen in the picker, and the
+   in-person box for an event. */
 (function () {
   "use strict";
   var form = document.getElementById("contact-form");
   if (!form) return;
   var lookup = form.getAttribute("data-lookup");
   var input = form.querySelector("#id_employer");
-  var list = document.getElementById("employer-options");
   var people = form.querySelector("#id_contact_person");
   var channel = form.querySelector("#id_channel");
   var inPerson = form.querySelector("#id_event_in_person");
-  var timer = null;
   var chosen = null;
 
   function idOf(text) {
@@ -39,24 +37,10 @@
       .then(function (data) { fill(people, data.people || []); });
   }
 
-  function search() {
-    fetch(lookup + "?q=" + encodeURIComponent(input.value), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : { employers: [] }; })
-      .then(function (data) {
-        list.innerHTML = "";
-        (data.employers || []).forEach(function (e) {
-          var opt = document.createElement("option");
-          opt.value = e.label;
-          list.appendChild(opt);
-        });
-      });
-  }
-
+  // The employer's options come from the one employer picker (employer-picker.js).
   input.addEventListener("input", function () {
     var id = idOf(input.value);
-    if (id) { loadPeople(id); return; }
-    clearTimeout(timer);
-    timer = setTimeout(search, 200);
+    if (id) { loadPeople(id); }
   });
 
   function toggleInPerson() {
@@ -66,7 +50,6 @@
   channel.addEventListener("change", toggleInPerson);
   toggleInPerson();
   chosen = idOf(input.value);
-  if (!input.value) { search(); }
   if (!form.querySelector(".has-error")) { input.focus(); }
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }

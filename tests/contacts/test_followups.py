@@ -87,6 +87,25 @@ def test_list_filters_by_due_date_and_employer(cast, web, employer_a):
     assert "Ver weg" in by_id and "Garage bellen" not in by_id
 
 
+def test_list_filters_by_owner_and_counts_what_it_shows(cast, web, employer_a, employer_b):
+    today = timezone.localdate()
+    FollowUpFactory(employer=employer_a, owner=cast["adviser_a"], due_date=today, note="Bel de bakker")
+    FollowUpFactory(employer=employer_a, owner=cast["guide_a"], due_date=today + timedelta(days=40), note="Van gids")
+    FollowUpFactory(employer=employer_b, owner=cast["adviser_b"], due_date=today, note="Andere regio")
+    client = web(cast["adviser_a"])
+    url = reverse("employers:followup-list")
+
+    everyone = client.get(url, {"scope": "region"}).content.decode()
+    guide = client.get(url, {"scope": "region", "owner": cast["guide_a"].pk}).content.decode()
+    foreign = client.get(url, {"scope": "region", "owner": cast["adviser_b"].pk})
+
+    assert "2 open vervolgacties" in everyone and "Van gids" in everyone
+    assert "1 open vervolgactie<" in guide and "Van gids" in guide and "Bel de bakker" not in guide
+    # someone of another region is no choice: the filter is shown with its error, the rest applies
+    assert foreign.status_code == 200 and "Andere regio" not in foreign.content.decode()
+    assert "Bel de bakker" in foreign.content.decode()
+
+
 def test_list_with_another_regions_employer_is_404(cast, web, employer_b):
     response = web(cast["adviser_a"]).get(reverse("employers:followup-list"), {"employer": employer_b.pk})
 

@@ -66,12 +66,14 @@ def test_a_guide_logs_a_job_development_visit_from_the_employer_page(cast, web, 
     person = ContactPersonFactory(employer=employer_a)
     client = web(cast["guide_a"])
     page = client.get(reverse("employers:contact-create") + f"?employer={employer_a.pk}")
-    assert f"Bakkerij Zon B.V., Amsterdam #{employer_a.pk}" in page.content.decode()
+    assert (
+        f"Bakkerij Zon B.V. · 1012 AB Amsterdam · KvK {employer_a.kvk_number} #{employer_a.pk}" in page.content.decode()
+    )
 
     response = client.post(
         reverse("employers:contact-create"),
         {
-            "employer": f"Bakkerij Zon B.V., Amsterdam #{employer_a.pk}",
+            "employer": f"Bakkerij Zon B.V. · 1012 AB Amsterdam · KvK {employer_a.kvk_number} #{employer_a.pk}",
             "contact_person": person.pk,
             "when": "2026-11-23T10:15",
             "channel": "visit",

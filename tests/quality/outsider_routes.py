@@ -104,6 +104,7 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "reports:region-detail": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "api-stats-region": (lambda cast: {"code": "AM18"}, ["adviser_b", "guide_a", "guide_b", "awvn"]),
     "reports:region-target": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
+    "region-sender": (lambda cast: {"code": "AM18"}, ["adviser_a", "adviser_b", "guide_a", "guide_b", "awvn"]),
     # A contact person's data-subject pages: the coordinators of the person's region only.
     "privacy:person-data": (_contact_person, ["adviser_a", *NOT_REGION_A_NETWORK]),
     "privacy:person-erase": (_contact_person, ["adviser_a", *NOT_REGION_A_NETWORK]),

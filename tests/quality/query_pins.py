@@ -687,6 +687,7 @@ PINS: dict[str, Pin] = {
             "employers_network",  # the network filter's choices
             "employers_employer",  # the columns shown, region and owner joined; no accommodations
             "employers_network",  # the rows' networks, prefetched
+            "employers_employer",  # employers per stage, beside the stage boxes
         ),
     ),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
@@ -837,6 +838,7 @@ PINS: dict[str, Pin] = {
     "trajectory-list": Pin("guide_a", _trajectories, ("count candidates_trajectory", "candidates_trajectory")),
     "region-detail": Pin("adviser_a", _region, ("crm_region",)),
     "region-list": Pin("adviser_a", _none, ("crm_region",)),
+    "region-sender": Pin("coordinator_a", _region, (*WEB, "crm_region")),
     "reports:national": Pin(
         "awvn",
         _list(_region_figures),

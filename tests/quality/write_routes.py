@@ -342,6 +342,7 @@ BODY_FREE: dict[str, str] = {
     "candidate-detail": "plain fields; the region is read-only on update",
     "placement-durable-check": "months and yes/no",
     "reports:region-target": "a year and a number; the region is the URL's (tests/reports/test_target_page.py)",
+    "region-sender": "a name, an address and text; the region is the URL's (tests/outreach/test_sender.py)",
     "placement-end": "a date, a reason from a list and a note; the placement is the URL's",
     "trajectory-end": "a date and an outcome from a list; the trajectory is the URL's",
     "candidates:placement-end": "a date, a reason from a list and a note; the placement is the URL's",

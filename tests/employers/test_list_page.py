@@ -1,0 +1,64 @@
+"""The employer list for people (issue 17): checkboxes with counts instead of Ctrl-click boxes,
+"All / Yes / No", "All" for no owner filter, a date picker, sortable headers, SBI code and label.
+The API keeps its parameters: the page sends the same ones."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import EmployerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def employers(region_a):
+    return [
+        EmployerFactory(legal_name="Alfa Zorg B.V.", stage="open", sbi_code="8710", sbi_section="Q"),
+        EmployerFactory(legal_name="Bravo Bouw B.V.", stage="open", sbi_section="F"),
+        EmployerFactory(legal_name="Charlie Horeca B.V.", stage="prospect", sbi_code="5610", sbi_section="I"),
+    ]
+
+
+def test_filters_are_checkboxes_with_counts_all_yes_no_and_a_date_picker(cast, web, employers):
+    html = web(cast["adviser_a"]).get(reverse("employers:list")).content.decode()
+
+    assert 'type="checkbox" name="stage" value="open"' in html and 'type="checkbox" name="region"' in html
+    assert "Open to our candidates (2)" in html and "Prospect (1)" in html and "Paused (0)" in html
+    assert 'type="radio" name="do_not_contact" value=""' in html and ">Unknown<" not in html
+    assert "---------" not in html
+    assert 'type="date" name="updated_since"' in html
+
+
+def test_checked_boxes_and_yes_no_filter_like_the_api(cast, web, employers):
+    client = web(cast["adviser_a"])
+
+    both = client.get(reverse("employers:list"), {"stage": ["open", "prospect"], "do_not_contact": "false"})
+    one = client.get(reverse("employers:list"), {"stage": "prospect", "updated_since": "2000-01-01"})
+
+    assert [e.legal_name for e in both.context["page"].object_list] == [
+        "Alfa Zorg B.V.", "Bravo Bouw B.V.", "Charlie Horeca B.V."
+    ]  # fmt: skip
+    assert [e.legal_name for e in one.context["page"].object_list] == ["Charlie Horeca B.V."]
+    assert re.search(r'<input type="checkbox" name="stage" value="prospect"[^>]*checked', one.content.decode())
+
+
+def test_headers_sort_both_ways_and_say_so(cast, web, employers):
+    client = web(cast["adviser_a"])
+
+    up = client.get(reverse("employers:list"), {"ordering": "name"})
+    down = client.get(reverse("employers:list"), {"ordering": "-name"})
+
+    assert [e.legal_name[0] for e in up.context["page"].object_list] == ["A", "B", "C"]
+    assert [e.legal_name[0] for e in down.context["page"].object_list] == ["C", "B", "A"]
+    assert 'aria-sort="ascending"><a href="?ordering=-name"' in up.content.decode()
+    assert 'aria-sort="descending"><a href="?ordering=name"' in down.content.decode()
+
+
+def test_the_sbi_column_shows_the_code_and_the_label(cast, web, employers):
+    html = web(cast["adviser_a"]).get(reverse("employers:list")).content.decode()
+
+    assert "8710 · Q " in html and "5610 · I " in html

@@ -1,0 +1,154 @@
+"""Mail from a person (issue 17): a delivered invitation comes From the region's WSP (its
+coordinator's sender name and address), Reply-To the organiser, with a Date carrying the Dutch
+offset, the region's signature and ``lang`` in the recipient's language; answering no after a
+yes delivers a METHOD:CANCEL with the same UID and a higher SEQUENCE. Over a real SMTP server."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from email.message import Message
+from email.utils import parseaddr
+from typing import Any
+
+import icalendar
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from crm.models import AuditEntry, Region
+from crm.senders import region_sender, region_set_sender
+from outreach import delivery
+from outreach.models import Invitation, OutboundEmail
+from outreach.services import invitations
+from outreach.services.rsvp import rsvp_answer
+from tests.factories import ContactPersonFactory
+from tests.outreach.factories import EventFactory
+from tests.outreach.harness import SmtpServer
+
+pytestmark = pytest.mark.django_db
+
+SIGNATURE = "Telefoon 020 123 45 67\nWibautstraat 3, 1091 GH Amsterdam"
+
+
+@pytest.fixture
+def smtp(settings: Any) -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+def _deliver_all() -> None:
+    ids = list(OutboundEmail.objects.filter(state="queued").values_list("pk", flat=True))
+    assert delivery.deliver(ids, worker="test-worker:1")["sent"] == len(ids)
+
+
+def _parts(message: Message, subtype: str) -> list[Message]:
+    return [part for part in message.walk() if part.get_content_type() == f"text/{subtype}"]
+
+
+def _calendar(message: Message) -> icalendar.Calendar:
+    (part,) = _parts(message, "calendar")
+    return icalendar.Calendar.from_ical(part.get_payload(decode=True))
+
+
+def test_an_invitation_comes_from_the_region_with_reply_to_the_organiser(adviser_a, coordinator_a, smtp):
+    region = Region.objects.get(code="AM18")
+    region_set_sender(
+        region=region, by=coordinator_a, name="WSP Groot Amsterdam", email="wsp@amsterdam.example", signature=SIGNATURE
+    )
+    adviser_a.last_name, adviser_a.email = "de Vries", "anna.devries@amsterdam.example"
+    adviser_a.save()
+    event = EventFactory(owner=adviser_a, region_id="AM18")
+    dutch = ContactPersonFactory(email="nl@werkgever.example", language="nl")
+    english = ContactPersonFactory(email="en@werkgever.example", language="en")
+    invitations.invite(event=event, by=adviser_a, persons=[dutch, english])
+
+    _deliver_all()
+
+    by_to = {parseaddr(m["To"])[1]: m for m in smtp.messages}
+    assert set(by_to) == {"nl@werkgever.example", "en@werkgever.example"}
+    for address, message in by_to.items():
+        assert parseaddr(message["From"]) == ("WSP Groot Amsterdam", "wsp@amsterdam.example")
+        assert parseaddr(message["Reply-To"]) == ("Anna de Vries", "anna.devries@amsterdam.example")
+        # RFC 5322 date with the Amsterdam offset (winter +0100, summer +0200), not -0000 or +0000
+        assert re.search(r"\d{2}:\d{2}:\d{2} \+0[12]00$", message["Date"]), message["Date"]
+        (text,) = _parts(message, "plain")
+        (html,) = _parts(message, "html")
+        body = text.get_payload(decode=True).decode().replace("\r\n", "\n")
+        assert "Anna de Vries\nWSP Groot Amsterdam\nTelefoon 020 123 45 67\nWibautstraat 3" in body
+        page = html.get_payload(decode=True).decode()
+        lang = "en" if address.startswith("en@") else "nl"
+        assert f'<html lang="{lang}">' in page and "Telefoon 020 123 45 67" in page
+
+
+def test_without_a_sender_set_the_region_name_and_the_default_address_are_used(adviser_a, smtp, settings):
+    settings.DEFAULT_FROM_EMAIL = "WSP CRM <noreply@wsp.example>"
+    invitations.invite(event=EventFactory(owner=adviser_a), by=adviser_a, persons=[ContactPersonFactory()])
+
+    _deliver_all()
+
+    (message,) = smtp.messages
+    assert parseaddr(message["From"]) == ("WSP Groot Amsterdam", "noreply@wsp.example")
+    assert parseaddr(message["Reply-To"])[1] == adviser_a.email
+
+
+def test_answering_no_after_yes_delivers_a_cancel_with_the_same_uid_and_a_higher_sequence(adviser_a, smtp):
+    event = EventFactory(owner=adviser_a)
+    invitations.invite(event=event, by=adviser_a, persons=[ContactPersonFactory(email="p@werkgever.example")])
+    invitation = Invitation.objects.get()
+    rsvp_answer(invitation=invitation, rsvp="yes")
+    rsvp_answer(invitation=invitation, rsvp="no")
+
+    _deliver_all()
+
+    calendars = [_calendar(m) for m in smtp.messages if _parts(m, "calendar")]
+    by_method: dict[str, list[Any]] = {}
+    for cal in calendars:
+        by_method.setdefault(str(cal["method"]), []).extend(cal.walk("VEVENT"))
+    assert sorted(by_method) == ["CANCEL", "PUBLISH"] and len(by_method["PUBLISH"]) == 2  # invitation, yes
+    (no_event,) = by_method["CANCEL"]
+    assert {str(e["uid"]) for e in by_method["PUBLISH"]} == {str(no_event["uid"])} == {event.ics_uid}
+    assert int(no_event["sequence"]) > max(int(e["sequence"]) for e in by_method["PUBLISH"])
+    assert str(no_event["status"]) == "CANCELLED"
+
+
+def test_only_a_coordinator_of_the_region_sets_its_sender_and_it_is_audited(adviser_a, coordinator_a):
+    region, other = Region.objects.get(code="AM18"), Region.objects.get(code="AM13")
+
+    with pytest.raises(PermissionDenied):
+        region_set_sender(region=region, by=adviser_a, name="X", email="x@x.example", signature="")
+    with pytest.raises(PermissionDenied):
+        region_set_sender(region=other, by=coordinator_a, name="X", email="x@x.example", signature="")
+    with pytest.raises(ValidationError) as bad:
+        region_set_sender(
+            region=region, by=coordinator_a, name="X", email="not an address", signature="1\n2\n3\n4\n5\n6\n7"
+        )
+    assert set(bad.value.message_dict) == {"sender_email", "signature"}
+
+    region_set_sender(region=region, by=coordinator_a, name="WSP\r\nAmsterdam", email="", signature=SIGNATURE)
+
+    region.refresh_from_db()
+    assert region_sender(region).name == "WSP Amsterdam"  # one line: no header injection
+    assert region_sender(region).signature == tuple(SIGNATURE.split("\n"))
+    (entry,) = AuditEntry.objects.filter(action="crm.region.sender_changed")
+    assert entry.actor == coordinator_a and entry.data["after"]["sender_name"] == "WSP Amsterdam"
+
+
+def test_the_coordinator_sets_the_sender_on_a_page(coordinator_a, adviser_a, web):
+    url = reverse("region-sender", args=["AM18"])
+    page = web(coordinator_a).get(url)
+    assert page.status_code == 200 and "Afzender van de mail" in page.content.decode()
+
+    saved = web(coordinator_a).post(url, {"sender_name": "WSP A'dam", "sender_email": "a@b.example", "signature": ""})
+    refused = web(coordinator_a).post(url, {"sender_name": "x", "sender_email": "nope", "signature": ""})
+
+    assert saved.status_code == 302 and Region.objects.get(code="AM18").sender_name == "WSP A'dam"
+    assert refused.status_code == 200 and "Voer een geldig e-mailadres in." in refused.content.decode()
+    assert web(adviser_a).get(url).status_code == 404
+    assert web(coordinator_a).get(reverse("region-sender", args=["AM13"])).status_code == 404
