@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from employers.models import Employer
 
-CHECKBOXES = ("region", "stage", "sbi_section", "size_class", "accommodation")
-YES_NO = ("has_open_openings", "do_not_contact", "archived")
+CHECKBOXES = ("region", "stage", "sbi_section", "size_class", "accommodation", "source", "network")
+YES_NO = ("has_open_openings", "do_not_contact", "archived", "awaiting_review")
 
 # (column, ordering key of EmployerFilter.ordering, or "" when the column does not sort)
 COLUMNS = (

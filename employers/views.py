@@ -73,8 +73,9 @@ def _form_errors(form: Any, error: ValidationError) -> Employer | None:
 
 # The columns the list shows (templates/employers/list.html), its region's name and its owner's.
 LIST_COLUMNS = (
-    "legal_name", "trade_name", "kvk_number", "place", "region__name", "stage", "sbi_section", "open_openings",
-    "last_contact_at", "do_not_contact", "tags", "owner__username", "owner__first_name", "owner__last_name",
+    "legal_name", "trade_name", "kvk_number", "place", "region__name", "stage", "sbi_section", "sbi_code",
+    "open_openings", "last_contact_at", "do_not_contact", "tags",
+    "owner__username", "owner__first_name", "owner__last_name",
 )  # fmt: skip
 
 
