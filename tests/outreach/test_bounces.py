@@ -3,7 +3,6 @@ samples parsed by flufl.bounce, and the bounce mailbox read from a real Dovecot 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from io import StringIO
 from typing import Any
 
@@ -32,17 +31,6 @@ DOMAIN = "bounces.wsp.example"
 @pytest.fixture(autouse=True)
 def bounce_domain(settings: Any) -> None:
     settings.BOUNCE_DOMAIN = DOMAIN
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield server
-    server.stop()
 
 
 def test_a_verp_address_names_its_row_and_a_forged_one_names_nothing():

@@ -3,7 +3,6 @@ send, mark; per-recipient trouble stays on its row; the sweep's lease and attemp
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,22 +19,9 @@ from outreach.services.rounds import invitation_round_run, invite_in_background,
 from outreach.tasks import sweep_outbox
 from tests.factories import ContactPersonFactory
 from tests.outreach.factories import EventFactory
-from tests.outreach.harness import SmtpServer
 from tests.workers import test_database_url as database_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
 
 
 def invite(by: Any, *emails: str, name: str = "") -> list[OutboundEmail]:

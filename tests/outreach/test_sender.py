@@ -6,7 +6,6 @@ yes delivers a METHOD:CANCEL with the same UID and a higher SEQUENCE. Over a rea
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from email.message import Message
 from email.utils import parseaddr
 from typing import Any
@@ -24,23 +23,10 @@ from outreach.services import invitations
 from outreach.services.rsvp import rsvp_answer
 from tests.factories import ContactPersonFactory
 from tests.outreach.factories import EventFactory
-from tests.outreach.harness import SmtpServer
 
 pytestmark = pytest.mark.django_db
 
 SIGNATURE = "Telefoon 020 123 45 67\nWibautstraat 3, 1091 GH Amsterdam"
-
-
-@pytest.fixture
-def smtp(settings: Any) -> Iterator[SmtpServer]:
-    server = SmtpServer().start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
 
 
 def _deliver_all() -> None:

@@ -13,14 +13,13 @@ from outreach.models import OutboundEmail
 from outreach.services.invitations import invite
 from tests.factories import ContactPersonFactory
 from tests.outreach.factories import EventFactory
-from tests.outreach.test_delivery import smtp  # noqa: F401 -- the fixture that points Django at the server
 
 pytestmark = pytest.mark.django_db
 
 URL = re.compile(r"https?://[^\s\"'<>]+")
 
 
-def test_every_link_of_a_delivered_invitation_points_to_the_configured_port(adviser_a: Any, smtp: Any, settings):  # noqa: F811 -- the fixture
+def test_every_link_of_a_delivered_invitation_points_to_the_configured_port(adviser_a: Any, smtp: Any, settings):
     settings.SITE_URL = "http://127.0.0.1:8101"  # what WEB_PORT=8101 make run gives
     invite(event=EventFactory(owner=adviser_a), by=adviser_a, persons=[ContactPersonFactory()])
     delivery.deliver(list(OutboundEmail.objects.values_list("pk", flat=True)), worker="test-worker:1")
