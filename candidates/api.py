@@ -1,5 +1,6 @@
 """/api/v1/candidates/, /api/v1/candidates/{id}/matches/, /api/v1/matches/, /api/v1/placements/,
-/api/v1/trajectories/.
+/api/v1/trajectories/,
+/api/v1/candidate-contacts/.
 
 Only the owning guide reads and writes; the region's coordinator reads (without the real name);
 everyone else gets 404. Every read of a candidate's record writes one access entry per candidate
@@ -13,16 +14,26 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from candidates.filters import CandidateFilter, MatchFilter, PlacementFilter, TrajectoryFilter
+from candidates.filters import CandidateContactFilter, CandidateFilter, MatchFilter, PlacementFilter, TrajectoryFilter
 from candidates.matching_data import candidate_matches
-from candidates.models import CANDIDATE_READ, CANDIDATE_WRITE, Candidate, Match, MatchState, Placement, Trajectory
+from candidates.models import (
+    CANDIDATE_READ,
+    CANDIDATE_WRITE,
+    Candidate,
+    CandidateContact,
+    Match,
+    MatchState,
+    Placement,
+    Trajectory,
+)
 from candidates.serializers import (
+    CandidateContactSerializer,
     CandidateSerializer,
     CandidateUpdateSerializer,
     DurableCheckSerializer,
@@ -46,6 +57,7 @@ from candidates.services import (
     placement_create,
     placement_record_durable,
 )
+from candidates.services.contacts import contact_link, contact_unlink
 from candidates.services.placements import placement_end
 from candidates.services.trajectories import trajectory_end, trajectory_start
 from crm.api import updated_instance
@@ -272,8 +284,61 @@ class TrajectoryViewSet(
         return Response(self.get_serializer(trajectory).data)
 
 
+class CandidateContactViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet[CandidateContact],
+):
+    """Employer contacts made for my candidates (IPS job development for that person): link one
+    of my own contacts to one of my own candidates, or take the link back (DELETE). The link
+    lives with the candidate; ``employers`` never reads it."""
+
+    request: AuthenticatedRequest  # ScopedPermission admits signed-in users only
+
+    permission_classes = [ScopedPermission]
+    read_roles = CANDIDATE_READ
+    write_roles = CANDIDATE_WRITE
+    serializer_class = CandidateContactSerializer
+    filterset_class = CandidateContactFilter
+
+    def get_queryset(self) -> QuerySet[CandidateContact]:
+        return CandidateContact.objects.visible_to(self.request.user).select_related("candidate")
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        if page is None:
+            raise ImproperlyConfigured(NOT_PAGED)
+        read = list({link.candidate_id: link.candidate for link in page}.values())
+        access_record(candidates=read, user=self.request.user, what="api:candidate-contact-list")
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        link = self.get_object()
+        access_record(candidates=link.candidate, user=self.request.user, what="api:candidate-contact")
+        return Response(self.get_serializer(link).data)
+
+    @extend_schema(responses={201: CandidateContactSerializer, 200: CandidateContactSerializer})
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Link a contact (201); the same link again answers the one there is (200)."""
+        body = self.get_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        candidate, contact = body.validated_data["candidate"], body.validated_data["contact"]
+        known = CandidateContact.objects.filter(candidate=candidate, contact=contact).exists()
+        link = contact_link(candidate=candidate, contact_id=contact.pk, by=self.request.user)
+        access_record(candidates=candidate, user=self.request.user, what="api:candidate-contact-linked")
+        answer = status.HTTP_200_OK if known else status.HTTP_201_CREATED
+        return Response(self.get_serializer(link).data, status=answer)
+
+    def perform_destroy(self, instance: CandidateContact) -> None:
+        contact_unlink(link=instance, by=self.request.user)
+        access_record(candidates=instance.candidate, user=self.request.user, what="api:candidate-contact-unlinked")
+
+
 def register(router: DefaultRouter) -> None:
     router.register("candidates", CandidateViewSet, basename="candidate")
     router.register("matches", MatchViewSet, basename="match")
     router.register("placements", PlacementViewSet, basename="placement")
     router.register("trajectories", TrajectoryViewSet, basename="trajectory")
+    router.register("candidate-contacts", CandidateContactViewSet, basename="candidate-contact")

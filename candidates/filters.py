@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING
 import django_filters
 from django.db.models import QuerySet
 
-from candidates.models import Candidate, CandidateState, Match, MatchState, Method, Outcome, Placement, Trajectory
+from candidates.models import (
+    Candidate,
+    CandidateContact,
+    CandidateState,
+    Match,
+    MatchState,
+    Method,
+    Outcome,
+    Placement,
+    Trajectory,
+)
 from crm.scoping import signed_in_user
 
 if TYPE_CHECKING:
@@ -65,3 +75,12 @@ class TrajectoryFilter(django_filters.FilterSet):
     class Meta:
         model = Trajectory
         fields = ["candidate", "method", "outcome"]
+
+
+class CandidateContactFilter(django_filters.FilterSet):
+    candidate = django_filters.ModelChoiceFilter(queryset=_candidates)
+    contact = django_filters.NumberFilter(field_name="contact_id")
+
+    class Meta:
+        model = CandidateContact
+        fields = ["candidate", "contact"]

@@ -12,11 +12,20 @@ from rest_framework import serializers
 
 from candidates import durability
 from candidates.matching import Result
-from candidates.models import HEALTH_WARNING, Candidate, EndReason, Match, Outcome, Placement, Trajectory
+from candidates.models import (
+    HEALTH_WARNING,
+    Candidate,
+    CandidateContact,
+    EndReason,
+    Match,
+    Outcome,
+    Placement,
+    Trajectory,
+)
 from candidates.services import employers_matchable, openings_matchable
 from crm.models import Region, Role
 from crm.scoping import regions_held
-from employers.models import Accommodation, Employer, Opening, SbiSection
+from employers.models import Accommodation, Contact, Employer, Opening, SbiSection
 
 
 class _GuideRegion(serializers.PrimaryKeyRelatedField):
@@ -279,3 +288,23 @@ class TrajectoryEndSerializer(serializers.Serializer):
 class DurableCheckSerializer(serializers.Serializer):
     months = serializers.ChoiceField(choices=[6, 12])
     still_working = serializers.BooleanField()
+
+
+class _OwnContact(serializers.PrimaryKeyRelatedField):
+    """Employer contacts the requesting user logged and may see (else "does not exist"); the
+    service checks that the employer is in the candidate's region."""
+
+    def get_queryset(self) -> QuerySet[Contact]:
+        user = self.context["request"].user
+        return Contact.objects.visible_to(user).filter(by=user)
+
+
+class CandidateContactSerializer(serializers.ModelSerializer[CandidateContact]):
+    candidate = _ScopedCandidate(help_text=_("One of your own candidates."))
+    contact = _OwnContact(help_text=_("One of your own contacts with an employer in the candidate's region."))
+
+    class Meta:
+        model = CandidateContact
+        fields = ["id", "candidate", "contact", "linked_by", "linked_at"]
+        read_only_fields = ["linked_by", "linked_at"]
+        validators: list[Any] = []  # linking twice is no error: the service answers the link there is

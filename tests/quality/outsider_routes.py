@@ -280,6 +280,8 @@ COVERAGE.update(
         # Employer contacts for a candidate: its own guide only (the coordinator reads them on the page).
         "candidates:contact-link": (_candidate, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
         "candidates:contact-unlink": (_contact_link, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        # The API's link: the region's coordinator reads it (403 on DELETE), like the page.
+        "candidate-contact-detail": (_contact_link, NOT_THE_CANDIDATES_GUIDE),
         "candidate-detail": (_candidate, NOT_THE_CANDIDATES_GUIDE),
         "placement-end": (_placement, NOT_THE_CANDIDATES_GUIDE),
         "trajectory-detail": (_trajectory, NOT_THE_CANDIDATES_GUIDE),

@@ -367,6 +367,13 @@ def _match(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {"pk": Match.objects.filter(candidate=candidate).order_by("id").first().pk}
 
 
+def _candidate_contact(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from candidates.models import CandidateContact
+
+    candidate = _candidate_with(cast, rows)
+    return {"pk": CandidateContact.objects.filter(candidate=candidate).order_by("id").first().pk}
+
+
 def _placement(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     from candidates.models import Placement
 
@@ -835,6 +842,15 @@ PINS: dict[str, Pin] = {
         ("count candidates_placement", "candidates_placement", "insert candidates_candidateaccess"),
     ),
     "trajectory-detail": Pin("guide_a", _trajectory, ("candidates_trajectory",)),
+    # A link with its candidate (joined), and the access entry the read writes.
+    "candidate-contact-detail": Pin(
+        "guide_a", _candidate_contact, ("candidates_candidatecontact", "insert candidates_candidateaccess")
+    ),
+    "candidate-contact-list": Pin(
+        "guide_a",
+        _candidates,
+        ("count candidates_candidatecontact", "candidates_candidatecontact", "insert candidates_candidateaccess"),
+    ),
     "trajectory-list": Pin("guide_a", _trajectories, ("count candidates_trajectory", "candidates_trajectory")),
     "region-detail": Pin("adviser_a", _region, ("crm_region",)),
     "region-list": Pin("adviser_a", _none, ("crm_region",)),
