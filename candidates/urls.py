@@ -17,5 +17,6 @@ urlpatterns = [
     path("<int:pk>/trajectories/new/", views_trajectories.TrajectoryStartView.as_view(), name="trajectory-start"),
     path("trajectories/<int:pk>/end/", views_trajectories.TrajectoryEndView.as_view(), name="trajectory-end"),
     path("<int:pk>/contacts/link/", views_contacts.ContactLinkView.as_view(), name="contact-link"),
+    path("contacts/for/<int:pk>/", views_contacts.ContactForView.as_view(), name="contact-for"),
     path("contacts/<int:pk>/unlink/", views_contacts.ContactUnlinkView.as_view(), name="contact-unlink"),
 ]

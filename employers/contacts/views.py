@@ -199,6 +199,8 @@ class PersonView(NetworkView):
             "weeks": selectors.ips_weeks(),
             "target": settings.IPS_WEEKLY_TARGET,
             "contacts": Contact.objects.visible_to(request.user).filter(by=person).select_related("employer")[:20],
+            # A guide's own log links each contact to the candidates side (which reads nothing here).
+            "link_candidates": person == request.user and has_role(request.user, {Role.GUIDE}),
         }
         return render(request, "employers/contacts/person.html", context)
 

@@ -1,7 +1,7 @@
-"""The API of employer contacts for a candidate (issue 19): the candidate's own guide links one of
-their own contacts to the candidate and takes it back; a foreign id is "does not exist" and
-writes nothing; each link and unlink leaves an audit entry and an access row, like every other
-candidate write."""
+"""Employer contacts for a candidate (issue 19), the API and the contact log: the candidate's own
+guide links one of their own contacts to the candidate and takes it back; a foreign id is "does
+not exist" and writes nothing; each link and unlink leaves an audit entry and an access row, like
+every other candidate write. From their own contact log a guide links a contact to a candidate."""
 
 from __future__ import annotations
 
@@ -80,3 +80,28 @@ def test_another_guides_candidate_is_not_found_and_the_coordinator_only_reads(
     assert api(coordinator_a).delete(f"{URL}{link.pk}/").status_code == 403
     assert api(guide_b).delete(f"{URL}{link.pk}/").status_code == 404
     assert CandidateContact.objects.filter(pk=link.pk).exists()
+
+
+def test_the_guide_links_a_contact_from_their_own_contact_log(
+    guide_a: Any, guide_b: Any, adviser_a: Any, web: Any
+) -> None:
+    from django.urls import reverse
+
+    candidate = CandidateFactory(guide=guide_a)
+    colleagues = CandidateFactory(guide=guide_b, region_id="AM13")
+    contact = ContactFactory(employer=EmployerFactory(region_id="AM18"), by=guide_a)
+    url = reverse("candidates:contact-for", args=[contact.pk])
+
+    assert "contacts/for/" not in web(adviser_a).get(reverse("employers:person", args=[guide_a.pk])).content.decode()
+    guide = web(guide_a)
+    assert f'href="{url}"' in guide.get(reverse("employers:person", args=[guide_a.pk])).content.decode()
+    with nothing_changes():
+        refused = guide.post(url, {"candidate": colleagues.pk})
+    assert refused.status_code == 400
+    answer = guide.post(url, {"candidate": candidate.pk})
+
+    assert answer.status_code == 302
+    assert CandidateContact.objects.filter(candidate=candidate, contact=contact, linked_by=guide_a).exists()
+    assert AuditEntry.objects.filter(action="candidates.contact.linked", data={"contact": contact.pk}).exists()
+    assert CandidateAccess.objects.filter(candidate=candidate, what="page:candidate-contact-linked").exists()
+    assert candidate.reference_code in guide.get(url).content.decode()  # "linked to"

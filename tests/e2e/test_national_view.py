@@ -20,7 +20,7 @@ def test_the_awvn_adviser_reads_the_map_and_follows_a_region_to_its_row(page) ->
     regions = page.locator("svg.map a[data-region]")
     assert regions.count() == 35
     assert page.locator("svg.map .map-legend text").count() == 6  # its title and five bands
-    assert_accessible(page)
+    assert_accessible(page, every_impact=True)  # issue 19: axe finds nothing at all here
     shot(page, "awvn-national-map")
 
     page.locator("svg.map a[data-region=AM18]").click()

@@ -275,11 +275,19 @@ def _contact_link(cast: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _guides_contact(cast: dict[str, Any]) -> dict[str, Any]:
+    from tests.contacts.factories import ContactFactory
+
+    return {"pk": ContactFactory(employer=EmployerFactory(region_id="AM18"), by=cast["guide_a"]).pk}
+
+
 COVERAGE.update(
     {
         # Employer contacts for a candidate: its own guide only (the coordinator reads them on the page).
         "candidates:contact-link": (_candidate, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
         "candidates:contact-unlink": (_contact_link, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
+        # From the guide's own contact log: the contact is the guide's, nobody else opens it.
+        "candidates:contact-for": (_guides_contact, [*NOT_THE_CANDIDATES_GUIDE, "coordinator_a"]),
         # The API's link: the region's coordinator reads it (403 on DELETE), like the page.
         "candidate-contact-detail": (_contact_link, NOT_THE_CANDIDATES_GUIDE),
         "candidate-detail": (_candidate, NOT_THE_CANDIDATES_GUIDE),

@@ -374,6 +374,19 @@ def _candidate_contact(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {"pk": CandidateContact.objects.filter(candidate=candidate).order_by("id").first().pk}
 
 
+def _contact_for(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """A contact of guide A, linked to ``rows`` of their candidates, ``rows`` more to choose from."""
+    from candidates.models import CandidateContact
+    from tests.candidates.factories import CandidateFactory
+    from tests.contacts.factories import ContactFactory
+
+    contact = ContactFactory(employer=EmployerFactory(region_id="AM18"), by=cast["guide_a"])
+    for _i in range(rows):
+        CandidateContact.objects.create(candidate=CandidateFactory(guide=cast["guide_a"]), contact=contact)
+        CandidateFactory(guide=cast["guide_a"])
+    return {"pk": contact.pk}
+
+
 def _placement(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     from candidates.models import Placement
 
@@ -842,6 +855,12 @@ PINS: dict[str, Pin] = {
         ("count candidates_placement", "candidates_placement", "insert candidates_candidateaccess"),
     ),
     "trajectory-detail": Pin("guide_a", _trajectory, ("candidates_trajectory",)),
+    "candidates:contact-for": Pin(
+        "guide_a",
+        _contact_for,
+        # the contact with its employer, the candidates it is linked to, the guide's others to choose
+        (*WEB, "employers_contact", "candidates_candidatecontact", "candidates_candidate"),
+    ),
     # A link with its candidate (joined), and the access entry the read writes.
     "candidate-contact-detail": Pin(
         "guide_a", _candidate_contact, ("candidates_candidatecontact", "insert candidates_candidateaccess")

@@ -279,6 +279,8 @@ CASES: list[Case] = [
     # A contact linked to a candidate: the guide's own, with an employer of the candidate's region.
     Case("candidates:contact-link", "contact", GUIDES,
          lambda o, x, u: ({"pk": o.candidate.pk}, {"contact": x.contact_of(u).pk}), control_status=(302,)),
+    Case("candidates:contact-for", "candidate", GUIDES,
+         lambda o, x, u: ({"pk": o.contact_of(u).pk}, {"candidate": x.candidate.pk}), control_status=(302,)),
     Case("candidate-contact-list", "candidate", GUIDES,
          lambda o, x, u: ({}, {"candidate": x.candidate.pk, "contact": o.contact_of(u).pk})),
     Case("candidate-contact-list", "contact", GUIDES,

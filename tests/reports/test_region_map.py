@@ -81,3 +81,36 @@ def test_the_national_view_shows_the_map_and_offers_it_as_svg(awvn: Any, web: An
 def test_outsiders_do_not_get_the_map(adviser_a: Any, guide_a: Any, web: Any) -> None:
     for user in (adviser_a, guide_a):
         assert web(user).get(reverse("reports:national"), {"map": "svg"}).status_code == 404
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of ``#rrggbb``."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_neighbouring_bands_differ_by_3_to_1_contrast_or_by_texture_and_paths_use_their_band() -> None:
+    rows = [(s.code, 25 * (i % 5), 100, f"#row-{s.code}") for i, s in enumerate(shapes()[0])]
+    root = _parse(str(region_map(rows, title="Kaart")))
+    textures = {}
+    for pattern in root.iter(f"{SVG}pattern"):
+        base, *marks = list(pattern)
+        assert base.tag == f"{SVG}rect" and base.get("fill") == BANDS[int(pattern.get("id")[5:])][1]
+        textures[pattern.get("id")] = tuple((m.tag, sorted(m.attrib.items())) for m in marks) + (
+            pattern.get("patternTransform"),
+        )
+    for low in range(len(BANDS) - 1):
+        fills = (BANDS[low][1], BANDS[low + 1][1])
+        assert _contrast(*fills) >= 3 or textures[f"band-{low}"] != textures[f"band-{low + 1}"], fills
+    names = {s.code: s.name for s in shapes()[0]}
+    for link in root.findall(f"{SVG}a"):
+        path = link.find(f"{SVG}path")
+        assert path.get("fill") == f"url(#band-{path.get('data-band')})"
+        assert path.find(f"{SVG}title").text.startswith(names[link.get("data-region")] + ":")
+    assert {link.find(f"{SVG}path").get("data-band") for link in root.findall(f"{SVG}a")} == set("01234")

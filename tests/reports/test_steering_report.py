@@ -46,6 +46,10 @@ def test_the_region_report_as_pdf_carries_the_region_and_its_figures(
     assert "Werkgevers per netwerkfase" in text  # the dashboard's own table, Dutch first
     assert "Kennissessies" in text
     assert "De regio's op de kaart" in text  # a coordinator reads the national figures, so the map is in
+    # The figures themselves, as text: the three placements of the fixture started today.
+    assert "0 van 100 duurzame plaatsingen dit jaar" in text
+    assert "Plaatsingen gestart dit jaar 3" in text
+    assert "Lopende plaatsingen, vóór hun moment 3" in text
 
 
 def test_an_adviser_gets_the_region_report_without_the_national_map(web: Any, adviser_a: Any) -> None:
