@@ -55,12 +55,19 @@ def test_checked_still_working_at_six_months_is_durable(guide_a):
         assert figures().this_year == 1
 
 
-def test_a_placement_without_its_check_is_unknown_shown_and_not_counted(guide_a):
+def test_a_placement_without_its_check_is_unknown_shown_and_not_counted(guide_a, coordinator_a, web):
     placement = PlacementFactory(candidate=CandidateFactory(guide=guide_a), start_date=date(2026, 1, 5))
     with time_machine.travel(NOW, tick=False):
         assert durability.status(placement) == durability.UNKNOWN
         p = figures()
         assert (p.this_year, p.unknown_this_year) == (0, 1)
+        page = web(coordinator_a).get("/reports/regions/AM18/", {"period": "year"}).content.decode()
+    # On the region dashboard as its own row, beside the durable one that does not count it.
+    assert (
+        '<th scope="row">Onbekend: moment dit jaar verstreken, controle niet beantwoord (niet meegeteld)</th><td>1</td>'
+        in page
+    )
+    assert '<th scope="row">Duurzaam dit jaar (6-maandsmoment dit jaar, nog aan het werk)</th><td>0</td>' in page
 
 
 def test_before_its_mark_a_placement_is_running(guide_a):
