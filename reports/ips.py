@@ -3,8 +3,8 @@ view (the region dashboard) and of each guide's own view, with their norms.
 
 Per guide: face-to-face employer contacts per ISO week (``employers.contacts.selectors``); over
 the same 12 weeks the employer contacts counted per visit (one guide, one employer, one moment),
-the share of them face to face, and how many were for a specific candidate (linked on the
-candidate's page, ``candidates.CandidateContact``) against general job development; for the
+the share of them face to face, and how many were for a specific candidate (linked by the guide,
+``candidates.CandidateContact``) against general job development; for the
 trajectories started in the last 12 months, the days from the start to the first employer
 contact for that candidate (IPS: within ``IPS_FIRST_CONTACT_DAYS``); caseload (IPS: at most
 ``IPS_CASELOAD_NORM``); jobs started this quarter; employers and sectors placed with.

@@ -192,7 +192,8 @@ def ips_contacts_table(ips: IpsFigures) -> Table:
             "IPS asks for %(target)s face-to-face employer contacts a week, both for specific candidates and "
             "for general job development, and a first employer contact for each candidate within %(norm)s days "
             "of the trajectory's start (trajectories started in the last 12 months). A contact counts for a "
-            "candidate when the guide linked it on the candidate's page."
+            "candidate when the guide linked it to the candidate: on the candidate's page, from their own "
+            "contacts or through the API."
         )
         % {"target": ips.target, "norm": norm},
     )
