@@ -60,8 +60,6 @@ def _events_rows(events: EventFigures) -> list[list[Any]]:
         [_("Attended"), events.attended],
         [_("Employers that attended"), events.employers_attended],
         [_("Of those, moved stage within 90 days"), events.moved_within_90_days],
-        [_("After the session: asked to be contacted"), events.wish_contact],
-        [_("After the session: asked about a candidate or trial placement"), events.wish_candidate],
     ]
 
 
