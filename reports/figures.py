@@ -160,9 +160,7 @@ def event_figures(region_codes: list[str], period: Period) -> dict[str, EventFig
         for key, value in row.items():
             out[code][key] += value
         conversion_keys = ("attended", "wish_contact", "wish_candidate", "conversions")
-        rows[code].append(
-            SessionConversions(event_id, title, starts_at, code, **{k: row.get(k, 0) for k in conversion_keys})
-        )
+        rows[code].append(SessionConversions(title, starts_at, code, **{k: row.get(k, 0) for k in conversion_keys}))
     moved = StageChange.objects.filter(
         employer=OuterRef("contact_person__employer"),
         from_stage__gt="",

@@ -94,7 +94,6 @@ class IpsFigures:
 class SessionConversions:
     """One held session and what its thank-you mail's one-click wishes brought in."""
 
-    event_id: int
     title: str
     starts_at: datetime
     region: str
