@@ -1,8 +1,9 @@
 """The public agenda (no login): which sessions anyone may see listed, and their feeds.
 
-Only published sessions that have not started yet are listed, nationally or per region: a
-draft, a cancelled, a held or a past session never is (a subscribed calendar drops what leaves
-its feed; the session's own public page still says "cancelled"). The filters are the issue's:
+Only published sessions that have not started yet, and postponed ones (marked so), are listed,
+nationally or per region: a draft, a cancelled, a held or a past session never is (a
+subscribed calendar drops what leaves its feed; the session's own public page still says
+"cancelled"). The filters are the issue's:
 region (on the national agenda), month and online/on site. Bad filter input never reaches the
 database: the form refuses it with a message and the agenda is shown unfiltered.
 """
@@ -22,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import Region
-from outreach import mail
-from outreach.models import Event, EventQuerySet
+from outreach import mail, seo
+from outreach.models import Event, EventQuerySet, EventState
 
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MODES = (("", _("Online and on site")), ("online", _("Online")), ("onsite", _("On site")))
@@ -52,8 +53,10 @@ class AgendaFilterForm(forms.Form):
 
 
 def upcoming(region_code: str | None = None, *, month: str = "", mode: str = "") -> EventQuerySet:
-    """Published sessions that start later than now, soonest first, with their region."""
-    events = Event.objects.published().filter(starts_at__gt=timezone.now()).select_related("region")
+    """Published sessions that start later than now, and postponed ones (shown as postponed
+    until they get their new date), soonest first, with their region."""
+    listed = Q(state=EventState.PUBLISHED, starts_at__gt=timezone.now()) | Q(state=EventState.POSTPONED)
+    events = Event.objects.filter(listed).select_related("region")
     if region_code:
         events = events.filter(region_id=region_code)
     if month:
@@ -94,6 +97,11 @@ def as_json(event: Event) -> dict[str, Any]:
         "online": event.is_online,
         "venue": ", ".join(x for x in (event.venue_name, event.venue_address) if x),
         "summary": event.description[:300],
+        # scheduled, postponed or rescheduled: schema.org's eventStatus without its prefix
+        "status": seo.event_status(event).removeprefix("Event").lower(),
+        "previous_starts_at": (
+            timezone.localtime(event.previous_starts_at).isoformat() if event.previous_starts_at else None
+        ),
     }
 
 

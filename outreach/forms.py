@@ -131,6 +131,15 @@ class PublishForm(forms.Form):
     )
 
 
+class PostponeForm(DescribedFieldsMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=300,
+        required=False,
+        help_text=_("Shown on the session page and in the mail to everyone who said yes."),
+    )
+
+
 class CancelForm(DescribedFieldsMixin, forms.Form):
     reason = forms.CharField(
         label=_("Reason"),

@@ -36,6 +36,14 @@ class RsvpForm(DescribedFieldsMixin, forms.Form):
     )
 
 
+class ShowOrganisationForm(DescribedFieldsMixin, forms.Form):
+    show_organisation = forms.BooleanField(
+        label=_("Show our organisation as participant"),
+        required=False,
+        help_text=_("Only the name of your organisation appears on the public page of this session."),
+    )
+
+
 class PreferencesForm(DescribedFieldsMixin, forms.Form):
     subscribed = forms.BooleanField(label=_("Yes, send me invitations to knowledge sessions"), required=False)
     language = forms.ChoiceField(label=_("Language of our mail"), choices=Language.choices)
@@ -77,6 +85,14 @@ class RegistrationForm(DescribedFieldsMixin, forms.Form):
         label=_("Yes, you may send me mail about future knowledge sessions."),
         required=False,
         help_text=_("Optional. Without it we only mail you about this registration. You can change it at any time."),
+    )
+    show_organisation = forms.BooleanField(
+        label=_("Show our organisation as participant"),
+        required=False,
+        help_text=_(
+            "Optional. Only the name of your organisation appears on this page, once you have confirmed. "
+            "You can withdraw it on your personal page."
+        ),
     )
     fax = forms.CharField(
         label=_("Leave this field empty"),

@@ -18,6 +18,7 @@ import icalendar
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from crm.emails import Rendered, header_safe
 from crm.emails import render as render_triple
@@ -57,14 +58,20 @@ def event_vevent(event: Event, *, cancelled: bool = False, url: str = "") -> ica
     vevent.add("dtstamp", timezone.now())
     vevent.add("dtstart", event.starts_at)
     vevent.add("dtend", event.ends_at)
-    vevent.add("summary", event.title)
+    postponed = event.state == "postponed" and not cancelled
+    # Postponed: kept in calendars (not CANCELLED, which removes it: the answers still stand),
+    # marked TENTATIVE, the RFC 5545 status for "not certain to take place", and said in the title.
+    vevent.add("summary", _("Postponed: %(title)s") % {"title": event.title} if postponed else event.title)
     if event.description:
         vevent.add("description", event.description)
     location = ", ".join(x for x in (event.venue_name, event.venue_address) if x) or event.online_url
     if location:
         vevent.add("location", location)
     vevent.add("url", url or site_url(reverse("outreach:public-event", args=[event.slug])))
-    vevent.add("status", "CANCELLED" if cancelled or event.state == "cancelled" else "CONFIRMED")
+    if cancelled or event.state == "cancelled":
+        vevent.add("status", "CANCELLED")
+    else:
+        vevent.add("status", "TENTATIVE" if postponed else "CONFIRMED")
     return vevent
 
 

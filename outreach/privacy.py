@@ -37,11 +37,11 @@ PERSON_FIELDS = (
 )  # fmt: skip
 INVITATION_FIELDS = (
     "id", "rsvp", "people_count", "names", "access_needs", "answered_at", "waitlist_position",
-    "attended", "walk_in", "created_at",
+    "attended", "walk_in", "show_organisation_at", "created_at",
 )  # fmt: skip
 REGISTRATION_FIELDS = (
     "id", "name", "organisation", "email", "kvk_number", "postcode", "people_count", "access_needs",
-    "language", "consent_mail", "consent_text", "created_at", "confirmed_at",
+    "language", "consent_mail", "consent_text", "show_organisation_at", "created_at", "confirmed_at",
 )  # fmt: skip
 EMAIL_FIELDS = (
     "id", "kind", "to_email", "to_name", "subject", "body_text", "state", "sent_at", "bounce", "bounced_at",
@@ -108,12 +108,12 @@ def person_export(person: ContactPerson) -> dict[str, Any]:
 
 def _erase_outreach(person: ContactPerson, names: list[str]) -> dict[str, int]:
     invitations = Invitation.objects.filter(contact_person=person)
-    counts = {"invitations": invitations.update(names="", access_needs="")}
+    counts = {"invitations": invitations.update(names="", access_needs="", show_organisation_at=None)}
     registrations = 0
     for reg in registrations_of(person).select_for_update(of=("self",)):
-        reg.name, reg.email, reg.access_needs = ERASED, "", ""
+        reg.name, reg.email, reg.access_needs, reg.show_organisation_at = ERASED, "", "", None
         reg.organisation = scrub(reg.organisation, names)
-        reg.save(update_fields=["name", "email", "access_needs", "organisation"])
+        reg.save(update_fields=["name", "email", "access_needs", "organisation", "show_organisation_at"])
         registrations += 1
     counts["registrations"] = registrations
     emails = emails_of(person)

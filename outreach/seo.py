@@ -64,10 +64,19 @@ def _location(event: Event) -> list[dict[str, Any]]:
     return places
 
 
+def event_status(event: Event) -> str:
+    """schema.org's EventStatusType: cancelled, postponed (no new date yet), rescheduled (a
+    postponed session with its new date), else scheduled."""
+    if event.state == EventState.CANCELLED:
+        return "EventCancelled"
+    if event.state == EventState.POSTPONED:
+        return "EventPostponed"
+    return "EventRescheduled" if event.previous_starts_at else "EventScheduled"
+
+
 def event_data(event: Event) -> dict[str, Any]:
     """The schema.org ``Event`` of a public session (times in Amsterdam time with offset)."""
     url = page_url(event)
-    cancelled = event.state == EventState.CANCELLED
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -75,7 +84,7 @@ def event_data(event: Event) -> dict[str, Any]:
         "description": summary(event, 500),
         "startDate": timezone.localtime(event.starts_at).isoformat(),
         "endDate": timezone.localtime(event.ends_at).isoformat(),
-        "eventStatus": SCHEMA + ("EventCancelled" if cancelled else "EventScheduled"),
+        "eventStatus": SCHEMA + event_status(event),
         "eventAttendanceMode": SCHEMA + _attendance_mode(event),
         "location": _location(event),
         "organizer": {"@type": "Organization", "name": organiser_name(event), "url": settings.SITE_URL},
@@ -92,6 +101,8 @@ def event_data(event: Event) -> dict[str, Any]:
             "availability": SCHEMA + "InStock",
             "url": url,
         }
+    if event.previous_starts_at and event.state != EventState.CANCELLED:
+        data["previousStartDate"] = timezone.localtime(event.previous_starts_at).isoformat()
     if event.linkedin_url:
         data["sameAs"] = [event.linkedin_url]
     return data
@@ -151,8 +162,9 @@ def share_svg(event: Event) -> str:
         f'<tspan x="80" dy="{0 if i == 0 else 70}">{escape(line)}</tspan>' for i, line in enumerate(title_lines)
     )
     state = ""
-    if event.state == EventState.CANCELLED:
-        state = f'<text x="80" y="120" fill="#b42318" font-size="40" font-weight="bold">{escape(_("Cancelled"))}</text>'
+    if event.state in (EventState.CANCELLED, EventState.POSTPONED):
+        label = _("Cancelled") if event.state == EventState.CANCELLED else _("Postponed")
+        state = f'<text x="80" y="120" fill="#b42318" font-size="40" font-weight="bold">{escape(label)}</text>'
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}"'
         ' font-family="DejaVu Sans, sans-serif">'

@@ -39,6 +39,7 @@ urlpatterns += [
     path("<int:pk>/publish/", events.EventPublishView.as_view(), name="event-publish"),
     path("<int:pk>/register-awvn/", events.EventRegisterAwvnView.as_view(), name="event-register-awvn"),
     path("<int:pk>/cancel/", events.EventCancelView.as_view(), name="event-cancel"),
+    path("<int:pk>/postpone/", events.EventPostponeView.as_view(), name="event-postpone"),
     path("<int:pk>/held/", events.EventMarkHeldView.as_view(), name="event-mark-held"),
     path("<int:pk>/invite/", invite.EventInviteView.as_view(), name="event-invite"),
     path("<int:pk>/checkin/", checkin.EventCheckinView.as_view(), name="event-checkin"),

@@ -1,7 +1,7 @@
 """The public agenda, no login: national (``/agenda/``) and per region (``/agenda/AM18/``), each
 as a page, an iCalendar feed, an Atom feed, a JSON feed and an embeddable page for the WSP's
 own website. What is listed is ``outreach.agenda.upcoming``: published sessions that have not
-started, never a draft, a cancelled or a past one.
+started and postponed ones (marked so in every format), never a draft, a cancelled or a past one.
 
 The embed page may be framed only by the origins in ``AGENDA_EMBED_ORIGINS`` (CSP
 ``frame-ancestors``; without any, by nobody); every other page keeps ``frame-ancestors 'none'``.
@@ -134,7 +134,7 @@ class AgendaAtomView(_AgendaView):
             start = timezone.localtime(event.starts_at)
             when = start.strftime("%Y-%m-%d %H:%M")
             feed.add_item(
-                title=event.title,
+                title=_("Postponed: %(title)s") % {"title": event.title} if event.state == "postponed" else event.title,
                 link=agenda.public_url(event),
                 description=f"{when} · {event.region.name}\n\n{event.description}",
                 unique_id=agenda.public_url(event),
@@ -183,5 +183,6 @@ class PrivacyView(View):
             "region": region,
             "controller": notice.controller_of(region) if region is not None else None,
             "unconfirmed_days": notice.UNCONFIRMED_KEPT.days,
+            "access_needs_days": settings.ACCESS_NEEDS_RETENTION_DAYS,
         }
         return render(request, f"{TEMPLATES}/privacy.html", context)

@@ -28,9 +28,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from crm.forms import apply_errors
 from crm.throttling import public_allow
 from outreach import mail, seo, tokens
-from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
-from outreach.models import CalendarFeed, Event, EventState, Invitation
+from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm, ShowOrganisationForm
+from outreach.models import CalendarFeed, Event, EventState, Invitation, Rsvp
 from outreach.services import links
+from outreach.services.participants import show_organisation_set, shown_participants
 from outreach.services.rsvp import rsvp_answer, seats_free
 
 PUBLIC_TEMPLATES = "outreach/public"
@@ -57,7 +58,9 @@ def _public_event(slug: str) -> Event:
 @require_GET
 def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = _public_event(slug)
-    return render(request, f"{PUBLIC_TEMPLATES}/event.html", {"event": event, **_facts(event)})
+    participants = [] if event.state == EventState.CANCELLED else shown_participants(event)
+    context = {"event": event, "participants": participants, **_facts(event)}
+    return render(request, f"{PUBLIC_TEMPLATES}/event.html", context)
 
 
 @require_GET
@@ -110,6 +113,8 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         if not public_allow(request, "rsvp", personal=f"invitation:{invitation.pk}"):
             return _throttled(request)
+        if "participant" in request.POST:
+            return _show_organisation(request, invitation)
         form = RsvpForm(request.POST)
         if facts["open_for_answers"] and form.is_valid():
             try:
@@ -129,9 +134,27 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "forward_link": _forward_link(event, mail.colleague_url(event, tokens.sign(invitation.token, "colleague"))),
         "seats_free": seats_free(event),
+        "participant_form": ShowOrganisationForm(initial={"show_organisation": bool(invitation.show_organisation_at)}),
         **facts,
     }
+    context["participant_form"].describe_fields()
     return render(request, f"{PUBLIC_TEMPLATES}/rsvp.html", context)
+
+
+def _show_organisation(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """The RSVP page's second form: give or withdraw "show our organisation as participant".
+    Withdrawing always works; giving it needs a yes (only seat holders are listed anyway)."""
+    form = ShowOrganisationForm(request.POST)
+    show = form.is_valid() and form.cleaned_data["show_organisation"]
+    if show and invitation.rsvp != Rsvp.YES:
+        messages.error(request, _("Your organisation can be shown once you have said yes."))
+    else:
+        show_organisation_set(invitation=invitation, show=show)
+        if show:
+            messages.success(request, _("Your organisation is shown as participant on the session page."))
+        else:
+            messages.success(request, _("Your organisation is no longer shown as participant."))
+    return redirect(request.path)
 
 
 def _initial(invitation: Invitation) -> dict[str, Any]:
@@ -209,7 +232,8 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     if calendar is None:
         raise Http404
     since = timezone.now() - timedelta(days=FEED_PAST_DAYS)
-    events = Event.objects.filter(Q(state__in=[EventState.PUBLISHED, EventState.HELD, EventState.CANCELLED]))
+    shown = [EventState.PUBLISHED, EventState.POSTPONED, EventState.HELD, EventState.CANCELLED]
+    events = Event.objects.filter(Q(state__in=shown))
     events = events.filter(ends_at__gte=since).order_by("starts_at")
     if calendar.region_id:
         events = events.filter(region_id=calendar.region_id)

@@ -38,6 +38,7 @@ from reports.records import (
     PlacementFigures,
     RegionFigures,
     RegionRef,
+    SessionConversions,
     share,
 )
 
@@ -125,28 +126,41 @@ MOVED_WITHIN_DAYS = 90
 
 
 def event_figures(region_codes: list[str], period: Period) -> dict[str, EventFigures]:
-    """Per region, for sessions that took place in the period (started in it, not cancelled,
-    already over): sessions held, invitations, yes-answers, attendances, and attending employers
-    whose network stage moved within 90 days after the session. Three grouped queries."""
+    """Per region, for sessions that took place in the period (started in it, not cancelled or
+    postponed, already over): sessions held, invitations, yes-answers, attendances, attending
+    employers whose network stage moved within 90 days after the session, and per session the
+    post-event conversions (the thank-you mail's wishes). Three queries: the sessions, their
+    invitations grouped per session (summed per region here), the attending employers."""
     now = timezone.now()
     held = Event.objects.filter(
         region_id__in=region_codes, starts_at__gte=period.start, starts_at__lt=period.end, ends_at__lte=now
-    ).exclude(state__in=[EventState.CANCELLED, EventState.DRAFT])
-    out: dict[str, dict[str, int]] = {code: {} for code in region_codes}
-    for row in held.values("region_id").annotate(n=Count("id")).order_by():
-        out[row["region_id"]]["held"] = row["n"]
-    invitations = (
+    ).exclude(state__in=[EventState.CANCELLED, EventState.DRAFT, EventState.POSTPONED])
+    out: dict[str, dict[str, Any]] = {code: defaultdict(int) for code in region_codes}
+    sessions = list(held.values_list("id", "title", "starts_at", "region_id").order_by("-starts_at", "-id"))
+    for _id, _title, _start, code in sessions:
+        out[code]["held"] += 1
+    wished = Q(wish_contact_at__isnull=False) | Q(wish_candidate_at__isnull=False)
+    per_session = (
         Invitation.objects.filter(event__in=held)
-        .values("event__region_id")
+        .values("event_id")
         .annotate(
             invited=Count("id", filter=Q(walk_in=False)),
             yes=Count("id", filter=Q(rsvp=Rsvp.YES)),
             attended=Count("id", filter=Q(attended=True)),
+            wish_contact=Count("id", filter=Q(wish_contact_at__isnull=False)),
+            wish_candidate=Count("id", filter=Q(wish_candidate_at__isnull=False)),
+            conversions=Count("id", filter=wished),
         )
         .order_by()
     )
-    for row in invitations:
-        out[row["event__region_id"]].update(invited=row["invited"], yes=row["yes"], attended=row["attended"])
+    counted = {row.pop("event_id"): row for row in per_session}
+    rows: dict[str, list[SessionConversions]] = defaultdict(list)
+    for event_id, title, starts_at, code in sessions:
+        row = counted.get(event_id, {})
+        for key, value in row.items():
+            out[code][key] += value
+        conversion_keys = ("attended", "wish_contact", "wish_candidate", "conversions")
+        rows[code].append(SessionConversions(title, starts_at, code, **{k: row.get(k, 0) for k in conversion_keys}))
     moved = StageChange.objects.filter(
         employer=OuterRef("contact_person__employer"),
         from_stage__gt="",
@@ -165,7 +179,7 @@ def event_figures(region_codes: list[str], period: Period) -> dict[str, EventFig
     )
     for row in employers:
         out[row["event__region_id"]].update(employers_attended=row["employers"], moved_within_90_days=row["moved"])
-    return {code: EventFigures(**counts) for code, counts in out.items()}
+    return {code: EventFigures(**counts, sessions=tuple(rows[code])) for code, counts in out.items()}
 
 
 def placement_figures(region_codes: list[str], period: Period) -> dict[str, PlacementFigures]:
@@ -307,6 +321,7 @@ def national_figures(period: Period) -> NationalFigures:
             placements_target=placements[code].target,
             trajectories_started=placements[code].trajectories_started,
             trajectories_durable=placements[code].trajectories_durable,
+            event_conversions=events[code].conversions,
         )
         for code, name in regions
     )

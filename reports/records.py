@@ -91,6 +91,19 @@ class IpsFigures:
 
 
 @dataclass(frozen=True, slots=True)
+class SessionConversions:
+    """One held session and what its thank-you mail's one-click wishes brought in."""
+
+    title: str
+    starts_at: datetime
+    region: str
+    attended: int = 0
+    wish_contact: int = 0  # "Ja, neem contact met mij op"
+    wish_candidate: int = 0  # "Stuur mij informatie over een kandidaat / proefplaatsing"
+    conversions: int = 0  # invitations with at least one of the two wishes
+
+
+@dataclass(frozen=True, slots=True)
 class EventFigures:
     held: int = 0
     invited: int = 0
@@ -98,6 +111,10 @@ class EventFigures:
     attended: int = 0
     employers_attended: int = 0
     moved_within_90_days: int = 0
+    wish_contact: int = 0
+    wish_candidate: int = 0
+    conversions: int = 0
+    sessions: tuple[SessionConversions, ...] = ()  # newest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +186,7 @@ class NationalRow:
     placements_target: int = 0
     trajectories_started: int = 0
     trajectories_durable: int = 0
+    event_conversions: int = 0  # post-event wishes (contact or candidate), invitations with one
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -46,6 +47,7 @@ def region_tables(figures: RegionFigures) -> list[Table]:
         _contact_table(figures),
         *ips_tables(figures.ips),
         _events_table(figures),
+        conversions_table(figures.events),
         _placements_table(figures),
     ]
 
@@ -65,6 +67,23 @@ def _events_table(figures: RegionFigures) -> Table:
     return Table(
         "events", _("Knowledge sessions in the period"), [_("Figure"), _("Number")], _events_rows(figures.events)
     )
+
+
+def conversions_table(events: EventFigures) -> Table:
+    """Per held session: attendances and the one-click wishes from the thank-you mail."""
+    return Table(
+        "conversions",
+        _("Post-event conversions per session"),
+        [_("Date"), _("Session"), _("Attended"), _("Asked to be contacted"), _("Asked about a candidate"),
+         _("Conversions")],
+        [
+            [formats.date_format(timezone.localtime(s.starts_at), "SHORT_DATE_FORMAT"), s.title, s.attended,
+             s.wish_contact, s.wish_candidate, s.conversions]
+            for s in events.sessions
+        ],
+        summary=_("%(n)s of %(attended)s attendances asked for contact or a candidate after the session.")
+        % {"n": events.conversions, "attended": events.attended},
+    )  # fmt: skip
 
 
 def _placements_table(figures: RegionFigures) -> Table:
@@ -248,6 +267,7 @@ NATIONAL_COLUMNS = [
     ("contacts", lambda: _("Contacts in period")),
     ("events_held", lambda: _("Sessions held in period")),
     ("event_attendances", lambda: _("Session attendances in period")),
+    ("event_conversions", lambda: _("Post-event conversions in period")),
     ("placements_this_year", lambda: _("Durable placements this year")),
     ("placements_target", lambda: _("Target this year")),
     ("placements_in_period", lambda: _("Placements in period")),

@@ -25,6 +25,8 @@ class EventState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     CANCELLED = "cancelled", _("Cancelled")
+    # The date no longer holds; answers and seats stay until the organiser sets a new date.
+    POSTPONED = "postponed", _("Postponed")
     HELD = "held", _("Held")
 
 
@@ -88,6 +90,10 @@ class Event(models.Model):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     cancel_reason = models.CharField(_("reason for cancelling"), max_length=300, blank=True)
+    postponed_at = models.DateTimeField(_("postponed at"), null=True, blank=True)
+    postpone_reason = models.CharField(_("reason for postponing"), max_length=300, blank=True)
+    # Set when a postponed session gets its new date: schema.org's EventRescheduled and previousStartDate.
+    previous_starts_at = models.DateTimeField(_("previous start"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -61,6 +61,8 @@ class Invitation(models.Model):
     # Post-event conversion: the one-click wishes in the thank-you mail, and when they were made.
     wish_contact_at = models.DateTimeField(_("asked to be contacted at"), null=True, blank=True)
     wish_candidate_at = models.DateTimeField(_("asked about a candidate at"), null=True, blank=True)
+    # Consent to "show our organisation as participant" on the public page, and when; None: not shown.
+    show_organisation_at = models.DateTimeField(_("organisation shown as participant since"), null=True, blank=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -21,6 +21,7 @@ class EmailKind(models.TextChoices):
     RSVP_CONFIRM = "rsvp-confirm", _("Answer confirmed")
     EVENT_UPDATE = "event-update", _("Session changed")
     EVENT_CANCEL = "event-cancel", _("Session cancelled")
+    EVENT_POSTPONE = "event-postpone", _("Session postponed")
     AWVN_REGISTRATION = "awvn-registration", _("Registration with AWVN")
     FRESH_LINK = "fresh-link", _("Fresh personal link")
     REGISTRATION_CONFIRM = "registration-confirm", _("Confirm your registration")
@@ -38,6 +39,7 @@ TRANSACTIONAL_KINDS = frozenset(
         EmailKind.FRESH_LINK,
         EmailKind.REGISTRATION_CONFIRM,
         EmailKind.EVENT_CANCEL,
+        EmailKind.EVENT_POSTPONE,
         EmailKind.DIGEST,
         EmailKind.WARM_INTRO,
     }

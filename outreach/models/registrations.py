@@ -46,6 +46,8 @@ class Registration(models.Model):
     # Consent: what was asked (the text as shown), the answer, and when.
     consent_mail = models.BooleanField(_("agreed to further mail about sessions"), default=False)
     consent_text = models.CharField(_("consent as asked"), max_length=300, blank=True)
+    # "Show our organisation as participant" (off by default): when it was ticked; None: not.
+    show_organisation_at = models.DateTimeField(_("agreed to be shown as participant at"), null=True, blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     invitation = models.OneToOneField(

@@ -1,5 +1,6 @@
-"""A session's life: create, edit (update mail on a change of time or place), publish, cancel,
-mark held. The mail each step sends is an outbox row written in the step's transaction."""
+"""A session's life: create, edit (update mail on a change of time or place), publish, postpone
+(and reschedule by giving the new date), cancel, mark held. The mail each step sends is an
+outbox row written in the step's transaction."""
 
 from __future__ import annotations
 
@@ -129,7 +130,9 @@ def event_update(*, event: Event, by: AuthUser, speakers: list[dict] | None = No
     """Change a session. When a published session's time or place changes, SEQUENCE goes up
     and everyone who said yes gets an update mail (same calendar UID, key
     ``event-update:<event>:<seq>:<person>``). Cancelled or held sessions cannot be edited.
-    More capacity offers the freed seats to the waitlist."""
+    A postponed session given a new start is rescheduled: published again, with the old start
+    kept as ``previous_starts_at``, and the same update mail. More capacity offers the freed
+    seats to the waitlist."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     check_writer(event.region_id, by)
     if event.state in (EventState.CANCELLED, EventState.HELD):
@@ -138,16 +141,21 @@ def event_update(*, event: Event, by: AuthUser, speakers: list[dict] | None = No
     if unknown:
         raise TypeError(f"event_update does not change {sorted(unknown)}")
     changed = {name for name, value in changes.items() if getattr(event, name) != value}
+    rescheduled = event.state == EventState.POSTPONED and "starts_at" in changed
+    if rescheduled:
+        _reschedule(event, by)
     for name in changed:
         setattr(event, name, changes[name])
     _check_times(event.starts_at, event.ends_at)
+    if rescheduled and event.has_started():
+        raise ValidationError({"starts_at": _("Give a new start in the future.")})
     if event.state == EventState.DRAFT and changed & {"title", "starts_at"}:
         # Links are only handed out once published: a draft's address may still follow its title.
         event.slug = unique_slug(event.title, event.starts_at, exclude_pk=event.pk)
     news = event.state == EventState.PUBLISHED and bool(changed & ATTENDEE_FIELDS)
     if news:
         event.ics_sequence += 1
-    if event.state == EventState.PUBLISHED:
+    if event.state in (EventState.PUBLISHED, EventState.POSTPONED):
         _check_place(event)
     event.full_clean()
     event.save()
@@ -194,15 +202,48 @@ def event_publish(*, event: Event, by: AuthUser, register_with_awvn: bool = Fals
     return event
 
 
+def _reschedule(event: Event, by: AuthUser) -> None:
+    """Postponed -> published again with the new date (the caller sets it and sends the update)."""
+    event.previous_starts_at = event.starts_at
+    event.state = EventState.PUBLISHED
+    AuditEntry.record("outreach.event.rescheduled", target=event, actor=by, data={"previous": str(event.starts_at)})
+
+
+@transaction.atomic
+def event_postpone(*, event: Event, by: AuthUser, reason: str = "") -> Event:
+    """Published -> postponed: the date no longer holds. Answers, seats and the waitlist stay;
+    everyone who said yes gets a mail with the calendar file marked tentative (same UID,
+    SEQUENCE + 1). The organiser later gives the new date by editing the session."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    check_writer(event.region_id, by)
+    if event.state != EventState.PUBLISHED or event.has_started():
+        raise ValidationError(_("Only a published session that has not started can be postponed."))
+    event.state = EventState.POSTPONED
+    event.postponed_at = timezone.now()
+    event.postpone_reason = reason[:300]
+    event.ics_sequence += 1
+    event.save(update_fields=["state", "postponed_at", "postpone_reason", "ics_sequence", "updated_at"])
+    AuditEntry.record("outreach.event.postponed", target=event, actor=by, data={"reason": reason[:300]})
+    seq = event.ics_sequence
+    _queue_to_invitations(
+        event,
+        EmailKind.EVENT_POSTPONE,
+        lambda inv: f"event-postpone:{event.pk}:{seq}:{inv.contact_person_id}",
+        _yes_sayers(event),
+        "PUBLISH",
+    )
+    return event
+
+
 @transaction.atomic
 def event_cancel(*, event: Event, by: AuthUser, reason: str = "") -> Event:
-    """Draft/published → cancelled; everyone who said yes (seat or waitlist) gets a
+    """Draft/published/postponed → cancelled; everyone who said yes (seat or waitlist) gets a
     cancellation with the calendar file (METHOD:CANCEL, same UID, SEQUENCE + 1)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     check_writer(event.region_id, by)
-    if event.state not in (EventState.DRAFT, EventState.PUBLISHED):
-        raise ValidationError(_("Only a draft or published session can be cancelled."))
-    was_published = event.state == EventState.PUBLISHED
+    if event.state not in (EventState.DRAFT, EventState.PUBLISHED, EventState.POSTPONED):
+        raise ValidationError(_("Only a draft, published or postponed session can be cancelled."))
+    was_published = event.state in (EventState.PUBLISHED, EventState.POSTPONED)
     event.state = EventState.CANCELLED
     event.cancelled_at = timezone.now()
     event.cancel_reason = reason[:300]

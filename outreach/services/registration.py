@@ -27,6 +27,7 @@ from employers.services import normalise_kvk, normalise_postcode
 from employers.sign_up import contact_person_from_sign_up, employer_from_sign_up
 from outreach import mail, outbox, tokens
 from outreach.models import EmailKind, Event, EventState, Invitation, OutboundEmail, Registration, Rsvp
+from outreach.services.participants import show_organisation_set
 from outreach.services.rsvp import MAX_PEOPLE_PER_ANSWER, rsvp_answer
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ def register(*, event: Event, language: str = "nl", **fields: Any) -> Registrati
     if not registration_open(event):
         raise ValidationError(_("Registration for this session is closed."))
     fields = _clean(fields)
+    # Consent to be listed is stored as the moment it was given (None: not given).
+    fields["show_organisation_at"] = timezone.now() if fields.pop("show_organisation", False) else None
     registration = Registration(event=event, language=language if language in ("nl", "en") else "nl", **fields)
     with translation.override(registration.language):
         registration.consent_text = consent_text() if registration.consent_mail else ""
@@ -157,6 +160,8 @@ def confirm(*, registration: Registration) -> Invitation:
         names=reg.name,
         access_needs=reg.access_needs,
     )
+    if reg.show_organisation_at is not None:
+        invitation = show_organisation_set(invitation=invitation, show=True, at=reg.show_organisation_at)
     reg.invitation, reg.confirmed_at, reg.employer_created = invitation, timezone.now(), created
     reg.save(update_fields=["invitation", "confirmed_at", "employer_created"])
     AuditEntry.record(

@@ -22,13 +22,21 @@ from outreach import selectors_staff as selectors
 from outreach.forms import (
     CancelForm,
     EventForm,
+    PostponeForm,
     PublishForm,
     speaker_formset,
     speakers_from,
 )
 from outreach.models import EmailState, Event, EventState, Rsvp
 from outreach.services.awvn import event_register_awvn
-from outreach.services.events import event_cancel, event_create, event_mark_held, event_publish, event_update
+from outreach.services.events import (
+    event_cancel,
+    event_create,
+    event_mark_held,
+    event_postpone,
+    event_publish,
+    event_update,
+)
 from outreach.views_staff.base import StaffView, error_message
 
 
@@ -144,7 +152,8 @@ class EventDetailView(StaffView):
             "publish_form": PublishForm(),
             "can_invite": event.state == EventState.PUBLISHED and not event.has_started(),
             "can_check_in": event.state in (EventState.PUBLISHED, EventState.HELD),
-            "can_edit": event.state in (EventState.DRAFT, EventState.PUBLISHED),
+            "can_edit": event.state in (EventState.DRAFT, EventState.PUBLISHED, EventState.POSTPONED),
+            "can_postpone": event.state == EventState.PUBLISHED and not event.has_started(),
             # Held by hand once it has begun; the beat tick does it anyway after the end.
             "can_mark_held": event.state == EventState.PUBLISHED and event.has_started(),
             "public_url": ""
@@ -203,6 +212,35 @@ class EventCancelView(StaffView):
                 apply_errors(form, error)
             else:
                 messages.success(request, _("Session cancelled. Everyone who said yes gets a cancellation."))
+                return redirect("outreach:event-detail", event.pk)
+        form.describe_fields()
+        context = {"event": event, "form": form, **_yes_counts(event)}
+        return render(request, self.template_name, context, status=400)
+
+
+class EventPostponeView(StaffView):
+    """Postpone a published session: the date no longer holds, answers and seats stay; the
+    organiser gives the new date later by editing the session (which reschedules it)."""
+
+    template_name = "outreach/staff/event_postpone.html"
+
+    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        event = self.event(pk)
+        form = PostponeForm()
+        form.describe_fields()
+        return render(request, self.template_name, {"event": event, "form": form, **_yes_counts(event)})
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        event = self.event(pk)
+        form = PostponeForm(request.POST)
+        if form.is_valid():
+            try:
+                event_postpone(event=event, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                apply_errors(form, error)
+            else:
+                done = _("Session postponed. Everyone who said yes gets a mail; edit the session to give the new date.")
+                messages.success(request, done)
                 return redirect("outreach:event-detail", event.pk)
         form.describe_fields()
         context = {"event": event, "form": form, **_yes_counts(event)}

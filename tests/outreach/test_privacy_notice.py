@@ -4,6 +4,7 @@ for registrations that were never confirmed."""
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 
 import pytest
@@ -68,3 +69,16 @@ def test_the_purge_runs_daily_in_beat():
     entry = django_settings.CELERY_BEAT_SCHEDULE["registration-retention"]
 
     assert entry["task"] == "outreach.tasks.purge_unconfirmed_registrations"
+
+
+def test_the_notice_says_who_sees_access_needs_and_when_they_are_erased_from_the_setting(client, settings):
+    settings.ACCESS_NEEDS_RETENTION_DAYS = 14
+    url = reverse("agenda:region-privacy", args=["AM18"])
+
+    dutch = client.get(url).content.decode()
+    client.cookies[django_settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = html.unescape(client.get(url).content.decode())
+
+    assert "alleen zichtbaar voor de organisatoren van de sessie en voor de aanmeldbalie" in dutch
+    assert "worden 14 dagen na de sessie gewist" in dutch
+    assert "visible only to the session's organisers and to check-in, and are erased 14 days after" in english

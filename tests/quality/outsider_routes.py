@@ -161,6 +161,7 @@ COVERAGE.update(
         "outreach:event-publish": (_event, NOT_REGION_A_ORGANISERS),
         "outreach:event-register-awvn": (_event, NOT_REGION_A_ORGANISERS),
         "outreach:event-cancel": (_event, NOT_REGION_A_ORGANISERS),
+        "outreach:event-postpone": (_event, NOT_REGION_A_ORGANISERS),
         "outreach:event-mark-held": (_event, NOT_REGION_A_ORGANISERS),
         "outreach:event-invite": (_event, NOT_REGION_A_ORGANISERS),
         "outreach:event-checkin": (_event, NOT_REGION_A_ORGANISERS),

@@ -231,7 +231,12 @@ def _requested_event(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 
 
 def _public_event(cast: dict[str, Any], rows: int) -> dict[str, Any]:
-    return {"slug": _event_with(cast, rows).slug}
+    from django.utils import timezone
+
+    event = _event_with(cast, rows)
+    # Every invitation holds a seat and shows its organisation: the page lists them all.
+    event.invitations.update(rsvp="yes", waitlist_position=None, show_organisation_at=timezone.now())
+    return {"slug": event.slug}
 
 
 def _token(purpose: str) -> Maker:
@@ -424,8 +429,20 @@ def _region(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 
 
 def _region_figures(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """Also ``rows`` held sessions, each with an attendance that asked for contact afterwards:
+    the conversions per session come from the same grouped queries however many sessions."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.outreach.factories import EventFactory, InvitationFactory
+
     _employers(cast, rows)
     _candidates(cast, rows)
+    for i in range(rows):
+        start = timezone.now() - timedelta(days=2 + i)
+        event = EventFactory(region_id="AM18", state="held", starts_at=start, ends_at=start + timedelta(hours=2))
+        InvitationFactory(event=event, rsvp="yes", attended=True, wish_contact_at=timezone.now())
     return {"code": "AM18"}
 
 
@@ -796,6 +813,7 @@ PINS: dict[str, Pin] = {
     ),
     "outreach:agenda": Pin("awvn", _requested_events, (*WEB, "count outreach_event", "outreach_event", "crm_region")),
     "outreach:event-cancel": Pin("adviser_a", _event, (*WEB, "outreach_event", "count outreach_invitation")),
+    "outreach:event-postpone": Pin("adviser_a", _event, (*WEB, "outreach_event", "count outreach_invitation")),
     "outreach:event-checkin": Pin(
         "adviser_a", _event, (*WEB, "outreach_event", "outreach_invitation", "employers_contactperson")
     ),
@@ -835,7 +853,11 @@ PINS: dict[str, Pin] = {
     "outreach:event-list": Pin("adviser_a", _events, (*WEB, "count outreach_event", "outreach_event")),
     "outreach:feed": Pin(None, _feed, ("outreach_calendarfeed", "outreach_event")),
     "outreach:fresh-link": Pin(None, _none, ()),
-    "outreach:public-event": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
+    "outreach:public-event": Pin(
+        None,
+        _public_event,
+        ("outreach_event", "outreach_speaker", "outreach_invitation"),  # the organisations shown as participant
+    ),
     "outreach:public-event-ics": Pin(None, _public_event, ("outreach_event", "outreach_speaker")),
     "outreach:public-event-share": Pin(None, _public_event, ("outreach_event",)),
     "outreach:register-confirm": Pin(None, _pending_registration, ("outreach_registration",)),

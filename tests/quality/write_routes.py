@@ -334,6 +334,7 @@ BODY_FREE: dict[str, str] = {
     "outreach:event-publish": "a flag",
     "outreach:event-register-awvn": "no body",
     "outreach:event-cancel": "a reason text",
+    "outreach:event-postpone": "a reason text (the session is the URL's)",
     "outreach:event-mark-held": "no body",
     "outreach:agenda-confirm": "AWVN's reference text",
     "event-detail": "plain fields; the region is read-only on update",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from crm.models import Region
 from employers.models import StageChange
@@ -59,7 +61,47 @@ def test_sessions_count_held_invited_yes_attended_and_employers_that_moved_withi
 
     events = region_figures(region(), parse_period("2026Q3")).events
 
-    assert events == EventFigures(held=1, invited=7, yes=5, attended=4, employers_attended=3, moved_within_90_days=1)
+    assert replace(events, sessions=()) == EventFigures(
+        held=1, invited=7, yes=5, attended=4, employers_attended=3, moved_within_90_days=1
+    )
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboards_count_post_event_conversions_per_session_and_per_region(client, cast):
+    first = held_event(datetime(2026, 9, 1, 10, tzinfo=AMS), title="Eerste")
+    second = held_event(datetime(2026, 10, 1, 10, tzinfo=AMS), title="Tweede")
+    postponed = held_event(datetime(2026, 10, 5, 10, tzinfo=AMS), title="Uitgesteld")
+    postponed.state = "postponed"
+    postponed.save()
+    wished = {"wish_contact_at": NOW, "wish_candidate_at": NOW}
+    InvitationFactory(event=first, rsvp="yes", attended=True, **wished)  # both wishes: one conversion
+    InvitationFactory(event=first, rsvp="yes", attended=True, wish_contact_at=NOW)
+    InvitationFactory(event=first, rsvp="yes", attended=True)
+    InvitationFactory(event=second, rsvp="yes", attended=True, wish_candidate_at=NOW)
+    InvitationFactory(event=postponed, rsvp="yes", wish_contact_at=NOW)  # not held: not counted
+    InvitationFactory(event=held_event(datetime(2026, 9, 2, 10, tzinfo=AMS), code="AM13"), wish_contact_at=NOW)
+
+    events = region_figures(region(), parse_period("year")).events
+
+    assert [(s.title, s.attended, s.wish_contact, s.wish_candidate, s.conversions) for s in events.sessions] == [
+        ("Tweede", 1, 0, 1, 1),
+        ("Eerste", 3, 2, 1, 2),
+    ]
+    assert (events.wish_contact, events.wish_candidate, events.conversions) == (2, 2, 3)
+    national = {row.code: row.event_conversions for row in national_figures(parse_period("year")).regions}
+    assert national["AM18"] == 3 and national["AM13"] == 1
+    client.force_login(cast["coordinator_a"])
+    page = client.get(reverse("reports:region-detail", args=["AM18"]) + "?period=year").content.decode()
+    assert "Conversies na de sessie per sessie" in page and "Tweede" in page
+    csv = client.get(reverse("reports:region-detail", args=["AM18"]) + "?period=year&csv=conversions").content.decode(
+        "utf-8-sig"
+    )
+    assert "Eerste;3;2;1;2" in csv
+    client.force_login(cast["awvn"])
+    assert (
+        "Conversies na de sessie in de periode"
+        in client.get(reverse("reports:national") + "?period=year").content.decode()
+    )
 
 
 @time_machine.travel(NOW, tick=False)

@@ -77,7 +77,7 @@ def test_national_figures_list_all_35_regions_without_personal_data(db):
     assert {f.name for f in fields(row)} == {
         "code", "name", "employers", "open_or_further", "new_open", "contacts",
         "events_held", "event_attendances", "placements_this_year", "placements_in_period", "durable_6m",
-        "placements_target", "trajectories_started", "trajectories_durable",
+        "placements_target", "trajectories_started", "trajectories_durable", "event_conversions",
     }  # fmt: skip
 
 

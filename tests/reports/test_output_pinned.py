@@ -50,7 +50,7 @@ def _build_data(region_a: Any) -> None:
         StageChange.objects.filter(pk=row.pk).update(at=at)
     for days, channel in ((1, "visit"), (3, "phone"), (40, "email"), (70, "visit"), (200, "visit")):
         ContactFactory(employer=employers[2], by=guide, channel=channel, when=NOW - timedelta(days=days))
-    event = EventFactory(region_id="AM18", starts_at=datetime(2026, 9, 10, 14, tzinfo=AMS),
+    event = EventFactory(region_id="AM18", title="Werkgeversontbijt", starts_at=datetime(2026, 9, 10, 14, tzinfo=AMS),
                          ends_at=datetime(2026, 9, 10, 16, tzinfo=AMS), state="held")  # fmt: skip
     answers = ((employers[1], "yes", True), (employers[0], "yes", False), (employers[5], "no", False))
     for employer, rsvp, attended in answers:
