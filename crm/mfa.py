@@ -77,7 +77,9 @@ def on_login(sender: Any, request: HttpRequest | None, user: AuthUser, **kwargs:
     if session is None:
         return
     session[SEEN] = int(time.time())
-    if has_second_factor(user):
+    if getattr(request, "wsp_sso_mfa", False):  # the identity provider's MFA, trusted (crm/sso.py)
+        session.pop(PENDING, None)
+    elif has_second_factor(user):
         session[PENDING] = VERIFY
     elif required_for(user):
         session[PENDING] = ENROL

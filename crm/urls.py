@@ -8,7 +8,7 @@ from django.views.defaults import page_not_found
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from crm import mfa_views, views
+from crm import mfa_views, sso, views
 from crm.api import build_router
 from crm.api_views import TokenView
 from crm.views_sender import RegionSenderView
@@ -35,9 +35,12 @@ urlpatterns = [
     path("", include("reports.urls_home")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sso.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/code/", mfa_views.verify, name="mfa-verify"),
+    # Single sign-on (crm/sso.py), 404 when off; signing out is the CRM's own log-out.
+    path("oidc/authenticate/", sso.AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("account/two-factor/", mfa_views.setup, name="mfa-setup"),
     path("account/security/", mfa_views.security, name="mfa-security"),
     path("account/security/recovery-codes/", mfa_views.new_recovery_codes, name="mfa-recovery-codes"),

@@ -989,6 +989,8 @@ EXEMPT: dict[str, str] = {
     "mfa-verify": "a redirect unless the session owes a code (tests/crm/test_mfa.py): no region data",
     "api-stats-region-target": "PUT only (no GET): one read and one write of the region's target row",
     "login": "the log-in form: no region data, no query before the user signs in",
+    "oidc_authentication_init": "a redirect to the identity provider (tests/crm/test_sso.py): no region data",
+    "oidc_authentication_callback": "the provider's redirect back: the user's sign-in, no region data",
     "set_language": "a redirect that stores the language in a cookie; GET does nothing",
     "api-schema": "the OpenAPI description is generated from code, not from rows",
     "api-docs": "Swagger UI's page: static, its data is the schema",
