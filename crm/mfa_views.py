@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crm import mfa
+from crm import mfa, mfa_webauthn
 from crm.mfa import Outcome
 
 CODE_MAX = 32  # longer input is not a code; refused before any lookup
@@ -60,7 +60,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             logout(request)
             return render(request, "registration/locked_out.html", status=429)
     status = 400 if error else 200
-    return render(request, "registration/mfa_verify.html", {"error": error, "next": _next(request)}, status=status)
+    context = {"error": error, "next": _next(request), "has_key": mfa_webauthn.has_key(user)}
+    return render(request, "registration/mfa_verify.html", context, status=status)
 
 
 @never_cache

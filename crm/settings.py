@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     *["django_otp", "django_otp.plugins.otp_totp"],  # two-factor sign-in (crm/mfa.py)
+    "django_otp_webauthn",  # security keys and passkeys as a second factor (crm/mfa_webauthn.py)
     "crm",
     *LOCAL_APPS,
 ]

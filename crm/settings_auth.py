@@ -43,3 +43,19 @@ OIDC_CREATE_USER = False  # an account is made in the CRM, with its roles; sign-
 # OIDC_TRUST_ACR=<value> (``acr`` equal to one of these).
 OIDC_TRUST_AMR = _env.list("OIDC_TRUST_AMR", [])
 OIDC_TRUST_ACR = _env.list("OIDC_TRUST_ACR", [])
+
+# --- Security keys and passkeys (WebAuthn, django-otp-webauthn) --------------------------
+# A second factor beside the app's code, never a sign-in without the password. The relying
+# party is the CRM's host name (SITE_URL's by default); a key registered for one RP ID works
+# only there, so set it once per deployment. WebAuthn needs a secure context: https, or
+# http://localhost in development and the tests.
+from urllib.parse import urlsplit as _urlsplit  # noqa: E402 -- used only by the defaults below
+
+_site = _urlsplit(_env.str("SITE_URL", "http://localhost:8000"))
+# An IP address is no RP ID: a development server on 127.0.0.1 is opened as localhost for keys.
+_host = _site.hostname if _site.hostname and not _site.hostname.replace(".", "").isdigit() else "localhost"
+OTP_WEBAUTHN_RP_ID = _env.str("WEBAUTHN_RP_ID", _host)
+OTP_WEBAUTHN_RP_NAME = _env.str("WEBAUTHN_RP_NAME", "WSP CRM")
+_port = f":{_site.port}" if _site.port else ""
+OTP_WEBAUTHN_ALLOWED_ORIGINS = _env.list("WEBAUTHN_ORIGINS", [f"{_site.scheme}://{_host}{_port}"])
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
