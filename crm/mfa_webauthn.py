@@ -17,8 +17,8 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import (
