@@ -32,6 +32,7 @@ from django.utils import timezone
 from django_otp import login as otp_login
 from django_otp import verify_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.authtoken.models import Token
 
 from crm.mfa_codes import digest, new_codes
@@ -69,7 +70,10 @@ def authenticator(user: AuthUser) -> TOTPDevice | None:
 
 
 def has_second_factor(user: AuthUser) -> bool:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    """An authenticator app or a security key (passkey); recovery codes alone are not one."""
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        return True
+    return WebAuthnCredential.objects.filter(user=user, confirmed=True).exists()
 
 
 def on_login(sender: Any, request: HttpRequest | None, user: AuthUser, **kwargs: Any) -> None:
@@ -77,7 +81,9 @@ def on_login(sender: Any, request: HttpRequest | None, user: AuthUser, **kwargs:
     if session is None:
         return
     session[SEEN] = int(time.time())
-    if has_second_factor(user):
+    if getattr(request, "wsp_sso_mfa", False):  # the identity provider's MFA, trusted (crm/sso.py)
+        session.pop(PENDING, None)
+    elif has_second_factor(user):
         session[PENDING] = VERIFY
     elif required_for(user):
         session[PENDING] = ENROL
@@ -220,14 +226,17 @@ def may_reset(actor: AnyUser) -> bool:
 
 
 def reset(actor: AuthUser, target: AuthUser) -> None:
-    """Remove ``target``'s authenticator and recovery codes and end their sessions and API token:
-    they enrol again at their next sign-in. The audit entry names who did it."""
+    """Remove ``target``'s authenticator, security keys and recovery codes and end their sessions
+    and API token: they enrol again at their next sign-in. The audit entry names who did it."""
     with transaction.atomic():
         TOTPDevice.objects.filter(user=target).delete()
+        keys, _by_model = WebAuthnCredential.objects.filter(user=target).delete()
         RecoveryCodeDevice.objects.filter(user=target).delete()
         Token.objects.filter(user=target).delete()
         ended = sign_out_everywhere(target)
-        AuditEntry.record("crm.mfa.reset", target=target, actor=actor, data={"sessions_ended": ended})
+        AuditEntry.record(
+            "crm.mfa.reset", target=target, actor=actor, data={"sessions_ended": ended, "security_keys": keys}
+        )
 
 
 def sign_out_everywhere(user: AuthUser) -> int:

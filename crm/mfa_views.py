@@ -17,8 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 
-from crm import mfa
+from crm import mfa, mfa_webauthn
 from crm.mfa import Outcome
 
 CODE_MAX = 32  # longer input is not a code; refused before any lookup
@@ -60,7 +61,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             logout(request)
             return render(request, "registration/locked_out.html", status=429)
     status = 400 if error else 200
-    return render(request, "registration/mfa_verify.html", {"error": error, "next": _next(request)}, status=status)
+    context = {"error": error, "next": _next(request), "has_key": mfa_webauthn.has_key(user)}
+    return render(request, "registration/mfa_verify.html", context, status=status)
 
 
 @never_cache
@@ -148,6 +150,9 @@ def reset_list(request: HttpRequest) -> HttpResponse:
         raise Http404
     people = list(mfa.resettable_by(user).exclude(pk=user.pk))
     enrolled = set(TOTPDevice.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True))
+    enrolled |= set(
+        WebAuthnCredential.objects.filter(user__in=people, confirmed=True).values_list("user_id", flat=True)
+    )
     rows = [{"person": person, "enrolled": person.pk in enrolled} for person in people]
     return render(request, "crm/mfa_reset.html", {"rows": rows})
 

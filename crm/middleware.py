@@ -112,6 +112,10 @@ class SignInGateMiddleware:
         target = reverse("mfa-setup" if pending == ENROL else "mfa-verify")
         allowed = {target, reverse("logout"), reverse("set_language"), reverse("javascript-catalog")}
         path = request.path_info
+        # The security key's ceremonies (crm/mfa_webauthn.py): the library lets a session that
+        # owes a code only use its key, or register one if it has no second factor yet.
+        if path.startswith(reverse("otp_webauthn:js-i18n-catalog").removesuffix("jsi18n/")):
+            return None
         if path in allowed or path.startswith("/" + settings.STATIC_URL.lstrip("/")):
             return None
         if path.startswith("/api/"):

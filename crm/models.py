@@ -186,3 +186,21 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device_id} · …"
+
+
+class SsoIdentity(models.Model):
+    """The identity provider's subject (``sub``) of a user, stored the first time single sign-on
+    matched them (by e-mail): later sign-ins match on it, even after the address changes."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sso_identity", verbose_name=_("user")
+    )
+    sub = models.CharField(_("subject at the identity provider"), max_length=255, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.sub}"

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     *["django_otp", "django_otp.plugins.otp_totp"],  # two-factor sign-in (crm/mfa.py)
+    "django_otp_webauthn",  # security keys and passkeys as a second factor (crm/mfa_webauthn.py)
     "crm",
     *LOCAL_APPS,
 ]
@@ -198,6 +199,7 @@ EMAIL_USE_LOCALTIME = True  # Date: with the Dutch offset (+0100/+0200), as TIME
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "crm.sso.SsoBackend",  # single sign-on (OpenID Connect), when OIDC_RP_CLIENT_ID is set
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -356,6 +358,7 @@ if SENTRY_DSN:
 
 # --- Product settings (crm/settings_product.py) ----------------------------------------
 from crm import settings_product as _product  # noqa: E402 -- after the .env and Django sections
+from crm.settings_auth import *  # noqa: E402, F403 -- single sign-on and security keys
 from crm.settings_product import *  # noqa: E402, F403 -- the product's rules, beside Django's configuration
 
 _lease = _product.OUTREACH_LEASE_SECONDS

@@ -8,10 +8,23 @@ from django.views.defaults import page_not_found
 from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from crm import mfa_views, views
+from crm import mfa_views, mfa_webauthn, sso, views
 from crm.api import build_router
 from crm.api_views import TokenView
 from crm.views_sender import RegionSenderView
+
+# django-otp-webauthn's routes, with the ceremonies that finish a sign-in or an enrolment ours.
+webauthn_urls = [
+    path("registration/begin/", mfa_webauthn.BeginRegistration.as_view(),
+         name="credential-registration-begin"),
+    path("registration/complete/", mfa_webauthn.CompleteRegistration.as_view(),
+         name="credential-registration-complete"),
+    path("authentication/begin/", mfa_webauthn.BeginAuthentication.as_view(),
+         name="credential-authentication-begin"),
+    path("authentication/complete/", mfa_webauthn.CompleteAuthentication.as_view(),
+         name="credential-authentication-complete"),
+    path("jsi18n/", JavaScriptCatalog.as_view(packages=["django_otp_webauthn"]), name="js-i18n-catalog"),
+]  # fmt: skip
 
 # The API's description is for signed-in engineers, not the public (SERVE_PERMISSIONS in the
 # settings answers 403 to an anonymous schema request; the docs page sends the browser to the
@@ -35,9 +48,14 @@ urlpatterns = [
     path("", include("reports.urls_home")),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", sso.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("login/code/", mfa_views.verify, name="mfa-verify"),
+    path("account/security-key/", include((webauthn_urls, "otp_webauthn"))),  # crm/mfa_webauthn.py
+    path("account/security-key/added/", mfa_webauthn.key_added, name="mfa-key-added"),
+    # Single sign-on (crm/sso.py), 404 when off; signing out is the CRM's own log-out.
+    path("oidc/authenticate/", sso.AuthenticateView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", sso.CallbackView.as_view(), name="oidc_authentication_callback"),
     path("account/two-factor/", mfa_views.setup, name="mfa-setup"),
     path("account/security/", mfa_views.security, name="mfa-security"),
     path("account/security/recovery-codes/", mfa_views.new_recovery_codes, name="mfa-recovery-codes"),

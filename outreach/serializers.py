@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from crm.models import Region
 from employers.models import ContactPerson, Network, SbiSection, Stage
-from outreach.models import Event, Invitation, OutboundEmail, Speaker, SpeakerKind
+from outreach.models import EmailState, Event, Invitation, OutboundEmail, Speaker, SpeakerKind
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
@@ -149,14 +149,23 @@ class InvitationSerializer(serializers.ModelSerializer):
     contact_person_name = serializers.CharField(source="contact_person.name", read_only=True)
     employer = serializers.IntegerField(source="contact_person.employer_id", read_only=True)
     employer_name = serializers.CharField(source="contact_person.employer.display_name", read_only=True)
-    delivery_state = serializers.CharField(read_only=True, allow_null=True, source="invite_state", default=None)
+    delivery_state = serializers.ChoiceField(
+        choices=[*EmailState.choices, ("bounced", _("Bounced (address invalid)"))],
+        read_only=True,
+        allow_null=True,
+        source="invite_state",
+        default=None,
+        help_text="The invitation mail's state, or bounced once it bounced for good (as on the session's page).",
+    )
+    soft_bounces = serializers.IntegerField(source="contact_person.soft_bounces", read_only=True)
+    email_invalid = serializers.BooleanField(source="contact_person.email_invalid", read_only=True)
 
     class Meta:
         model = Invitation
         fields = [
             "id", "event", "contact_person", "contact_person_name", "employer", "employer_name", "rsvp",
             "people_count", "names", "access_needs", "answered_at", "waitlist_position", "attended",
-            "attended_marked_at", "walk_in", "delivery_state", "created_at",
+            "attended_marked_at", "walk_in", "delivery_state", "soft_bounces", "email_invalid", "created_at",
         ]  # fmt: skip
         read_only_fields = [name for name in fields if name != "attended"]
 
@@ -172,5 +181,6 @@ class OutboundEmailSerializer(serializers.ModelSerializer):
             "id", "event", "invitation", "kind", "to_email", "to_name", "language", "subject", "state",
             "attempts", "last_error", "next_attempt_at", "sent_at", "message_id", "created_at",
             "uncertain",  # a worker was lost mid-send: the recipient may have this message twice
+            "bounce", "bounced_at",  # what the bounce mailbox said of this row (outreach.bounces)
         ]  # fmt: skip
         read_only_fields = fields

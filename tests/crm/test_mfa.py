@@ -53,6 +53,15 @@ def enrol(client: Client, username: str) -> tuple[TOTPDevice, list[str]]:
     return device, codes
 
 
+def security_key(user: Any) -> Any:
+    """A registered security key (the browser test registers a real one, tests/e2e)."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=user, name="key", confirmed=True, credential_id=b"credential-" + str(user.pk).encode(), public_key=b"-"
+    )
+
+
 def enrolled(username: str) -> tuple[TOTPDevice, list[str]]:
     """A user who enrolled earlier (in a session of their own, then signed out)."""
     client = sign_in(username)
@@ -83,7 +92,9 @@ def test_enrolment_shows_an_inline_svg_qr_code_and_no_inline_script(adviser_a):
 
     assert response.status_code == 200
     assert "<svg" in page and "otpauth" in page
-    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", page), "an inline script would need a CSP exemption"
+    # A JSON data block (the security key's configuration) is not run: CSP does not cover it.
+    inline = r"<script(?![^>]*\b(?:src=|type=\"application/json\"))[^>]*>"
+    assert not re.search(inline, page), "an inline script would need a CSP exemption"
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
     # The key for typing in is the device's secret (base32 of it), so the QR code and the key agree.
@@ -205,3 +216,22 @@ def test_the_verify_page_is_dutch_first(adviser_a):
     page = sign_in("adviser_a").get(reverse("mfa-verify")).content.decode()
 
     assert "Inlogcode" in page and "herstelcode" in page
+
+
+# --- Security keys (WebAuthn): the ceremonies themselves run in Chromium (tests/e2e) ---------
+def test_a_security_key_is_a_second_factor_and_its_ceremony_is_open_to_a_session_owing_it(adviser_a):
+    security_key(adviser_a)
+    client = sign_in("adviser_a")
+
+    assert client.get("/").url.startswith(reverse("mfa-verify"))  # a key alone: the code page
+    assert "Mijn beveiligingssleutel gebruiken" in client.get(reverse("mfa-verify")).content.decode()
+    begin = client.post(reverse("otp_webauthn:credential-authentication-begin"))
+    assert begin.status_code == 200 and begin.json()["allowCredentials"]
+    # Registering another key needs the second factor first (no way around it with a new key).
+    assert client.post(reverse("otp_webauthn:credential-registration-begin")).status_code == 403
+
+
+def test_a_security_key_is_never_the_first_factor():
+    answer = Client().post(reverse("otp_webauthn:credential-authentication-begin"))
+
+    assert answer.status_code == 403 and "_auth_user_id" not in Client().session

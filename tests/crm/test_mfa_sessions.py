@@ -13,11 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp_webauthn.models import WebAuthnCredential
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from crm.models import AuditEntry, RecoveryCodeDevice
-from tests.crm.test_mfa import code_for, enrolled, sign_in
+from tests.crm.test_mfa import code_for, enrolled, security_key, sign_in
 from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +107,7 @@ def test_an_unverified_session_cannot_use_the_api(adviser_a):
 def test_a_coordinator_resets_a_colleagues_second_factor_with_an_audit_entry(coordinator_a, adviser_a):
     colleague = verified(adviser_a)
     assert colleague.get("/").status_code == 200
+    security_key(adviser_a)
     coordinator = verified(coordinator_a)
 
     page = coordinator.get(reverse("mfa-reset-list"))
@@ -115,10 +117,11 @@ def test_a_coordinator_resets_a_colleagues_second_factor_with_an_audit_entry(coo
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=adviser_a).exists()
     assert not RecoveryCodeDevice.objects.filter(user=adviser_a).exists()
+    assert not WebAuthnCredential.objects.filter(user=adviser_a).exists()
     assert colleague.get("/").url.startswith("/login/")  # signed out everywhere
     entry = AuditEntry.objects.get(action="crm.mfa.reset")
     assert entry.actor == coordinator_a and entry.target_id == str(adviser_a.pk)
-    assert entry.data["sessions_ended"] == 1
+    assert entry.data["sessions_ended"] == 1 and entry.data["security_keys"] == 1
     # At the next sign-in the colleague must enrol again.
     assert sign_in("adviser_a").get("/").url.startswith(reverse("mfa-setup"))
 

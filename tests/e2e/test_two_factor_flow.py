@@ -1,6 +1,7 @@
 """Two-factor sign-in in Chromium: the first sign-in enrols (the QR code's key read from the
 page, the code computed here as an app would), a wrong code is refused, a recovery code works
-once. WebAuthn is not built (README "Two-factor sign-in and sessions")."""
+once; a security key (Chromium's virtual authenticator, over the DevTools protocol) enrols and
+signs in."""
 
 from __future__ import annotations
 
@@ -75,3 +76,48 @@ def test_first_sign_in_enrols_then_a_code_and_a_recovery_code_sign_in(page: Any,
         else:
             assert page.get_by_role("alert").is_visible()
             assert "/login/code/" in page.url
+
+
+def test_a_security_key_enrols_and_signs_in(page: Any, settings: Any, live_server: Any) -> None:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    from crm.models import AuditEntry
+
+    settings.MFA_REQUIRED = True
+    settings.OTP_WEBAUTHN_RP_ID = "localhost"  # live_server.url is http://localhost:<port>
+    settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
+    seed_users()
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+    password_step(page, "adviseur")
+    page.wait_for_url(re.compile(r"/account/two-factor/"))
+    page.get_by_role("button", name="Beveiligingssleutel registreren").click()
+    page.wait_for_url(re.compile(r"/account/security-key/added/"))
+    assert len(page.locator(".recovery-codes code").all_inner_texts()) == 10
+    assert WebAuthnCredential.objects.filter(user__username="adviseur", confirmed=True).count() == 1
+    page.get_by_role("link", name="Ik heb ze bewaard, verder").click()
+    page.get_by_role("button", name="Uitloggen").click()
+    page.wait_for_url("**/login/")
+
+    password_step(page, "adviseur")
+    page.wait_for_url(re.compile(r"/login/code/"))
+    assert_accessible(page)
+    shot(page, "two-factor-security-key")
+    page.get_by_role("button", name="Mijn beveiligingssleutel gebruiken").click()
+    page.wait_for_url(lambda url: "/login/" not in url and "/account/" not in url)
+    assert page.get_by_role("button", name="Uitloggen").is_visible()
+    assert AuditEntry.objects.filter(action="crm.mfa.security_key_used").count() == 1

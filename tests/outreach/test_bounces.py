@@ -186,3 +186,24 @@ def test_mail_still_queued_for_a_dead_address_is_not_sent(adviser_a: Any):
 
     second.refresh_from_db()
     assert second.state == "failed" and second.last_error == "the address bounced before sending"
+
+
+def test_the_api_shows_a_bounce_where_the_page_does(adviser_a: Any, api: Any):
+    rows = invite(adviser_a, "hard", "soft", "goed")
+    bounce_record(row_id=rows["hard"].pk, kind=Bounce.HARD)
+    bounce_record(row_id=rows["soft"].pk, kind=Bounce.SOFT)
+    client = api(adviser_a)
+
+    outbox = {row["to_email"].split("@")[0]: row for row in client.get("/api/v1/outbound-emails/").json()["results"]}
+    invited = {
+        row["contact_person_name"]: row
+        for row in client.get("/api/v1/invitations/", {"event": rows["hard"].event_id}).json()["results"]
+    }
+
+    assert [(outbox[n]["bounce"], outbox[n]["bounced_at"] is not None) for n in ("hard", "soft", "goed")] == [
+        ("hard", True), ("soft", True), ("", False),
+    ]  # fmt: skip
+    by_email = {person(rows[n]).name: n for n in rows}
+    states = {by_email[name]: (row["delivery_state"], row["soft_bounces"], row["email_invalid"])
+              for name, row in invited.items()}  # fmt: skip
+    assert states == {"hard": ("bounced", 0, True), "soft": ("queued", 1, False), "goed": ("queued", 0, False)}

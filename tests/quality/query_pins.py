@@ -989,19 +989,40 @@ PINS |= {
     "mfa-setup": Pin(
         "adviser_a",
         _none,
-        ("django_session", "auth_user", "otp_totp_totpdevice", "exists otp_totp_totpdevice", "crm_membership"),
-    ),
+        (
+            "django_session",
+            "auth_user",
+            "otp_totp_totpdevice",
+            "exists otp_totp_totpdevice",
+            "exists django_otp_webauthn_webauthncredential",
+            "crm_membership",
+        ),
+    ),  # fmt: skip
     "mfa-security": Pin(
         "adviser_a",
         _none,
-        ("django_session", "auth_user", "crm_membership", "exists otp_totp_totpdevice", "count crm_recoverycode"),
-    ),
+        (
+            "django_session",
+            "auth_user",
+            "crm_membership",
+            "exists otp_totp_totpdevice",
+            "exists django_otp_webauthn_webauthncredential",
+            "count crm_recoverycode",
+        ),
+    ),  # fmt: skip
     # The colleagues in one query, whether each has an authenticator in one more.
     "mfa-reset-list": Pin(
         "coordinator_a",
         _colleagues,
-        ("django_session", "auth_user", "crm_membership", "auth_user", "otp_totp_totpdevice"),
-    ),
+        (
+            "django_session",
+            "auth_user",
+            "crm_membership",
+            "auth_user",
+            "otp_totp_totpdevice",
+            "django_otp_webauthn_webauthncredential",
+        ),
+    ),  # fmt: skip
 }
 
 
@@ -1046,6 +1067,10 @@ EXEMPT: dict[str, str] = {
     "mfa-verify": "a redirect unless the session owes a code (tests/crm/test_mfa.py): no region data",
     "api-stats-region-target": "PUT only (no GET): one read and one write of the region's target row",
     "login": "the log-in form: no region data, no query before the user signs in",
+    "otp_webauthn:js-i18n-catalog": "the security key script's translations: no rows",
+    "mfa-key-added": "the recovery codes once after a key was registered (tests/e2e), else a redirect",
+    "oidc_authentication_init": "a redirect to the identity provider (tests/crm/test_sso.py): no region data",
+    "oidc_authentication_callback": "the provider's redirect back: the user's sign-in, no region data",
     "set_language": "a redirect that stores the language in a cookie; GET does nothing",
     "api-schema": "the OpenAPI description is generated from code, not from rows",
     "api-docs": "Swagger UI's page: static, its data is the schema",
@@ -1057,6 +1082,11 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "outreach:registration-reviewed": ("adviser_a", _registration),
     "api-token": (None, _none),
     "mfa-recovery-codes": ("adviser_a", _none),
+    # The security key's ceremonies (django-otp-webauthn, crm/mfa_webauthn.py): JSON over POST.
+    "otp_webauthn:credential-registration-begin": ("adviser_a", _none),
+    "otp_webauthn:credential-registration-complete": ("adviser_a", _none),
+    "otp_webauthn:credential-authentication-begin": ("adviser_a", _none),
+    "otp_webauthn:credential-authentication-complete": ("adviser_a", _none),
     "mfa-sign-out-everywhere": ("adviser_a", _none),
     "mfa-reset": ("coordinator_a", lambda cast, rows: {"user_id": cast["adviser_a"].pk}),
     "candidates:durable-check": ("guide_a", _placement),
