@@ -104,6 +104,55 @@ def test_answering_no_after_yes_delivers_a_cancel_with_the_same_uid_and_a_higher
     assert str(no_event["status"]) == "CANCELLED"
 
 
+def _sequences(smtp: Any, address: str) -> list[tuple[str, str, int]]:
+    """(method, uid, sequence) of every calendar file delivered to ``address`` (sorted: the
+    delivery's order is not the order the rows were stored in)."""
+    found = []
+    for message in smtp.messages:
+        if parseaddr(message["To"])[1] == address and _parts(message, "calendar"):
+            cal = _calendar(message)
+            for vevent in cal.walk("VEVENT"):
+                found.append((str(cal["method"]), str(vevent["uid"]), int(vevent["sequence"])))
+    return sorted(found)
+
+
+def test_a_plain_no_to_the_invitation_delivers_a_cancel_above_its_calendar_file(adviser_a, smtp):
+    """The invitation carries the calendar file, so a no without a yes before it must take it out."""
+    event = EventFactory(owner=adviser_a)
+    invitations.invite(event=event, by=adviser_a, persons=[ContactPersonFactory(email="p@werkgever.example")])
+    rsvp_answer(invitation=Invitation.objects.get(), rsvp="no")
+
+    _deliver_all()
+
+    (answered, invited) = _sequences(smtp, "p@werkgever.example")  # sorted: CANCEL first
+    assert invited[:2] == ("PUBLISH", event.ics_uid) and answered[:2] == ("CANCEL", event.ics_uid)
+    assert answered[2] > invited[2]
+
+
+def test_cancelling_a_changed_session_delivers_a_cancel_above_the_last_update(adviser_a, smtp):
+    from datetime import timedelta
+
+    from outreach.services.events import event_cancel, event_update
+
+    event = EventFactory(owner=adviser_a)
+    invitations.invite(event=event, by=adviser_a, persons=[ContactPersonFactory(email="p@werkgever.example")])
+    rsvp_answer(invitation=Invitation.objects.get(), rsvp="yes")
+    event_update(
+        event=event,
+        by=adviser_a,
+        starts_at=event.starts_at + timedelta(hours=1),
+        ends_at=event.ends_at + timedelta(hours=1),
+    )
+    event_cancel(event=event, by=adviser_a, reason="Zaal niet beschikbaar")
+
+    _deliver_all()
+
+    sent = _sequences(smtp, "p@werkgever.example")
+    assert [method for method, _, _ in sent] == ["CANCEL", "PUBLISH", "PUBLISH", "PUBLISH"]  # invite, yes, update
+    assert {uid for _, uid, _ in sent} == {event.ics_uid}
+    assert sent[0][2] > max(seq for method, _, seq in sent if method == "PUBLISH")
+
+
 def test_only_a_coordinator_of_the_region_sets_its_sender_and_it_is_audited(adviser_a, coordinator_a):
     region, other = Region.objects.get(code="AM18"), Region.objects.get(code="AM13")
 
