@@ -30,6 +30,7 @@ from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
 from employers.forms import EmployerForm, ProposeEmployerForm, StageForm
+from employers.list_counts import filter_counts
 from employers.models import Accommodation, Employer, Network, Stage
 from employers.picker import resolve_employer
 from employers.referrals import referrals_of
@@ -96,7 +97,7 @@ class EmployerListView(NetworkReadView):
         employers = archived_scope(list_rows(request.user), request.GET)
         filterset = EmployerFilter(request.GET or None, queryset=employers, request=request)
         page = CappedPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
-        list_page.people_widgets(filterset.form, list_page.stage_counts(employers))
+        list_page.people_widgets(filterset.form, filter_counts(employers))
         context = {
             "filter": filterset,
             "page": page,

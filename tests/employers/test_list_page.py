@@ -62,3 +62,41 @@ def test_the_sbi_column_shows_the_code_and_the_label(cast, web, employers):
     html = web(cast["adviser_a"]).get(reverse("employers:list")).content.decode()
 
     assert "8710 · Q " in html and "5610 · I " in html
+
+
+def test_every_filter_option_has_its_count(cast, web, employers):
+    from tests.factories import NetworkFactory
+
+    club = NetworkFactory(region_id="AM18", name="Horecaclub")
+    alfa, bravo, _charlie = employers
+    alfa.networks.add(club)
+    alfa.tags, alfa.size_class, alfa.source, alfa.owner = ["horeca", "zorg"], "small", "event", cast["adviser_a"]
+    alfa.save()
+    alfa.set_accommodations(["buddy"])
+    bravo.tags, bravo.do_not_contact = ["horeca"], True
+    bravo.save()
+    EmployerFactory(region_id="AM13", tags=["horeca"])  # another region: counted nowhere
+
+    html = web(cast["adviser_a"]).get(reverse("employers:list")).content.decode()
+
+    for option in ("Horecaclub (Groot Amsterdam) (1)", "horeca (2)", "zorg (1)", "Health and social care (1)"):
+        assert option in html, option
+    for option in ("Prospect (1)", "10-49 employees (1)", "Buddy or mentor at work (1)", "Knowledge session (1)"):
+        assert option in html, option
+    assert re.search(r'value="true"[^>]*>\s*Yes \(1\)', html) and re.search(r'value="false"[^>]*>\s*No \(2\)', html)
+    assert f"{cast['adviser_a'].get_full_name() or cast['adviser_a'].username} (1)" in html
+
+
+def test_the_counts_take_the_same_queries_for_10_and_100_employers(cast, web):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = web(cast["adviser_a"])
+    measured = []
+    for rows in (10, 90):  # 10, then 100 in all
+        EmployerFactory.create_batch(rows, tags=[f"t{rows}"], size_class="small")
+        client.get(reverse("employers:list"))  # warm-up: roles and translations cached
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("employers:list")).status_code == 200
+        measured.append(len(queries))
+    assert measured[0] == measured[1]

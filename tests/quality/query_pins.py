@@ -687,7 +687,7 @@ PINS: dict[str, Pin] = {
             "employers_network",  # the network filter's choices
             "employers_employer",  # the columns shown, region and owner joined; no accommodations
             "employers_network",  # the rows' networks, prefetched
-            "employers_employer",  # employers per stage, beside the stage boxes
+            "employers_employer",  # every filter option's count: one WITH ... UNION ALL (list_counts)
         ),
     ),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
