@@ -81,6 +81,12 @@ def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {}
 
 
+def _saved_filter(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from employers.models import SavedFilter
+
+    return {"pk": SavedFilter.objects.create(user=cast["adviser_a"], name="Mijn lijst", query="stage=open").pk}
+
+
 def _employer(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """One employer of region A with ``rows`` contact persons, openings, contacts and follow-ups."""
     from tests.contacts.factories import ContactFactory, FollowUpFactory
@@ -688,8 +694,10 @@ PINS: dict[str, Pin] = {
             "employers_employer",  # the columns shown, region and owner joined; no accommodations
             "employers_network",  # the rows' networks, prefetched
             "employers_employer",  # every filter option's count: one WITH ... UNION ALL (list_counts)
+            "employers_savedfilter",  # the user's own saved filters
         ),
     ),
+    "employers:saved-filter": Pin("adviser_a", _saved_filter, (*WEB, "employers_savedfilter"), status=302),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
     # The list: the region filter, the rows, who each row may go to, the calendar link.
     "employers:followup-list": Pin(
@@ -1017,6 +1025,8 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "employer-stage": ("adviser_a", _employer),
     "employers:archive": ("adviser_a", _employer),
     "employers:restore": ("adviser_a", _employer),
+    "employers:saved-filter-create": ("adviser_a", _none),
+    "employers:saved-filter-delete": ("adviser_a", _saved_filter),
     "employers:followup-complete": ("adviser_a", _follow_up),
     "employers:followup-feed-renew": ("adviser_a", _none),
     "employers:followup-reassign": ("adviser_a", _follow_up),

@@ -183,6 +183,11 @@ CASES: list[Case] = [
          lambda o, x, u: ({"pk": o.contact_of(u).pk},
                           {**_page_contact(o.employer, x.person, u), "employer": o.employer.pk})),
     Case("employers:followup-reassign", "owner", NETWORK, _reassign),
+    # A saved filter's query is checked by the FilterSet as its user: no other region's ids.
+    Case("employers:saved-filter-create", "network", NETWORK,
+         lambda o, x, u: ({}, {"name": "Netwerk", "query": f"network={x.network.pk}"})),
+    Case("employers:saved-filter-create", "owner", NETWORK,
+         lambda o, x, u: ({}, {"name": "Eigenaar", "query": f"owner={x.adviser.pk}"})),
     # --- The employer network, API -------------------------------------------------------------
     Case("employer-list", "region", ORGANISERS,
          lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": x.region, "stage": "prospect"})),
@@ -308,6 +313,7 @@ BODY_FREE: dict[str, str] = {
     "employers:network-edit": "a name and a description; the network (and its region) is the URL's",
     "employers:delete": "no body; the employer is the URL's",
     "employers:archive": "no body; the employer is the URL's",
+    "employers:saved-filter-delete": "no body; the saved filter is the URL's (its user's own)",
     "employers:restore": "no body; the employer is the URL's",
     "employer-archive": "no body; the employer is the URL's",
     "employer-restore": "no body; the employer is the URL's",
