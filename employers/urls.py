@@ -9,6 +9,7 @@ urlpatterns: list = [
     path("new/", views.EmployerCreateView.as_view(), name="create"),
     path("pipeline/", views.PipelineView.as_view(), name="pipeline"),
     path("export/", views.EmployerExportView.as_view(), name="export"),
+    path("bulk/", views_list.BulkActionView.as_view(), name="bulk"),
     path("saved-filters/", views_list.SavedFilterCreateView.as_view(), name="saved-filter-create"),
     path("saved-filters/<int:pk>/", views_list.SavedFilterApplyView.as_view(), name="saved-filter"),
     path("saved-filters/<int:pk>/delete/", views_list.SavedFilterDeleteView.as_view(), name="saved-filter-delete"),

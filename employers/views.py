@@ -23,7 +23,7 @@ from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.paging import CappedPaginator
 from crm.roles import Role, region_codes
-from crm.scoping import NETWORK_READ, may_write_region, writes_any_region
+from crm.scoping import NETWORK_READ, may_write_region, network_owners, writes_any_region
 from crm.types import AuthenticatedHttpRequest
 from employers import archive, exporting, list_page, proposals, services
 from employers.api_employers import employer_queryset
@@ -106,6 +106,8 @@ def list_response(request: AuthenticatedHttpRequest, params: QueryDict, status: 
         "query": params.urlencode(),
         "saved_filters": SavedFilter.objects.of(request.user),
     }
+    if context["can_write"]:  # the bulk actions' choices
+        context.update(owners=network_owners(request.user), stages=Stage.choices)
     return render(request, "employers/list.html", context, status=status)
 
 

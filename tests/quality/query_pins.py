@@ -695,6 +695,7 @@ PINS: dict[str, Pin] = {
             "employers_network",  # the rows' networks, prefetched
             "employers_employer",  # every filter option's count: one WITH ... UNION ALL (list_counts)
             "employers_savedfilter",  # the user's own saved filters
+            "auth_user",  # the owners a bulk action may assign (writers only)
         ),
     ),
     "employers:saved-filter": Pin("adviser_a", _saved_filter, (*WEB, "employers_savedfilter"), status=302),
@@ -1026,6 +1027,8 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "employers:archive": ("adviser_a", _employer),
     "employers:restore": ("adviser_a", _employer),
     "employers:saved-filter-create": ("adviser_a", _none),
+    "employers:bulk": ("adviser_a", _none),
+    "outreach:bulk-invite": ("adviser_a", _none),
     "employers:saved-filter-delete": ("adviser_a", _saved_filter),
     "employers:followup-complete": ("adviser_a", _follow_up),
     "employers:followup-feed-renew": ("adviser_a", _none),

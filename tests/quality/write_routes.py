@@ -183,6 +183,15 @@ CASES: list[Case] = [
          lambda o, x, u: ({"pk": o.contact_of(u).pk},
                           {**_page_contact(o.employer, x.person, u), "employer": o.employer.pk})),
     Case("employers:followup-reassign", "owner", NETWORK, _reassign),
+    # Bulk actions on the list (issue 17): the ticked employers, the owner, the session.
+    Case("employers:bulk", "employers", ORGANISERS,
+         lambda o, x, u: ({}, {"employers": [o.matched_employer.pk, x.employer.pk], "action": "stage", "stage": "paused"})),
+    Case("employers:bulk", "owner", ORGANISERS,
+         lambda o, x, u: ({}, {"employers": [o.matched_employer.pk], "action": "owner", "owner": x.adviser.pk})),
+    Case("outreach:bulk-invite", "employers", ORGANISERS,
+         lambda o, x, u: ({}, {"employers": [x.employer.pk], "event": o.event.pk})),
+    Case("outreach:bulk-invite", "event", ORGANISERS,
+         lambda o, x, u: ({}, {"employers": [o.employer.pk], "event": x.event.pk})),
     # A saved filter's query is checked by the FilterSet as its user: no other region's ids.
     Case("employers:saved-filter-create", "network", NETWORK,
          lambda o, x, u: ({}, {"name": "Netwerk", "query": f"network={x.network.pk}"})),
