@@ -211,3 +211,18 @@ def user_row(
         message_id=new_message_id(),
         event=event,
     )
+
+
+def invitation_previews(event: Event, by: AuthUser, persons: Iterable[Any]) -> list[OutboundEmail]:
+    """The invitation exactly as ``invite`` builds it (``invitation_row``), unsaved, for the first
+    of ``persons`` in each language among them: what the invite page shows before sending. The
+    invitation is not saved, so its links carry a token that nobody will ever hold."""
+    context = event_context(event)
+    seen: dict[str, OutboundEmail] = {}
+    for person in persons:
+        language = person.language or "nl"
+        if language in seen:
+            continue
+        invitation = Invitation(event=event, contact_person=person, invited_by=by)
+        seen[language] = invitation_row(invitation, "invite", "preview", event_context_=context)
+    return list(seen.values())
