@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.forms import apply_errors
+from crm.senders import region_sender
 from crm.throttling import public_allow
 from outreach import mail, seo, tokens
 from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm
@@ -129,6 +130,9 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "forward_link": _forward_link(event, mail.colleague_url(event, tokens.sign(invitation.token, "colleague"))),
         "seats_free": seats_free(event),
+        # Who to ask: the organiser and the region's WSP (its sender name and signature).
+        "organiser": event.owner,
+        "sender": region_sender(event.region),
         **facts,
     }
     return render(request, f"{PUBLIC_TEMPLATES}/rsvp.html", context)

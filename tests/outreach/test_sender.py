@@ -187,3 +187,22 @@ def test_the_coordinator_sets_the_sender_on_a_page(coordinator_a, adviser_a, web
     assert refused.status_code == 200 and "Voer een geldig e-mailadres in." in refused.content.decode()
     assert web(adviser_a).get(url).status_code == 404
     assert web(coordinator_a).get(reverse("region-sender", args=["AM13"])).status_code == 404
+
+
+def test_the_rsvp_page_shows_the_organiser_and_the_regions_wsp_not_the_tool(adviser_a, coordinator_a, client):
+    from outreach import tokens
+
+    region = Region.objects.get(code="AM18")
+    region_set_sender(region=region, by=coordinator_a, name="WSP Groot Amsterdam", email="", signature=SIGNATURE)
+    adviser_a.last_name, adviser_a.email = "de Vries", "anna.devries@amsterdam.example"
+    adviser_a.save()
+    (invitation,) = invitations.invite(
+        event=EventFactory(owner=adviser_a), by=adviser_a, persons=[ContactPersonFactory()]
+    )
+
+    page = client.get(reverse("outreach:rsvp", args=[tokens.sign(invitation.token, "rsvp")])).content.decode()
+
+    contact = page[page.index('id="organiser-heading"') :]
+    assert "Anna de Vries" in contact and 'href="mailto:anna.devries@amsterdam.example"' in contact
+    assert "WSP Groot Amsterdam" in contact and "Telefoon 020 123 45 67" in contact
+    assert "WSP CRM" not in page and "<title>" in page and "· WSP Groot Amsterdam</title>" in page
