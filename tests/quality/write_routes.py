@@ -185,7 +185,8 @@ CASES: list[Case] = [
     Case("employers:followup-reassign", "owner", NETWORK, _reassign),
     # Bulk actions on the list (issue 17): the ticked employers, the owner, the session.
     Case("employers:bulk", "employers", ORGANISERS,
-         lambda o, x, u: ({}, {"employers": [o.matched_employer.pk, x.employer.pk], "action": "stage", "stage": "paused"})),
+         lambda o, x, u: ({}, {"employers": [o.matched_employer.pk, x.employer.pk], "action": "stage",
+                               "stage": "paused"})),
     Case("employers:bulk", "owner", ORGANISERS,
          lambda o, x, u: ({}, {"employers": [o.matched_employer.pk], "action": "owner", "owner": x.adviser.pk})),
     Case("outreach:bulk-invite", "employers", ORGANISERS,
