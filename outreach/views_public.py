@@ -154,7 +154,10 @@ def rsvp_ics(request: HttpRequest, token: str) -> HttpResponse:
         return _link_invalid(request)
     event = invitation.event
     method = "CANCEL" if event.state == EventState.CANCELLED else "PUBLISH"
-    return _ics_response(mail.calendar_of([event], method=method), f"{event.slug}.ics")
+    # The person's own entry: at the sequence of their last calendar mail, not below it.
+    answered = mail.personal_answers([invitation.pk]).get(invitation.pk, 0)
+    sequence = mail.personal_sequence(event, answered, "")
+    return _ics_response(mail.calendar_of([event], method=method, sequence=sequence), f"{event.slug}.ics")
 
 
 @csrf_exempt  # RFC 8058: mailbox providers POST here without a CSRF token; the signed link is the key

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from django.template import Context, Template
@@ -28,7 +28,7 @@ def test_dutch_short_months_end_in_a_point_except_mei(day, dutch, english):
 
 
 def test_the_filter_adds_year_and_local_time():
-    moment = datetime(2026, 12, 3, 13, 30, tzinfo=timezone.utc)  # 14:30 in Amsterdam
+    moment = datetime(2026, 12, 3, 13, 30, tzinfo=UTC)  # 14:30 in Amsterdam
     template = Template('{% load short_dates %}{{ d|short_date:"Y, H:i" }}|{{ none|short_date|default:"–" }}')
 
     with translation.override("nl"):

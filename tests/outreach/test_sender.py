@@ -129,6 +129,33 @@ def test_a_plain_no_to_the_invitation_delivers_a_cancel_above_its_calendar_file(
     assert answered[2] > invited[2]
 
 
+def test_no_yes_no_again_each_calendar_file_is_above_the_last_one(adviser_a, smtp):
+    """A calendar ignores an entry whose SEQUENCE is below the one it holds: a yes after a no must
+    climb above the CANCEL, and the next no above that yes, also across a change of the session."""
+    from datetime import timedelta
+
+    from outreach.services.events import event_update
+
+    event = EventFactory(owner=adviser_a)
+    invitations.invite(event=event, by=adviser_a, persons=[ContactPersonFactory(email="p@werkgever.example")])
+    invitation = Invitation.objects.get()
+    rsvp_answer(invitation=invitation, rsvp="no")
+    rsvp_answer(invitation=invitation, rsvp="yes")
+    event_update(event=event, by=adviser_a, starts_at=event.starts_at + timedelta(hours=1),
+                 ends_at=event.ends_at + timedelta(hours=1))  # fmt: skip
+    rsvp_answer(invitation=invitation, rsvp="no")
+
+    rows = OutboundEmail.objects.filter(invitation=invitation).exclude(ics="").order_by("pk")
+    sequences = [int(re.search(r"SEQUENCE:(\d+)", row.ics)[1]) for row in rows]
+    methods = [row.ics_method for row in rows]
+
+    assert methods == ["PUBLISH", "CANCEL", "PUBLISH", "PUBLISH", "CANCEL"]  # invite, no, yes, update, no
+    assert sequences == sorted(set(sequences)), sequences  # strictly rising
+    _deliver_all()
+    delivered = _sequences(smtp, "p@werkgever.example")
+    assert sorted(seq for _, _, seq in delivered) == sequences
+
+
 def test_cancelling_a_changed_session_delivers_a_cancel_above_the_last_update(adviser_a, smtp):
     from datetime import timedelta
 

@@ -834,7 +834,8 @@ PINS: dict[str, Pin] = {
     "outreach:rsvp": Pin(
         None, _token("rsvp"), ("outreach_invitation", "outreach_invitation", "employers_contactperson")
     ),
-    "outreach:rsvp-ics": Pin(None, _token("rsvp"), ("outreach_invitation",)),
+    # The invitation, then its personal calendar mails so far (the person's own SEQUENCE).
+    "outreach:rsvp-ics": Pin(None, _token("rsvp"), ("outreach_invitation", "outreach_outboundemail")),
     "outreach:wish": Pin(None, _wish, ("outreach_invitation",)),
     "outreach:unsubscribe": Pin(None, _token("unsubscribe"), ("outreach_invitation", "employers_contactperson")),
     "placement-detail": Pin("guide_a", _placement, ("candidates_placement", "insert candidates_candidateaccess")),
