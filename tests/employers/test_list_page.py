@@ -85,3 +85,14 @@ def test_every_filter_option_has_its_count(cast, web, employers):
         assert option in html, option
     assert re.search(r'value="true"[^>]*>\s*Yes \(1\)', html) and re.search(r'value="false"[^>]*>\s*No \(2\)', html)
     assert f"{cast['adviser_a'].get_full_name() or cast['adviser_a'].username} (1)" in html
+
+
+def test_the_counts_hold_for_a_scope_of_no_region_and_for_the_archived_list(cast, web, employers):
+    from employers.list_counts import filter_counts
+    from employers.models import Employer
+
+    assert filter_counts(Employer.objects.none()) == {}
+    assert filter_counts(Employer.objects.visible_to(cast["awvn"])) == {}
+    assert filter_counts(Employer.objects.all())["stage"] == {"open": 2, "prospect": 1}
+    archived = web(cast["adviser_a"]).get(reverse("employers:list"), {"archived": "true"})
+    assert archived.status_code == 200 and "Prospect (0)" in archived.content.decode()
