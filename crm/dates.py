@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import dateformat, timezone
+from django.utils.translation import get_language
 
 
 def add_months(day: date, months: int) -> date:
@@ -18,3 +22,24 @@ def add_months(day: date, months: int) -> date:
     if year < date.min.year:
         return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# Dutch month abbreviations as Dutch style guides write them (Taalunie): a full stop after the
+# cut, none after "mei", which is not shortened. Django's "M" gives "Dec"/"Okt" (capitalised, no
+# point) and "N" "dec" (no point) in Dutch.
+DUTCH_MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+
+
+def short_date(value: Any, rest: str = "") -> str:
+    """ "3 dec." in Dutch, "3 Dec" in English, then ``rest`` (a Django date format: "Y", "Y, H:i")
+    for the year and time. A datetime is shown in the local time zone."""
+    if not value:
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    if (get_language() or "nl").startswith("nl"):
+        month = DUTCH_MONTHS[value.month - 1]
+    else:
+        month = dateformat.format(value, "M")
+    text = f"{value.day} {month}"
+    return f"{text} {dateformat.format(value, rest)}" if rest else text

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from employers import views, views_networks, views_parts, views_review
+from employers import views, views_list, views_networks, views_parts, views_review
 
 app_name = "employers"
 
@@ -9,6 +9,10 @@ urlpatterns: list = [
     path("new/", views.EmployerCreateView.as_view(), name="create"),
     path("pipeline/", views.PipelineView.as_view(), name="pipeline"),
     path("export/", views.EmployerExportView.as_view(), name="export"),
+    path("bulk/", views_list.BulkActionView.as_view(), name="bulk"),
+    path("saved-filters/", views_list.SavedFilterCreateView.as_view(), name="saved-filter-create"),
+    path("saved-filters/<int:pk>/", views_list.SavedFilterApplyView.as_view(), name="saved-filter"),
+    path("saved-filters/<int:pk>/delete/", views_list.SavedFilterDeleteView.as_view(), name="saved-filter-delete"),
     path("networks/", views_networks.NetworkListView.as_view(), name="networks"),
     path("networks/<int:pk>/", views_networks.NetworkEditView.as_view(), name="network-edit"),
     path("review/", views_review.ReviewListView.as_view(), name="review"),

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -23,14 +23,15 @@ from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.paging import CappedPaginator
 from crm.roles import Role, region_codes
-from crm.scoping import NETWORK_READ, may_write_region, writes_any_region
+from crm.scoping import NETWORK_READ, may_write_region, network_owners, writes_any_region
 from crm.types import AuthenticatedHttpRequest
 from employers import archive, exporting, list_page, proposals, services
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
 from employers.forms import EmployerForm, ProposeEmployerForm, StageForm
-from employers.models import Accommodation, Employer, Network, Stage
+from employers.list_counts import filter_counts
+from employers.models import Accommodation, Employer, Network, SavedFilter, Stage
 from employers.picker import resolve_employer
 from employers.referrals import referrals_of
 from employers.timeline import employer_timeline
@@ -91,19 +92,28 @@ def list_rows(user: AuthUser) -> EmployerQuerySet:
     )
 
 
+def list_response(request: AuthenticatedHttpRequest, params: QueryDict, status: int = 200) -> HttpResponse:
+    """The list with ``params`` as its filters (also the answer to a refused bulk action or save)."""
+    employers = archived_scope(list_rows(request.user), params)
+    filterset = EmployerFilter(params or None, queryset=employers, request=request)
+    page = CappedPaginator(filterset.qs, PER_PAGE).get_page(params.get("page"))
+    list_page.people_widgets(filterset.form, filter_counts(employers))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "can_write": writes_any_region(request.user),
+        "headers": list_page.headers(params.get("ordering", "")),
+        "query": params.urlencode(),
+        "saved_filters": SavedFilter.objects.of(request.user),
+    }
+    if context["can_write"]:  # the bulk actions' choices
+        context.update(owners=network_owners(request.user), stages=Stage.choices)
+    return render(request, "employers/list.html", context, status=status)
+
+
 class EmployerListView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        employers = archived_scope(list_rows(request.user), request.GET)
-        filterset = EmployerFilter(request.GET or None, queryset=employers, request=request)
-        page = CappedPaginator(filterset.qs, PER_PAGE).get_page(request.GET.get("page"))
-        list_page.people_widgets(filterset.form, list_page.stage_counts(employers))
-        context = {
-            "filter": filterset,
-            "page": page,
-            "can_write": writes_any_region(request.user),
-            "headers": list_page.headers(request.GET.get("ordering", "")),
-        }
-        return render(request, "employers/list.html", context)
+        return list_response(request, request.GET)
 
 
 class EmployerExportView(NetworkReadView):

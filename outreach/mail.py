@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 import icalendar
 from django.conf import settings
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from crm.emails import Rendered, header_safe
 from crm.emails import render as render_triple
 from crm.senders import mailbox, region_sender
 from outreach import tokens
-from outreach.models import TRANSACTIONAL_KINDS, Event, Invitation, OutboundEmail
+from outreach.models import TRANSACTIONAL_KINDS, EmailKind, Event, Invitation, OutboundEmail
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -48,13 +49,14 @@ def new_message_id() -> str:
 # --- Calendar files ---------------------------------------------------------------------
 
 
-def event_vevent(event: Event, *, cancelled: bool = False, url: str = "") -> icalendar.Event:
+def event_vevent(
+    event: Event, *, cancelled: bool = False, url: str = "", sequence: int | None = None
+) -> icalendar.Event:
+    """``sequence``: the one person's (``personal_sequence``) for a mail to an invitee; else the
+    session's own."""
     vevent = icalendar.Event()
     vevent.add("uid", event.ics_uid)
-    # A cancellation for one person (they answered no) while the session goes on: one step above
-    # the session's own sequence, so the calendar takes it over the invitation it replaces.
-    personal_cancel = cancelled and event.state != "cancelled"
-    vevent.add("sequence", event.ics_sequence + (1 if personal_cancel else 0))
+    vevent.add("sequence", event.ics_sequence if sequence is None else sequence)
     vevent.add("dtstamp", timezone.now())
     vevent.add("dtstart", event.starts_at)
     vevent.add("dtend", event.ends_at)
@@ -75,7 +77,9 @@ def event_vevent(event: Event, *, cancelled: bool = False, url: str = "") -> ica
     return vevent
 
 
-def calendar_of(events: Iterable[Event], *, method: str = "PUBLISH", name: str = "") -> str:
+def calendar_of(
+    events: Iterable[Event], *, method: str = "PUBLISH", name: str = "", sequence: int | None = None
+) -> str:
     cal = icalendar.Calendar()
     cal.add("prodid", "-//WSP CRM//Kennissessies//NL")
     cal.add("version", "2.0")
@@ -83,7 +87,7 @@ def calendar_of(events: Iterable[Event], *, method: str = "PUBLISH", name: str =
     if name:
         cal.add("x-wr-calname", name)
     for event in events:
-        cal.add_component(event_vevent(event, cancelled=method == "CANCEL"))
+        cal.add_component(event_vevent(event, cancelled=method == "CANCEL", sequence=sequence))
     return cal.to_ical().decode()
 
 
@@ -135,14 +139,40 @@ def event_context(event: Event) -> dict[str, Any]:
     }
 
 
-def _cached_calendar(context: dict[str, Any], event: Event, method: str | None) -> str:
-    """One calendar file per event and method for a whole fan-out (context is shared)."""
+# Mails that carry one person's own change (their answer, a seat given): each takes the
+# person's calendar entry one SEQUENCE further than anything they had before.
+PERSONAL_KINDS = (EmailKind.RSVP_CONFIRM, EmailKind.WAITLIST_SEAT)
+
+
+def personal_answers(invitation_ids: Iterable[int]) -> dict[int, int]:
+    """How many personal calendar mails (``PERSONAL_KINDS`` with a calendar file) each invitation
+    has had: one query for a whole fan-out."""
+    rows = (
+        OutboundEmail.objects.filter(invitation_id__in=list(invitation_ids), kind__in=PERSONAL_KINDS)
+        .exclude(ics="")
+        .values("invitation_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["invitation_id"]: row["n"] for row in rows}
+
+
+def personal_sequence(event: Event, answered: int, kind: str) -> int:
+    """The SEQUENCE of a calendar file for one person: the session's own (which goes up with
+    every change for everyone) plus their personal mails so far, plus one for this one when it
+    is personal. Strictly higher than anything that person got before whenever something
+    changed for them: a no after a yes, a yes again after a no, an update after either (RFC 5546:
+    a calendar ignores an entry whose SEQUENCE is lower than the one it holds)."""
+    return event.ics_sequence + answered + (1 if kind in PERSONAL_KINDS else 0)
+
+
+def _cached_calendar(context: dict[str, Any], event: Event, method: str | None, sequence: int) -> str:
+    """One calendar file per event, method and sequence for a whole fan-out (context is shared)."""
     if not method:
         return ""
     cache = context.setdefault("_calendars", {})
-    if method not in cache:
-        cache[method] = calendar_of([event], method=method)
-    return cache[method]
+    if (method, sequence) not in cache:
+        cache[method, sequence] = calendar_of([event], method=method, sequence=sequence)
+    return cache[method, sequence]
 
 
 def invitation_row(
@@ -153,9 +183,11 @@ def invitation_row(
     event_context_: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
     ics_method: str | None = "PUBLISH",
+    answered: int | None = None,
 ) -> OutboundEmail:
     """An unsaved row for ``invitation``'s contact person (``invitation.event`` and
-    ``invitation.contact_person`` should be loaded)."""
+    ``invitation.contact_person`` should be loaded). ``answered``: its personal mails so far
+    (``personal_answers``, for a fan-out); looked up when not given."""
     event = invitation.event
     person = invitation.contact_person
     links = invitation_links(invitation)
@@ -170,6 +202,9 @@ def invitation_row(
     }
     language = person.language or "nl"
     rendered = render(kind, context, language)
+    if ics_method and answered is None:
+        answered = personal_answers([invitation.pk]).get(invitation.pk, 0) if invitation.pk else 0
+    sequence = personal_sequence(event, answered or 0, kind)
     headers: dict[str, str] = {"Auto-Submitted": "auto-generated", **organiser_reply_to(event)}
     if kind not in TRANSACTIONAL_KINDS:
         # RFC 8058: the mailbox provider POSTs "List-Unsubscribe=One-Click" to this address.
@@ -186,7 +221,7 @@ def invitation_row(
         body_text=rendered.text,
         body_html=rendered.html,
         headers=headers,
-        ics=_cached_calendar(shared, event, ics_method),
+        ics=_cached_calendar(shared, event, ics_method, sequence),
         ics_method=ics_method or "",
         message_id=new_message_id(),
         event=event,
@@ -218,3 +253,18 @@ def user_row(
         message_id=new_message_id(),
         event=event,
     )
+
+
+def invitation_previews(event: Event, by: AuthUser, persons: Iterable[Any]) -> list[OutboundEmail]:
+    """The invitation exactly as ``invite`` builds it (``invitation_row``), unsaved, for the first
+    of ``persons`` in each language among them: what the invite page shows before sending. The
+    invitation is not saved, so its links carry a token that nobody will ever hold."""
+    context = event_context(event)
+    seen: dict[str, OutboundEmail] = {}
+    for person in persons:
+        language = person.language or "nl"
+        if language in seen:
+            continue
+        invitation = Invitation(event=event, contact_person=person, invited_by=by)
+        seen[language] = invitation_row(invitation, "invite", "preview", event_context_=context, answered=0)
+    return list(seen.values())

@@ -89,9 +89,15 @@ def queue_for(event: Event, kind: str, audience: QuerySet, *, ics_method: str | 
     if not invitations:
         return 0
     context = mail.event_context(event)
+    answered = mail.personal_answers(inv.pk for inv in invitations) if ics_method else {}
     rows = [
         mail.invitation_row(
-            inv, kind, prefix + str(inv.contact_person_id), event_context_=context, ics_method=ics_method
+            inv,
+            kind,
+            prefix + str(inv.contact_person_id),
+            event_context_=context,
+            ics_method=ics_method,
+            answered=answered.get(inv.pk, 0),
         )
         for inv in invitations
     ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from outreach import views_public, views_register, views_wish
-from outreach.views_staff import agenda, checkin, events, invite, registrations
+from outreach.views_staff import agenda, bulk_invite, checkin, events, invite, registrations
 
 app_name = "outreach"
 
@@ -26,6 +26,7 @@ urlpatterns: list = [
 urlpatterns += [
     path("", events.EventListView.as_view(), name="event-list"),
     path("new/", events.EventCreateView.as_view(), name="event-create"),
+    path("invite-employers/", bulk_invite.BulkInviteView.as_view(), name="bulk-invite"),
     path("agenda/", agenda.AgendaView.as_view(), name="agenda"),
     path("registrations/", registrations.RegistrationListView.as_view(), name="registrations"),
     path(

@@ -26,6 +26,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from crm.forms import apply_errors
+from crm.senders import region_sender
 from crm.throttling import public_allow
 from outreach import mail, seo, tokens
 from outreach.forms_public import FreshLinkForm, PreferencesForm, RsvpForm, ShowOrganisationForm
@@ -135,6 +136,9 @@ def rsvp(request: HttpRequest, token: str) -> HttpResponse:
         "forward_link": _forward_link(event, mail.colleague_url(event, tokens.sign(invitation.token, "colleague"))),
         "seats_free": seats_free(event),
         "participant_form": ShowOrganisationForm(initial={"show_organisation": bool(invitation.show_organisation_at)}),
+        # Who to ask: the organiser and the region's WSP (its sender name and signature).
+        "organiser": event.owner,
+        "sender": region_sender(event.region),
         **facts,
     }
     context["participant_form"].describe_fields()
@@ -173,7 +177,10 @@ def rsvp_ics(request: HttpRequest, token: str) -> HttpResponse:
         return _link_invalid(request)
     event = invitation.event
     method = "CANCEL" if event.state == EventState.CANCELLED else "PUBLISH"
-    return _ics_response(mail.calendar_of([event], method=method), f"{event.slug}.ics")
+    # The person's own entry: at the sequence of their last calendar mail, not below it.
+    answered = mail.personal_answers([invitation.pk]).get(invitation.pk, 0)
+    sequence = mail.personal_sequence(event, answered, "")
+    return _ics_response(mail.calendar_of([event], method=method, sequence=sequence), f"{event.slug}.ics")
 
 
 @csrf_exempt  # RFC 8058: mailbox providers POST here without a CSRF token; the signed link is the key

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.formats import number_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 PALETTE = ["#0b5394", "#e69138", "#38761d", "#a61c00", "#674ea7", "#45818e", "#bf9000", "#666666"]
 
@@ -24,7 +26,10 @@ class Series:
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """A figure as the tables write it, in the reader's locale ("3,4" in Dutch, "3.4" in English);
+    the geometry beside it stays in SVG's own notation (the templates turn localisation off)."""
+    # Rounded here: number_format cuts a float's decimals off (0.16 would read "0,1").
+    return number_format(round(value, 1), 0 if float(value).is_integer() else 1, use_l10n=True)
 
 
 def _render(kind: str, **context: Any) -> SafeString:
@@ -54,7 +59,16 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[float], *, tar
     line = None
     if target:
         x = left + width * target / top
-        line = {"x": f"{x:.1f}", "text_x": f"{x + 4:.1f}", "text_y": height - 2, "value": _fmt(target)}
+        text = _("target %(n)s") % {"n": _fmt(target)}
+        # Right of the line when it fits in the drawing, else left of it (never cut off at the edge).
+        fits = x + 4 + 7 * len(text) <= left + width + 60
+        line = {
+            "x": f"{x:.1f}",
+            "text_x": f"{x + 4:.1f}" if fits else f"{x - 4:.1f}",
+            "anchor": "start" if fits else "end",
+            "text_y": height - 2,
+            "text": text,
+        }
     return _render(
         "bar",
         title=title,

@@ -12,6 +12,7 @@ from employers.models.contacts import (  # noqa: F401 - re-exported: the app's m
     UserPreference,
 )
 from employers.models.imports import ImportBatch, ImportState  # noqa: F401 - re-exported: the app's models are imported from here
+from employers.models.lists import SavedFilter  # noqa: F401 - re-exported: the app's models are imported from here
 from employers.models.network import (  # noqa: F401 - re-exported: the app's models are imported from here
     Accommodation,
     AccommodationCode,

@@ -118,9 +118,13 @@ def _yes_sayers(event: Event) -> QuerySet:
 
 def _queue_to_invitations(event: Event, kind: str, key_of: Any, invitations: QuerySet, ics_method: str) -> int:
     context = mail.event_context(event)
+    chosen = list(invitations.select_related("contact_person", "event"))
+    answered = mail.personal_answers(inv.pk for inv in chosen)
     rows = [
-        mail.invitation_row(inv, kind, key_of(inv), event_context_=context, ics_method=ics_method)
-        for inv in invitations.select_related("contact_person", "event")
+        mail.invitation_row(
+            inv, kind, key_of(inv), event_context_=context, ics_method=ics_method, answered=answered.get(inv.pk, 0)
+        )
+        for inv in chosen
     ]
     return len(outbox.store(rows))
 

@@ -54,7 +54,9 @@ def _invite(event: Event, by: AuthUser, ids: list[int]) -> list[Invitation]:
     )
     context = mail.event_context(event)
     rows = [
-        mail.invitation_row(inv, EmailKind.INVITE, f"invite:{event.pk}:{inv.contact_person_id}", event_context_=context)
+        mail.invitation_row(
+            inv, EmailKind.INVITE, f"invite:{event.pk}:{inv.contact_person_id}", event_context_=context, answered=0
+        )  # new invitations: no answer yet
         for inv in created
     ]
     outbox.store(rows)

@@ -19,7 +19,11 @@ def invitation_for_token(token: str, purpose: str = "rsvp") -> Invitation | None
     raw = tokens.unsign(token, purpose)
     if raw is None:
         return None
-    return Invitation.objects.select_related("event__region", "contact_person__employer").filter(token=raw).first()
+    return (
+        Invitation.objects.select_related("event__region", "event__owner", "contact_person__employer")
+        .filter(token=raw)
+        .first()
+    )
 
 
 @transaction.atomic

@@ -93,7 +93,9 @@ def rsvp_answer(
         inv,
         EmailKind.RSVP_CONFIRM,
         _next_key(EmailKind.RSVP_CONFIRM, inv),
-        ics_method="PUBLISH" if inv.is_confirmed else ("CANCEL" if had_seat else None),
+        # The invitation itself carried the session's calendar file: a no takes it out of the
+        # person's calendar whether or not they had said yes (waitlisted or not answered yet).
+        ics_method="PUBLISH" if inv.is_confirmed else ("CANCEL" if had_seat or rsvp == Rsvp.NO else None),
     )
     outbox.store([confirmation])
     if had_seat and (not inv.is_confirmed or people_count < old_count):

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 
 from crm.forms import apply_errors
 from crm.types import AuthenticatedHttpRequest
+from outreach import mail
 from outreach import selectors_staff as selectors
 from outreach.forms import (
     AudienceForm,
@@ -55,10 +56,16 @@ class EventInviteView(StaffView):
         if form.is_bound and form.is_valid():
             found = _audience(form)
             count = found.count
+            included = list(found.included.select_related("employer")[:PREVIEW_LIMIT])
             context.update(
                 preview=found,
                 count=count,
-                included=list(found.included.select_related("employer")[:PREVIEW_LIMIT]),
+                included=included,
+                # The mail itself, built by the code that builds the real one (one per language).
+                mails=[
+                    (row, row.headers.get("Reply-To", ""))
+                    for row in mail.invitation_previews(event, request.user, included)
+                ],
                 more=max(0, count - PREVIEW_LIMIT),
                 excluded=[(person, ExclusionReason(reason).label) for person, reason in found.preview.excluded],
                 hidden=_hidden_fields(request.GET if request.method == "GET" else request.POST),

@@ -62,3 +62,37 @@ def test_the_sbi_column_shows_the_code_and_the_label(cast, web, employers):
     html = web(cast["adviser_a"]).get(reverse("employers:list")).content.decode()
 
     assert "8710 · Q " in html and "5610 · I " in html
+
+
+def test_every_filter_option_has_its_count(cast, web, employers):
+    from tests.factories import NetworkFactory
+
+    club = NetworkFactory(region_id="AM18", name="Horecaclub")
+    alfa, bravo, _charlie = employers
+    alfa.networks.add(club)
+    alfa.tags, alfa.size_class, alfa.source, alfa.owner = ["horeca", "zorg"], "small", "event", cast["adviser_a"]
+    alfa.save()
+    alfa.set_accommodations(["buddy"])
+    bravo.tags, bravo.do_not_contact = ["horeca"], True
+    bravo.save()
+    EmployerFactory(region_id="AM13", tags=["horeca"])  # another region: counted nowhere
+
+    html = web(cast["adviser_a"]).get(reverse("employers:list")).content.decode()
+
+    for option in ("Horecaclub (Groot Amsterdam) (1)", "horeca (2)", "zorg (1)", "Health and social care (1)"):
+        assert option in html, option
+    for option in ("Prospect (1)", "10-49 employees (1)", "Buddy or mentor at work (1)", "Knowledge session (1)"):
+        assert option in html, option
+    assert re.search(r'value="true"[^>]*>\s*Yes \(1\)', html) and re.search(r'value="false"[^>]*>\s*No \(2\)', html)
+    assert f"{cast['adviser_a'].get_full_name() or cast['adviser_a'].username} (1)" in html
+
+
+def test_the_counts_hold_for_a_scope_of_no_region_and_for_the_archived_list(cast, web, employers):
+    from employers.list_counts import filter_counts
+    from employers.models import Employer
+
+    assert filter_counts(Employer.objects.none()) == {}
+    assert filter_counts(Employer.objects.visible_to(cast["awvn"])) == {}
+    assert filter_counts(Employer.objects.all())["stage"] == {"open": 2, "prospect": 1}
+    archived = web(cast["adviser_a"]).get(reverse("employers:list"), {"archived": "true"})
+    assert archived.status_code == 200 and "Prospect (0)" in archived.content.decode()

@@ -281,7 +281,7 @@ def test_list_page_query_count_is_flat(
 
     # session, user, memberships, count, page (the columns shown, region and owner joined; the
     # list shows no accommodations, so none are fetched), networks prefetched, then the filter
-    # form's choices: regions, accommodations, owners, networks, and the employers per stage
-    # beside its boxes
-    with django_assert_num_queries(11):
+    # form's choices: regions, accommodations, owners, networks; every option's count (one
+    # statement: employers.list_counts), the user's saved filters, the bulk actions' owners
+    with django_assert_num_queries(13):
         assert client.get(reverse("employers:list"), {"search": "werkgever"}).status_code == 200

@@ -104,6 +104,82 @@ def test_answering_no_after_yes_delivers_a_cancel_with_the_same_uid_and_a_higher
     assert str(no_event["status"]) == "CANCELLED"
 
 
+def _sequences(smtp: Any, address: str) -> list[tuple[str, str, int]]:
+    """(method, uid, sequence) of every calendar file delivered to ``address`` (sorted: the
+    delivery's order is not the order the rows were stored in)."""
+    found = []
+    for message in smtp.messages:
+        if parseaddr(message["To"])[1] == address and _parts(message, "calendar"):
+            cal = _calendar(message)
+            for vevent in cal.walk("VEVENT"):
+                found.append((str(cal["method"]), str(vevent["uid"]), int(vevent["sequence"])))
+    return sorted(found)
+
+
+def test_a_plain_no_to_the_invitation_delivers_a_cancel_above_its_calendar_file(adviser_a, smtp):
+    """The invitation carries the calendar file, so a no without a yes before it must take it out."""
+    event = EventFactory(owner=adviser_a)
+    invitations.invite(event=event, by=adviser_a, persons=[ContactPersonFactory(email="p@werkgever.example")])
+    rsvp_answer(invitation=Invitation.objects.get(), rsvp="no")
+
+    _deliver_all()
+
+    (answered, invited) = _sequences(smtp, "p@werkgever.example")  # sorted: CANCEL first
+    assert invited[:2] == ("PUBLISH", event.ics_uid) and answered[:2] == ("CANCEL", event.ics_uid)
+    assert answered[2] > invited[2]
+
+
+def test_no_yes_no_again_each_calendar_file_is_above_the_last_one(adviser_a, smtp):
+    """A calendar ignores an entry whose SEQUENCE is below the one it holds: a yes after a no must
+    climb above the CANCEL, and the next no above that yes, also across a change of the session."""
+    from datetime import timedelta
+
+    from outreach.services.events import event_update
+
+    event = EventFactory(owner=adviser_a)
+    invitations.invite(event=event, by=adviser_a, persons=[ContactPersonFactory(email="p@werkgever.example")])
+    invitation = Invitation.objects.get()
+    rsvp_answer(invitation=invitation, rsvp="no")
+    rsvp_answer(invitation=invitation, rsvp="yes")
+    event_update(event=event, by=adviser_a, starts_at=event.starts_at + timedelta(hours=1),
+                 ends_at=event.ends_at + timedelta(hours=1))  # fmt: skip
+    rsvp_answer(invitation=invitation, rsvp="no")
+
+    rows = OutboundEmail.objects.filter(invitation=invitation).exclude(ics="").order_by("pk")
+    sequences = [int(re.search(r"SEQUENCE:(\d+)", row.ics)[1]) for row in rows]
+    methods = [row.ics_method for row in rows]
+
+    assert methods == ["PUBLISH", "CANCEL", "PUBLISH", "PUBLISH", "CANCEL"]  # invite, no, yes, update, no
+    assert sequences == sorted(set(sequences)), sequences  # strictly rising
+    _deliver_all()
+    delivered = _sequences(smtp, "p@werkgever.example")
+    assert sorted(seq for _, _, seq in delivered) == sequences
+
+
+def test_cancelling_a_changed_session_delivers_a_cancel_above_the_last_update(adviser_a, smtp):
+    from datetime import timedelta
+
+    from outreach.services.events import event_cancel, event_update
+
+    event = EventFactory(owner=adviser_a)
+    invitations.invite(event=event, by=adviser_a, persons=[ContactPersonFactory(email="p@werkgever.example")])
+    rsvp_answer(invitation=Invitation.objects.get(), rsvp="yes")
+    event_update(
+        event=event,
+        by=adviser_a,
+        starts_at=event.starts_at + timedelta(hours=1),
+        ends_at=event.ends_at + timedelta(hours=1),
+    )
+    event_cancel(event=event, by=adviser_a, reason="Zaal niet beschikbaar")
+
+    _deliver_all()
+
+    sent = _sequences(smtp, "p@werkgever.example")
+    assert [method for method, _, _ in sent] == ["CANCEL", "PUBLISH", "PUBLISH", "PUBLISH"]  # invite, yes, update
+    assert {uid for _, uid, _ in sent} == {event.ics_uid}
+    assert sent[0][2] > max(seq for method, _, seq in sent if method == "PUBLISH")
+
+
 def test_only_a_coordinator_of_the_region_sets_its_sender_and_it_is_audited(adviser_a, coordinator_a):
     region, other = Region.objects.get(code="AM18"), Region.objects.get(code="AM13")
 
@@ -138,3 +214,22 @@ def test_the_coordinator_sets_the_sender_on_a_page(coordinator_a, adviser_a, web
     assert refused.status_code == 200 and "Voer een geldig e-mailadres in." in refused.content.decode()
     assert web(adviser_a).get(url).status_code == 404
     assert web(coordinator_a).get(reverse("region-sender", args=["AM13"])).status_code == 404
+
+
+def test_the_rsvp_page_shows_the_organiser_and_the_regions_wsp_not_the_tool(adviser_a, coordinator_a, client):
+    from outreach import tokens
+
+    region = Region.objects.get(code="AM18")
+    region_set_sender(region=region, by=coordinator_a, name="WSP Groot Amsterdam", email="", signature=SIGNATURE)
+    adviser_a.last_name, adviser_a.email = "de Vries", "anna.devries@amsterdam.example"
+    adviser_a.save()
+    (invitation,) = invitations.invite(
+        event=EventFactory(owner=adviser_a), by=adviser_a, persons=[ContactPersonFactory()]
+    )
+
+    page = client.get(reverse("outreach:rsvp", args=[tokens.sign(invitation.token, "rsvp")])).content.decode()
+
+    contact = page[page.index('id="organiser-heading"') :]
+    assert "Anna de Vries" in contact and 'href="mailto:anna.devries@amsterdam.example"' in contact
+    assert "WSP Groot Amsterdam" in contact and "Telefoon 020 123 45 67" in contact
+    assert "WSP CRM" not in page and "<title>" in page and "· WSP Groot Amsterdam</title>" in page

@@ -289,7 +289,8 @@ def test_moving_a_published_session_mails_the_yes_sayers_with_the_same_uid_and_a
 
     rows = OutboundEmail.objects.filter(kind="event-update")
     assert [r.idempotency_key for r in rows] == [f"event-update:{event.pk}:1:{yes.contact_person_id}"]
-    assert f"UID:event-{event.pk}@wsp-crm" in rows[0].ics and "SEQUENCE:1" in rows[0].ics
+    # Above the yes's own confirmation (SEQUENCE 1: the session's 0 plus the answer): 1 + 1.
+    assert f"UID:event-{event.pk}@wsp-crm" in rows[0].ics and "SEQUENCE:2" in rows[0].ics
 
 
 def test_cancelling_sends_a_calendar_cancellation_to_the_yes_sayers(adviser_a):

@@ -62,7 +62,19 @@ def _opening(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": OpeningFactory(employer=EmployerFactory(region_id="AM18")).pk}
 
 
+def _saved_filter(cast: dict[str, Any]) -> dict[str, Any]:
+    """Adviser A's own saved filter of the employer list: everyone else is an outsider."""
+    from employers.models import SavedFilter
+
+    return {"pk": SavedFilter.objects.create(user=cast["adviser_a"], name="Mijn lijst", query="stage=open").pk}
+
+
+NOT_ADVISER_A = ["guide_a", "coordinator_a", "adviser_b", "guide_b", "awvn"]
+
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
+    # A saved filter is its user's own (issue 17).
+    "employers:saved-filter": (_saved_filter, NOT_ADVISER_A),
+    "employers:saved-filter-delete": (_saved_filter, NOT_ADVISER_A),
     # The employer network of region A (pages and API).
     "employers:detail": (_employer, NOT_REGION_A_NETWORK),
     "employers:edit": (_employer, NOT_REGION_A_NETWORK),

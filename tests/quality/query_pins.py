@@ -81,6 +81,12 @@ def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     return {}
 
 
+def _saved_filter(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from employers.models import SavedFilter
+
+    return {"pk": SavedFilter.objects.create(user=cast["adviser_a"], name="Mijn lijst", query="stage=open").pk}
+
+
 def _employer(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """One employer of region A with ``rows`` contact persons, openings, contacts and follow-ups."""
     from tests.contacts.factories import ContactFactory, FollowUpFactory
@@ -724,9 +730,12 @@ PINS: dict[str, Pin] = {
             "employers_network",  # the network filter's choices
             "employers_employer",  # the columns shown, region and owner joined; no accommodations
             "employers_network",  # the rows' networks, prefetched
-            "employers_employer",  # employers per stage, beside the stage boxes
+            "employers_employer",  # every filter option's count: one WITH ... UNION ALL (list_counts)
+            "employers_savedfilter",  # the user's own saved filters
+            "auth_user",  # the owners a bulk action may assign (writers only)
         ),
     ),
+    "employers:saved-filter": Pin("adviser_a", _saved_filter, (*WEB, "employers_savedfilter"), status=302),
     "employers:followup-feed": Pin(None, _followup_feed, ("employers_followupfeed", ROLES, "employers_followup")),
     # The list: the region filter, the rows, who each row may go to, the calendar link.
     "employers:followup-list": Pin(
@@ -867,7 +876,8 @@ PINS: dict[str, Pin] = {
     "outreach:rsvp": Pin(
         None, _token("rsvp"), ("outreach_invitation", "outreach_invitation", "employers_contactperson")
     ),
-    "outreach:rsvp-ics": Pin(None, _token("rsvp"), ("outreach_invitation",)),
+    # The invitation, then its personal calendar mails so far (the person's own SEQUENCE).
+    "outreach:rsvp-ics": Pin(None, _token("rsvp"), ("outreach_invitation", "outreach_outboundemail")),
     "outreach:wish": Pin(None, _wish, ("outreach_invitation",)),
     "outreach:unsubscribe": Pin(None, _token("unsubscribe"), ("outreach_invitation", "employers_contactperson")),
     "placement-detail": Pin("guide_a", _placement, ("candidates_placement", "insert candidates_candidateaccess")),
@@ -1104,6 +1114,10 @@ NO_GET: dict[str, tuple[str | None, Maker]] = {
     "employer-stage": ("adviser_a", _employer),
     "employers:archive": ("adviser_a", _employer),
     "employers:restore": ("adviser_a", _employer),
+    "employers:saved-filter-create": ("adviser_a", _none),
+    "employers:bulk": ("adviser_a", _none),
+    "outreach:bulk-invite": ("adviser_a", _none),
+    "employers:saved-filter-delete": ("adviser_a", _saved_filter),
     "employers:followup-complete": ("adviser_a", _follow_up),
     "employers:followup-feed-renew": ("adviser_a", _none),
     "employers:followup-reassign": ("adviser_a", _follow_up),

@@ -25,8 +25,25 @@ def test_coordinates_keep_a_decimal_point_in_dutch():
     coordinates = re.findall(r'(?:x|y|width|height|x1|x2)="([^"]*)"', svg)
     assert coordinates
     assert all("," not in value for value in coordinates)
-    assert ">2.5<" in svg  # the value written at the end of the bar
-    assert "norm 6" in svg  # the target line's label, translated
+    # The figures as the tables write them (issue 17: "3,4" in Dutch), the label in Dutch.
+    assert ">2,5<" in svg and ">1 / 3<" in svg
+    assert ">doel 6<" in svg
+
+
+def test_the_figures_follow_the_language_and_the_target_label_is_never_cut_off():
+    with translation.override("en"):
+        english = bar_chart("T", ["a"], [3.4], target=100)
+    with translation.override("nl"):
+        dutch = bar_chart("T", ["a"], [3.4], target=1000000)
+
+    assert ">3.4<" in english and ">3,4<" in dutch
+    for svg, text in ((english, "target 100"), (dutch, "doel 1000000")):
+        width = float(re.search(r'viewBox="0 0 ([0-9.]+) ', svg)[1])
+        label = re.search(rf'<text x="([0-9.]+)" y="[0-9.]+" text-anchor="(start|end)"[^>]*>{text}<', svg)
+        assert label, svg
+        x, anchor = float(label[1]), label[2]
+        # the target is the chart's maximum, its line at the right edge: the label goes left of it
+        assert anchor == "end" and 7 * len(text) <= x <= width
 
 
 def test_an_empty_column_chart_says_so():
