@@ -44,6 +44,7 @@ from employers.contacts.services import (
 from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpFeed
 from employers.picker import LOOKUP_LIMIT, employer_label, picker_search, resolve_employer
 from employers.timeline import employer_timeline
+from employers.shares import detail_context
 
 _LANG_SESSION_KEY = "employers:remembered-language"
 
@@ -160,6 +161,7 @@ class TimelineView(NetworkView):
             "timeline": page,
             "open_followups": selectors.employer_open_followups(employer),
             "today": selectors.local_today(),
+            **detail_context(employer, request.user),  # the region badges of a shared employer
         }
         return render(request, "employers/contacts/timeline.html", context)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
+
 from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory
 
 # URL keyword arguments that name one object.
@@ -62,6 +64,22 @@ def _opening(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": OpeningFactory(employer=EmployerFactory(region_id="AM18")).pk}
 
 
+def _share_request(cast: dict[str, Any]) -> dict[str, Any]:
+    """A request of a third region (Groningen) to join an employer region A leads."""
+    from employers.models import EmployerShare
+
+    return {"pk": EmployerShare.objects.create(employer=EmployerFactory(region_id="AM18"), region_id="AM01").pk}
+
+
+def _shared_contact_person(cast: dict[str, Any]) -> dict[str, Any]:
+    """Region A's own contact person on an employer it leads and shares with Groningen (AM01)."""
+    from employers.models import EmployerShare
+
+    employer = EmployerFactory(region_id="AM18")
+    EmployerShare.objects.create(employer=employer, region_id="AM01", state="accepted", decided_at=timezone.now())
+    return {"pk": ContactPersonFactory(employer=employer).pk}
+
+
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     # The employer network of region A (pages and API).
     "employers:detail": (_employer, NOT_REGION_A_NETWORK),
@@ -75,6 +93,8 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "network-detail": (_network, NOT_REGION_A_NETWORK),
     # "New in the network": region A's advisers and coordinator review, its guides do not.
     "employers:review-decide": (_proposed, ["guide_a", *NOT_REGION_A_NETWORK]),
+    # National employers: the lead region (and the requesting one) see a request; guides do not.
+    "employers:share-decide": (_share_request, ["guide_a", *NOT_REGION_A_NETWORK]),
     "employers:contact-person-create": (_employer, NOT_REGION_A_NETWORK),
     "employers:contact-person-edit": (_contact_person, NOT_REGION_A_NETWORK),
     "employers:opening-create": (_employer, NOT_REGION_A_NETWORK),

@@ -1,0 +1,155 @@
+"""National employers: a region asks to take part in an employer that another region leads, the
+lead decides, and every write on a shared employer says which region it is for.
+
+The lead region (the employer's ``region``) and its owner keep the employer itself: its fields,
+stage and owner. A participating region (an accepted ``EmployerShare``) adds its own contact
+persons, contacts and openings (their ``region`` is the participating region's; the lead's own
+rows leave it empty, so they follow the employer if it moves). Who reads what is
+``crm.scoping`` (``EmployerQuerySet._seen_in`` and ``EmployerPartQuerySet``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from crm.models import AuditEntry, Region
+from crm.roles import Role, region_codes
+from crm.scoping import NETWORK_READ, NETWORK_WRITE
+from employers.models import Employer, EmployerShare, ShareState
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from crm.types import AuthUser
+
+
+def employer_regions(employer: Employer) -> set[str]:
+    """The lead region and the regions the employer is shared with (accepted)."""
+    shared = EmployerShare.objects.accepted().filter(employer=employer).values_list("region_id", flat=True)
+    return {employer.region_id, *shared}
+
+
+def acting_region(
+    employer: Employer, by: AuthUser | None, roles: Iterable[str] = NETWORK_READ, *, strict: bool = True
+) -> str | None:
+    """The region ``by`` writes a contact person, contact or opening of ``employer`` for: None
+    for the lead region (whose rows carry no region of their own), else the first participating
+    region where ``by`` holds one of ``roles``. Someone of neither may not write it (``strict``;
+    otherwise the row is the lead's, as for what another app logs in the lead's name)."""
+    if by is None:
+        return None
+    mine = region_codes(by, roles)
+    if employer.region_id in mine:
+        return None
+    shared = EmployerShare.objects.accepted().filter(employer=employer, region_id__in=sorted(mine))
+    code = shared.order_by("region_id").values_list("region_id", flat=True).first()
+    if code is None and strict:
+        raise PermissionDenied(_("This employer is outside your regions."))
+    return code
+
+
+def join_url(kvk_number: str, region_id: str | None = None) -> str:
+    """The "request to join" page for the employer with this KvK number (what the duplicate
+    message of the form, the API and the import links to)."""
+    query = {"kvk": kvk_number, **({"region": region_id} if region_id else {})}
+    return f"{reverse('employers:share-request')}?{urlencode(query)}"
+
+
+def may_decide(user: AuthUser, employer: Employer) -> bool:
+    """The lead owner, or a coordinator of the lead region, accepts or declines."""
+    return employer.owner_id == user.pk or employer.region_id in region_codes(user, {Role.COORDINATOR})
+
+
+def _requested_employer(kvk_number: str) -> Employer:
+    kvk = (kvk_number or "").replace(" ", "")
+    employer = Employer.objects.active().filter(kvk_number=kvk).first() if kvk else None
+    if employer is None:
+        raise ValidationError({"kvk": _("No employer with this KvK number is in the network.")})
+    return employer
+
+
+@transaction.atomic
+def share_request(*, kvk_number: str, region: Region | str, by: AuthUser, note: str = "") -> EmployerShare:
+    """Ask to take part in the employer with this KvK number, for ``region`` (one ``by`` writes).
+    A declined request may be asked again; an open or accepted one is not asked twice."""
+    code = getattr(region, "code", region)
+    if code not in region_codes(by, NETWORK_WRITE):
+        raise ValidationError({"region": _("You can only ask to take part for your own regions.")})
+    employer = _requested_employer(kvk_number)
+    if employer.region_id == code:
+        raise ValidationError({"kvk": _("This employer is already in this region.")})
+    share = EmployerShare.objects.select_for_update().filter(employer=employer, region_id=code).first()
+    if share is not None and share.state != ShareState.DECLINED:
+        raise ValidationError({"kvk": _("This region has already asked to take part in this employer.")})
+    if share is None:
+        share = EmployerShare(employer=employer, region_id=code)
+    share.state, share.note, share.requested_by = ShareState.REQUESTED, note.strip()[:300], by
+    share.requested_at, share.decided_by, share.decided_at = timezone.now(), None, None
+    try:
+        with transaction.atomic():
+            share.save()
+    except IntegrityError:  # a colleague asked at the same moment
+        raise ValidationError({"kvk": _("This region has already asked to take part in this employer.")}) from None
+    AuditEntry.record("employers.share.requested", target=employer, actor=by, data={"region": code, "share": share.pk})
+    return share
+
+
+@transaction.atomic
+def share_decide(*, share: EmployerShare, by: AuthUser, accept: bool) -> EmployerShare:
+    """The lead owner or a coordinator of the lead region accepts or declines a request. The
+    requester finds the answer on the requests page; an accepted request also opens a follow-up
+    for them on the employer, which their region now sees."""
+    from employers.contacts.services import followup_create  # contacts build on this module
+
+    share = EmployerShare.objects.select_for_update().select_related("employer").get(pk=share.pk)
+    if not may_decide(by, share.employer):
+        raise PermissionDenied(_("Only the owner or a coordinator of the lead region decides."))
+    if share.state != ShareState.REQUESTED:
+        raise ValidationError(_("This request has already been answered."))
+    share.state = ShareState.ACCEPTED if accept else ShareState.DECLINED
+    share.decided_by, share.decided_at = by, timezone.now()
+    share.save(update_fields=["state", "decided_by", "decided_at"])
+    AuditEntry.record(
+        f"employers.share.{share.state}", target=share.employer, actor=by, data={"region": share.region_id}
+    )
+    requester = share.requested_by
+    if accept and requester is not None and share.region_id in region_codes(requester, NETWORK_READ):
+        note = _("Your region now takes part in this employer: add your contact persons.")
+        followup_create(employer=share.employer, owner=requester, due_date=timezone.localdate(), by=by, note=note)
+    return share
+
+
+def requests_to_decide(user: AuthUser) -> list[EmployerShare]:
+    """Open requests on employers ``user`` decides on (lead owner, lead coordinator)."""
+    coordinated = sorted(region_codes(user, {Role.COORDINATOR}))
+    rows = EmployerShare.objects.visible_to(user).filter(
+        Q(employer__owner=user) | Q(employer__region_id__in=coordinated), state=ShareState.REQUESTED
+    )
+    return list(rows.select_related("employer", "region", "requested_by").order_by("requested_at", "pk"))
+
+
+def requests_of_my_regions(user: AuthUser) -> list[EmployerShare]:
+    """What the regions ``user`` writes have asked, and the answers (the requester's notice)."""
+    rows = EmployerShare.objects.editable_by(user)
+    return list(rows.select_related("employer", "region", "decided_by").order_by("-requested_at", "-pk")[:100])
+
+
+def detail_context(employer: Employer, user: AuthUser) -> dict[str, object]:
+    """What the employer's page shows of the sharing: the participating regions (accepted), the
+    open requests the user decides on, and the regions whose rows the user may change (two
+    queries: the shares with their regions)."""
+    rows = list(EmployerShare.objects.filter(employer=employer).select_related("region").order_by("region_id"))
+    decides = may_decide(user, employer)
+    return {
+        "participants": [s.region for s in rows if s.state == ShareState.ACCEPTED],
+        "open_requests": [s for s in rows if s.state == ShareState.REQUESTED] if decides else [],
+        "my_regions": region_codes(user, NETWORK_READ),
+    }
