@@ -24,10 +24,11 @@ from crm.models import Region
 from crm.scoping import NETWORK_WRITE
 from crm.types import AuthenticatedHttpRequest
 from employers import shares
+from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import EmployerShare
 
 
-class ShareRequestForm(forms.Form):
+class ShareRequestForm(DescribedFieldsMixin, forms.Form):
     kvk = forms.CharField(label=gettext_lazy("KvK number"), max_length=12)
     region = forms.ModelChoiceField(label=gettext_lazy("For region"), queryset=Region.objects.none())
     note = forms.CharField(

@@ -154,7 +154,7 @@ class EmployerLookupView(NetworkView):
 
 class TimelineView(NetworkView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
+        employer = get_object_or_404(Employer.objects.visible_to(request.user).select_related("region"), pk=pk)
         page = employer_timeline(employer, request.GET.get("page", 1))
         context = {
             "employer": employer,

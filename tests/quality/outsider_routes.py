@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.utils import timezone
-
 from tests.factories import ContactPersonFactory, EmployerFactory, OpeningFactory
 
 # URL keyword arguments that name one object.
@@ -69,15 +67,6 @@ def _share_request(cast: dict[str, Any]) -> dict[str, Any]:
     from employers.models import EmployerShare
 
     return {"pk": EmployerShare.objects.create(employer=EmployerFactory(region_id="AM18"), region_id="AM01").pk}
-
-
-def _shared_contact_person(cast: dict[str, Any]) -> dict[str, Any]:
-    """Region A's own contact person on an employer it leads and shares with Groningen (AM01)."""
-    from employers.models import EmployerShare
-
-    employer = EmployerFactory(region_id="AM18")
-    EmployerShare.objects.create(employer=employer, region_id="AM01", state="accepted", decided_at=timezone.now())
-    return {"pk": ContactPersonFactory(employer=employer).pk}
 
 
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
