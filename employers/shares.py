@@ -80,7 +80,7 @@ def _requested_employer(kvk_number: str) -> Employer:
 def share_request(*, kvk_number: str, region: Region | str, by: AuthUser, note: str = "") -> EmployerShare:
     """Ask to take part in the employer with this KvK number, for ``region`` (one ``by`` writes).
     A declined request may be asked again; an open or accepted one is not asked twice."""
-    code = getattr(region, "code", region)
+    code: str = region.code if isinstance(region, Region) else region
     if code not in region_codes(by, NETWORK_WRITE):
         raise ValidationError({"region": _("You can only ask to take part for your own regions.")})
     employer = _requested_employer(kvk_number)

@@ -9,6 +9,8 @@ not decide (the requester, an adviser of the lead who is not the owner) is a 403
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from crm.forms import apply_errors, render_form
+from crm.forms import apply_errors, form_field, render_form
 from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE
-from crm.types import AuthenticatedHttpRequest
+from crm.types import AuthenticatedHttpRequest, AuthUser
 from employers import shares
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import EmployerShare
@@ -38,11 +40,9 @@ class ShareRequestForm(DescribedFieldsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: object, user: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        region = self.fields["region"]
-        assert isinstance(region, forms.ModelChoiceField)
-        region.queryset = Region.objects.writable_by(user)
+    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        form_field(self, "region", forms.ModelChoiceField).queryset = Region.objects.writable_by(user)
 
 
 class ShareView(RoleRequiredMixin, View):

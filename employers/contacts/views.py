@@ -43,8 +43,8 @@ from employers.contacts.services import (
 )
 from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpFeed
 from employers.picker import LOOKUP_LIMIT, employer_label, picker_search, resolve_employer
-from employers.timeline import employer_timeline
 from employers.shares import detail_context
+from employers.timeline import employer_timeline
 
 _LANG_SESSION_KEY = "employers:remembered-language"
 

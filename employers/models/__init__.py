@@ -17,7 +17,6 @@ from employers.models.network import (  # noqa: F401 - re-exported: the app's mo
     AccommodationCode,
     ContactPerson,
     Employer,
-    EmployerPartQuerySet,
     Language,
     Opening,
     OpeningState,
@@ -26,8 +25,6 @@ from employers.models.network import (  # noqa: F401 - re-exported: the app's mo
     Source,
     Stage,
     StageChange,
-    part_region,
-    shared_with,
 )
 from employers.models.networks import Network  # noqa: F401 - re-exported: the app's models are imported from here
-from employers.models.shares import EmployerShare, ShareState  # noqa: F401 - re-exported: the app's models are imported from here
+from employers.models.shares import EmployerPartQuerySet, EmployerShare, ShareState, shared_with  # noqa: F401 - re-exported: the app's models are imported from here

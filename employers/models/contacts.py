@@ -13,9 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, date_range
+from crm.models import Membership
 from crm.scoping import NETWORK_READ, RegionScopedQuerySet
-from crm.models import Membership, Region
-from employers.models.network import ContactPerson, Employer, EmployerPartQuerySet, Language, shared_with
+from employers.models.network import ContactPerson, Employer, Language
+from employers.models.shares import EmployerPartQuerySet, part_region_field, shared_with
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -58,11 +59,7 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("contact person"),
     )
-    # The participating region that logged it on a national employer; empty for the lead's own.
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+",
-        verbose_name=_("region"),
-    )  # fmt: skip
+    region = part_region_field()  # a participating region's row on a national employer
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employer_contacts", verbose_name=_("by")
     )
@@ -131,6 +128,7 @@ class FollowUpQuerySet(RegionScopedQuerySet):
 
     def _seen_in(self, codes: set[str]) -> FollowUpQuerySet:
         return self.filter(Q(employer__region_id__in=sorted(codes)) | Q(employer_id__in_array=shared_with(codes)))
+
     write_roles = NETWORK_READ
 
     def open(self) -> FollowUpQuerySet:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.fields import CleanCharField
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
-from employers.models.shares import EmployerShare, ShareState
+from employers.models.shares import EmployerPartQuerySet, part_region_field, shared_with, shared_with_any
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -109,11 +109,6 @@ class Accommodation(models.Model):
 class Language(models.TextChoices):
     NL = "nl", _("Dutch")
     EN = "en", _("English")
-
-
-def shared_with(codes: set[str]) -> models.QuerySet:
-    """The ids of the employers other regions share with ``codes`` (accepted shares only)."""
-    return EmployerShare.objects.filter(state=ShareState.ACCEPTED, region_id__in=sorted(codes)).values("employer_id")
 
 
 class EmployerQuerySet(RegionScopedQuerySet):
@@ -299,30 +294,6 @@ class StageChange(models.Model):
         return f"{self.employer_id}: {self.from_stage or '-'} -> {self.to_stage}"
 
 
-def shared_with_any() -> models.QuerySet:
-    return EmployerShare.objects.filter(state=ShareState.ACCEPTED).values("employer_id")
-
-
-class EmployerPartQuerySet(RegionScopedQuerySet):
-    """An employer's contact persons, contacts and openings: read by every region that sees the
-    employer (its lead and the regions it is shared with), written by the region the row belongs
-    to (``region``; empty for the lead region's own rows, so they follow the employer)."""
-
-    region_path = "employer__region"
-
-    def _in_regions(self, codes: set[str]) -> Self:
-        mine = sorted(codes)
-        return self.filter(Q(region_id__in=mine) | Q(region__isnull=True, employer__region_id__in=mine))
-
-    def _seen_in(self, codes: set[str]) -> Self:
-        return self.filter(Q(employer__region_id__in=sorted(codes)) | Q(employer_id__in_array=shared_with(codes)))
-
-
-def part_region(row: Any) -> str:
-    """The region a contact person, contact or opening belongs to (its own, else the lead's)."""
-    return row.region_id or row.employer.region_id
-
-
 class ContactPersonQuerySet(EmployerPartQuerySet):
     # Guides read the network and may add contact persons and openings to it.
     write_roles = NETWORK_READ
@@ -337,12 +308,7 @@ class ContactPersonQuerySet(EmployerPartQuerySet):
 
 class ContactPerson(models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contact_persons")
-    # The participating region that keeps this row on a national employer; empty for the lead
-    # region's own rows (``EmployerPartQuerySet``).
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+",
-        verbose_name=_("region"),
-    )  # fmt: skip
+    region = part_region_field()  # a participating region's row on a national employer
     # Names end up in mail headers (To:, Subject:) and file names: one line, no control characters.
     name = CleanCharField(_("name"), max_length=200)
     function = CleanCharField(_("function"), max_length=200, blank=True)
@@ -399,12 +365,7 @@ class Opening(models.Model):
     """A vacancy, or work the employer can offer a candidate."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="openings")
-    # The participating region that keeps this row on a national employer; empty for the lead
-    # region's own rows (``EmployerPartQuerySet``).
-    region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+",
-        verbose_name=_("region"),
-    )  # fmt: skip
+    region = part_region_field()  # a participating region's row on a national employer
     title = models.CharField(_("title"), max_length=200)
     hours_min = models.PositiveSmallIntegerField(_("hours per week (min)"), null=True, blank=True)
     hours_max = models.PositiveSmallIntegerField(_("hours per week (max)"), null=True, blank=True)

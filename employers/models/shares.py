@@ -9,6 +9,8 @@ it, and writes only its own rows (``region`` on those rows, ``crm.scoping``).
 
 from __future__ import annotations
 
+from typing import Any, Self
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -75,3 +77,39 @@ class EmployerShare(models.Model):
 
     def __str__(self) -> str:
         return f"{self.employer_id} · {self.region_id} ({self.state})"
+
+
+# --- The scoping of shared employers (crm.scoping's hooks; the querysets in .network use them) --
+
+
+def shared_with(codes: set[str]) -> models.QuerySet:
+    """The ids of the employers other regions share with ``codes`` (accepted shares only)."""
+    return EmployerShare.objects.filter(state=ShareState.ACCEPTED, region_id__in=sorted(codes)).values("employer_id")
+
+
+def shared_with_any() -> models.QuerySet:
+    return EmployerShare.objects.filter(state=ShareState.ACCEPTED).values("employer_id")
+
+
+class EmployerPartQuerySet(RegionScopedQuerySet):
+    """An employer's contact persons, contacts and openings: read by every region that sees the
+    employer (its lead and the regions it is shared with), written by the region the row belongs
+    to (``region``; empty for the lead region's own rows, so they follow the employer)."""
+
+    region_path = "employer__region"
+
+    def _in_regions(self, codes: set[str]) -> Self:
+        mine = sorted(codes)
+        return self.filter(Q(region_id__in=mine) | Q(region__isnull=True, employer__region_id__in=mine))
+
+    def _seen_in(self, codes: set[str]) -> Self:
+        return self.filter(Q(employer__region_id__in=sorted(codes)) | Q(employer_id__in_array=shared_with(codes)))
+
+
+def part_region_field() -> Any:
+    """``region`` on a contact person, contact or opening: the participating region that keeps the
+    row on a national employer; empty for the lead region's own rows (``EmployerPartQuerySet``)."""
+    return models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+",
+        verbose_name=_("region"),
+    )  # fmt: skip

@@ -63,9 +63,7 @@ def test_a_kvk_number_of_another_region_offers_a_request_to_join(adviser_a: Any,
     assert join in str(answer.json())
 
 
-def test_the_lead_owner_accepts_a_request_and_the_requester_gets_a_follow_up(
-    adviser_a: Any, adviser_b: Any, web: Any
-):
+def test_the_lead_owner_accepts_a_request_and_the_requester_gets_a_follow_up(adviser_a: Any, adviser_b: Any, web: Any):
     employer = EmployerFactory(region_id="AM18", owner=adviser_a, kvk_number=KVK)
     detail = reverse("employers:detail", args=[employer.pk])
 
@@ -86,9 +84,7 @@ def test_the_lead_owner_accepts_a_request_and_the_requester_gets_a_follow_up(
     assert {"employers.share.requested", "employers.share.accepted"} <= actions
 
 
-def test_a_declined_request_shows_the_requester_the_answer_and_nothing_else(
-    adviser_a: Any, adviser_b: Any, web: Any
-):
+def test_a_declined_request_shows_the_requester_the_answer_and_nothing_else(adviser_a: Any, adviser_b: Any, web: Any):
     employer = EmployerFactory(region_id="AM18", owner=adviser_a, kvk_number=KVK)
     share = shares.share_request(kvk_number=KVK, region="AM13", by=adviser_b)
 
@@ -163,7 +159,9 @@ def test_a_participating_region_writes_only_its_own_rows(
     employer = national["employer"]
     own = national["person_b"]
 
-    added = web(guide_b).post(reverse("employers:contact-person-create", args=[employer.pk]), {"name": "Nieuw B", "language": "nl"})
+    added = web(guide_b).post(
+        reverse("employers:contact-person-create", args=[employer.pk]), {"name": "Nieuw B", "language": "nl"}
+    )
     edit_lead = web(adviser_b).get(reverse("employers:contact-person-edit", args=[national["person_a"].pk]))
     edit_opening = web(adviser_b).get(reverse("employers:opening-edit", args=[national["opening_a"].pk]))
     patch_lead = api(adviser_b).patch(f"{API}/contact-persons/{national['person_a'].pk}/", {"name": "X"}, format="json")
@@ -228,3 +226,46 @@ def test_the_shares_row_of_a_row_region_is_kept_when_created_through_other_paths
 
     assert Contact.objects.get(pk=contact.pk).region_id is None
     assert Opening.objects.filter(employer=national["employer"], region__isnull=True).count() == 1
+
+
+def _shared_employers(rows: int, adviser_a: Any) -> None:
+    """``rows`` employers region A leads, each shared with region B and tagged, in a network."""
+    from tests.factories import NetworkFactory
+
+    club = NetworkFactory(region_id="AM18")
+    now = timezone.now()
+    made = Employer.objects.bulk_create(
+        Employer(legal_name=f"Keten {i} B.V.", region_id="AM18", owner=adviser_a, stage="open", tags=["retail"])
+        for i in range(rows)
+    )
+    Employer.networks.through.objects.bulk_create(
+        Employer.networks.through(employer_id=e.pk, network_id=club.pk) for e in made
+    )
+    EmployerShare.objects.bulk_create(
+        EmployerShare(employer=e, region_id="AM13", state="accepted", decided_at=now) for e in made
+    )
+
+
+@pytest.mark.parametrize("rows", [10, 100])
+def test_the_employer_list_of_a_participating_region_runs_the_same_queries_for_10_and_100_shared_rows(
+    rows: int, adviser_a: Any, adviser_b: Any, web: Any, api: Any
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _shared_employers(rows, adviser_a)
+    page, listing = web(adviser_b), api(adviser_b)
+    page.get(reverse("employers:list")), listing.get(f"{API}/employers/")  # warm-up: roles, translations
+
+    with CaptureQueriesContext(connection) as on_page:
+        shown = page.get(reverse("employers:list"))
+    with CaptureQueriesContext(connection) as on_api:
+        answer = listing.get(f"{API}/employers/")
+
+    assert shown.status_code == 200 and answer.status_code == 200
+    assert answer.json()["count"] == rows
+    # session, user, roles; count, region filter, accommodations, owners, networks filter, rows,
+    # the rows' networks, stage counts: the shares are a sub-select of each, never a query per row
+    assert len(on_page.captured_queries) == 11, [q["sql"][:120] for q in on_page.captured_queries]
+    # count, rows, the rows' networks (the API client is authenticated without a session)
+    assert len(on_api.captured_queries) == 3, [q["sql"][:120] for q in on_api.captured_queries]

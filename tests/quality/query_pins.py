@@ -62,14 +62,15 @@ def _list(make: Maker) -> Maker:
 # --- Employers, contact persons, openings, contacts, follow-ups -------------------------------
 
 
-def _share(employer: Any) -> None:
+def _share(employer: Any, person: bool = True) -> None:
     """A national employer: shared with region B (accepted), with a contact person of B's own."""
     from django.utils import timezone
 
     from employers.models import EmployerShare
 
     EmployerShare.objects.create(employer=employer, region_id="AM13", state="accepted", decided_at=timezone.now())
-    ContactPersonFactory(employer=employer, region_id="AM13")
+    if person:
+        ContactPersonFactory(employer=employer, region_id="AM13")
 
 
 def _share_requests(cast: dict[str, Any], rows: int) -> dict[str, Any]:
@@ -77,7 +78,9 @@ def _share_requests(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     from employers.models import EmployerShare
 
     for _i in range(rows):
-        EmployerShare.objects.create(employer=EmployerFactory(region_id="AM18", owner=cast["adviser_a"]), region_id="AM13")
+        EmployerShare.objects.create(
+            employer=EmployerFactory(region_id="AM18", owner=cast["adviser_a"]), region_id="AM13"
+        )
         EmployerShare.objects.create(employer=EmployerFactory(region_id="AM01"), region_id="AM18")
     return {}
 
@@ -117,7 +120,7 @@ def _employer(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 
     employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"], tags=["horeca"])
     employer.networks.add(NetworkFactory(region_id="AM18"))
-    _share(employer)
+    _share(employer, person=False)  # the pins of its rows' pages take the first: region A's own
     for _i in range(rows):
         OpeningFactory(employer=employer).accommodations.set(["buddy"])
         ContactPersonFactory(employer=employer)
