@@ -21,7 +21,7 @@ from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
 from employers.models import Accommodation, Employer, Network, Source, Stage, StageChange
 from employers.services_networks import check_networks, drop_foreign_networks, normalise_tags, set_networks
-from employers.shares import employer_regions, join_url
+from employers.sharing import employer_regions, join_url
 
 if TYPE_CHECKING:
     from crm.types import AuthUser

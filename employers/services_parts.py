@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from crm.models import AuditEntry
 from employers.models import ContactPerson, Employer, Opening, OpeningState
 from employers.services import MAX_HOURS, accommodation_codes, normalise_postcode
-from employers.shares import acting_region
+from employers.sharing import acting_region
 
 if TYPE_CHECKING:
     from crm.types import AuthUser

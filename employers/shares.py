@@ -15,57 +15,18 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Region
 from crm.roles import Role, region_codes
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
+from employers.contacts.services import followup_create
 from employers.models import Employer, EmployerShare, ShareState
+from employers.sharing import may_decide
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from crm.types import AuthUser
-
-
-def employer_regions(employer: Employer) -> set[str]:
-    """The lead region and the regions the employer is shared with (accepted)."""
-    shared = EmployerShare.objects.accepted().filter(employer=employer).values_list("region_id", flat=True)
-    return {employer.region_id, *shared}
-
-
-def acting_region(
-    employer: Employer, by: AuthUser | None, roles: Iterable[str] = NETWORK_READ, *, strict: bool = True
-) -> str | None:
-    """The region ``by`` writes a contact person, contact or opening of ``employer`` for: None
-    for the lead region (whose rows carry no region of their own), else the first participating
-    region where ``by`` holds one of ``roles``. Someone of neither may not write it (``strict``;
-    otherwise the row is the lead's, as for what another app logs in the lead's name)."""
-    if by is None:
-        return None
-    mine = region_codes(by, roles)
-    if employer.region_id in mine:
-        return None
-    shared = EmployerShare.objects.accepted().filter(employer=employer, region_id__in=sorted(mine))
-    code = shared.order_by("region_id").values_list("region_id", flat=True).first()
-    if code is None and strict:
-        raise PermissionDenied(_("This employer is outside your regions."))
-    return code
-
-
-def join_url(kvk_number: str, region_id: str | None = None) -> str:
-    """The "request to join" page for the employer with this KvK number (what the duplicate
-    message of the form, the API and the import links to)."""
-    query = {"kvk": kvk_number, **({"region": region_id} if region_id else {})}
-    return f"{reverse('employers:share-request')}?{urlencode(query)}"
-
-
-def may_decide(user: AuthUser, employer: Employer) -> bool:
-    """The lead owner, or a coordinator of the lead region, accepts or declines."""
-    return employer.owner_id == user.pk or employer.region_id in region_codes(user, {Role.COORDINATOR})
 
 
 def _requested_employer(kvk_number: str) -> Employer:
@@ -107,8 +68,6 @@ def share_decide(*, share: EmployerShare, by: AuthUser, accept: bool) -> Employe
     """The lead owner or a coordinator of the lead region accepts or declines a request. The
     requester finds the answer on the requests page; an accepted request also opens a follow-up
     for them on the employer, which their region now sees."""
-    from employers.contacts.services import followup_create  # contacts build on this module
-
     share = EmployerShare.objects.select_for_update().select_related("employer").get(pk=share.pk)
     if not may_decide(by, share.employer):
         raise PermissionDenied(_("Only the owner or a coordinator of the lead region decides."))

@@ -25,7 +25,7 @@ from crm.mixins import RoleRequiredMixin
 from crm.models import Region
 from crm.scoping import NETWORK_WRITE
 from crm.types import AuthenticatedHttpRequest, AuthUser
-from employers import shares
+from employers import shares, sharing
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import EmployerShare
 
@@ -83,7 +83,7 @@ class ShareRequestView(ShareView):
 class ShareDecideView(ShareView):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         share = get_object_or_404(EmployerShare.objects.visible_to(request.user).select_related("employer"), pk=pk)
-        if not shares.may_decide(request.user, share.employer):
+        if not sharing.may_decide(request.user, share.employer):
             raise PermissionDenied
         accept = request.POST.get("decision") == "accept"
         try:

@@ -23,7 +23,7 @@ from employers.models import (
     FollowUpState,
     UserPreference,
 )
-from employers.shares import acting_region, employer_regions
+from employers.sharing import acting_region, employer_regions
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
