@@ -264,6 +264,7 @@ def test_the_employer_list_of_a_participating_region_runs_the_same_queries_for_1
 
     assert shown.status_code == 200 and answer.status_code == 200
     assert answer.json()["count"] == rows
+    assert {tuple(row["shared_with"]) for row in answer.json()["results"]} == {("AM13",)}
     # session, user, roles; count, region filter, accommodations, owners, networks filter, rows,
     # the rows' networks, stage counts: the shares are a sub-select of each, never a query per row
     assert len(on_page.captured_queries) == 11, [q["sql"][:120] for q in on_page.captured_queries]
