@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.fields import CleanCharField
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
-from employers.models.shares import EmployerPartQuerySet, part_region_field, shared_with, shared_with_any
+from employers.models.shares import EmployerPartQuerySet, part_region_field, shared_with
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -119,10 +119,6 @@ class EmployerQuerySet(RegionScopedQuerySet):
 
     def _seen_in(self, codes: set[str]) -> Self:
         return self.filter(Q(region_id__in=sorted(codes)) | Q(pk__in_array=shared_with(codes)))
-
-    def shared(self) -> Self:
-        """The national employers: shared with at least one other region."""
-        return self.filter(pk__in=shared_with_any())
 
     def active(self) -> Self:
         """Not archived: what lists, searches, invitation audiences and matching work with. An

@@ -87,10 +87,6 @@ def shared_with(codes: set[str]) -> models.QuerySet:
     return EmployerShare.objects.filter(state=ShareState.ACCEPTED, region_id__in=sorted(codes)).values("employer_id")
 
 
-def shared_with_any() -> models.QuerySet:
-    return EmployerShare.objects.filter(state=ShareState.ACCEPTED).values("employer_id")
-
-
 class EmployerPartQuerySet(RegionScopedQuerySet):
     """An employer's contact persons, contacts and openings: read by every region that sees the
     employer (its lead and the regions it is shared with), written by the region the row belongs
