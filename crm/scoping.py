@@ -17,7 +17,7 @@ they rest on (who holds which role in which region) are read by ``crm.roles``, a
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -51,14 +51,20 @@ class RegionScopedQuerySet(models.QuerySet):
     national_read_roles: frozenset[str] = frozenset()
 
     def _in_regions(self, codes: set[str]) -> Self:
+        """The rows that belong to ``codes``: what those regions write (and, by default, read)."""
         return self.filter(**{f"{self.region_path}__in": sorted(codes)})
+
+    def _seen_in(self, codes: set[str]) -> Self:
+        """The rows ``codes`` read: their own, and for the employer network also what another
+        region shares with them (a national employer, ``employers.models.shares``)."""
+        return self._in_regions(codes)
 
     def visible_to(self, user: AuthUser) -> Self:
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if has_role(user, self.national_read_roles):
             return self.all()
-        return self._in_regions(region_codes(user, self.read_roles))
+        return self._seen_in(region_codes(user, self.read_roles))
 
     def editable_by(self, user: AuthUser) -> Self:
         if not getattr(user, "is_authenticated", False):
@@ -71,6 +77,30 @@ class RegionScopedQuerySet(models.QuerySet):
         if not getattr(user, "is_authenticated", False):
             return self.none()
         return self._in_regions(region_codes(user, roles))
+
+    def seen_in_regions_of(self, user: AuthUser, roles: Iterable[str]) -> Self:
+        """As ``in_regions_of``, with what other regions share with them (the audience of a
+        session includes the people of a national employer the region takes part in)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self._seen_in(region_codes(user, roles))
+
+
+class InArray(models.Lookup):
+    """``field = ANY(ARRAY(subquery))``: the subquery runs once (an init plan) and the field's
+    index is used, where ``field IN (subquery)`` beside an ``OR`` becomes a filter on every row
+    (the scoping of shared employers: "my regions' rows, or one of these few")."""
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+
+models.Field.register_lookup(InArray)
+models.ForeignObject.register_lookup(InArray)  # related fields keep lookups of their own
 
 
 # --- Regions and users: the questions that are not about one model's rows ---------------------

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import Prefetch, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -28,7 +29,16 @@ from crm.types import AuthenticatedRequest
 from employers import archive as archiving
 from employers import proposals, services, services_parts
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
-from employers.models import Accommodation, ContactPerson, Employer, Network, Opening, Stage, StageChange
+from employers.models import (
+    Accommodation,
+    ContactPerson,
+    Employer,
+    EmployerShare,
+    Network,
+    Opening,
+    Stage,
+    StageChange,
+)
 from employers.models.network import EmployerQuerySet
 
 if TYPE_CHECKING:
@@ -55,8 +65,12 @@ def employer_rows(user: AuthUser) -> EmployerQuerySet:
     """What the API's serializer reads, all on the employer row: the region's code and the
     owner's id are its foreign keys, the accommodations its sorted ``accommodation_codes``. One
     query per page, no join; the networks (ids, read by the serializer) in one prefetch."""
-    return Employer.objects.visible_to(user).prefetch_related(
-        Prefetch("networks", queryset=Network.objects.order_by("name", "pk"))
+    shared = EmployerShare.objects.accepted().filter(employer=OuterRef("pk")).order_by("region_id")
+    return (
+        Employer.objects.visible_to(user)
+        # a national employer's other regions: a sub-select on the row, no query of its own
+        .annotate(shared_with=ArraySubquery(shared.values("region_id")))
+        .prefetch_related(Prefetch("networks", queryset=Network.objects.order_by("name", "pk")))
     )
 
 
@@ -124,14 +138,16 @@ class EmployerSerializer(serializers.ModelSerializer):
     tags = serializers.ListField(child=serializers.CharField(max_length=40), required=False, max_length=20)
     referred_by = _Scoped(lambda user: Employer.objects.visible_to(user), required=False, allow_null=True)
     referred_by_person = _Scoped(lambda user: ContactPerson.objects.visible_to(user), required=False, allow_null=True)
+    # The regions (codes) a national employer is shared with, beside its lead ``region``.
+    shared_with = serializers.ListField(child=serializers.CharField(), read_only=True, default=list)
 
     class Meta:
         model = Employer
         fields = [
             "id", "legal_name", "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website",
             "address", "postcode", "place", "region", "stage", "accommodations", "networks", "tags", "source",
-            "referred_by", "referred_by_person", "owner", "do_not_contact", "do_not_contact_reason", "notes",
-            "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",
+            "referred_by", "referred_by_person", "shared_with", "owner", "do_not_contact", "do_not_contact_reason",
+            "notes", "open_openings", "last_contact_at", "archived_at", "added_by", "review_requested_at", "created_at",
             "updated_at",
         ]  # fmt: skip
         read_only_fields = [

@@ -21,6 +21,7 @@ from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
 from employers.models import Accommodation, Employer, Network, Source, Stage, StageChange
 from employers.services_networks import check_networks, drop_foreign_networks, normalise_tags, set_networks
+from employers.sharing import employer_regions, join_url
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -90,7 +91,23 @@ def _check_duplicates(employer: Employer) -> None:
     for field, existing in checks:
         if existing is None:
             continue
-        if existing.region_id != employer.region_id:
+        join = ""
+        if existing.region_id != employer.region_id and employer.region_id in employer_regions(existing):
+            message = _("This employer is already shared with this region: %(name)s, see %(url)s") % {
+                "name": existing.display_name,
+                "url": reverse("employers:detail", args=[existing.pk]),
+            }
+        elif existing.region_id != employer.region_id and existing.kvk_number:
+            # A national employer: the region asks the lead to take part (employers.shares).
+            join = join_url(existing.kvk_number, employer.region_id)
+            message = _(
+                "This employer already exists in region %(region)s, owned by %(owner)s. Request to join: %(url)s"
+            ) % {
+                "region": existing.region.name,
+                "owner": _owner_name(existing),
+                "url": join,
+            }
+        elif existing.region_id != employer.region_id:
             message = _(
                 "This employer already exists in region %(region)s, owned by %(owner)s. Ask them to share it."
             ) % {"region": existing.region.name, "owner": _owner_name(existing)}
@@ -102,6 +119,8 @@ def _check_duplicates(employer: Employer) -> None:
             }
         error = ValidationError({field: message})
         error.existing = existing if existing.region_id == employer.region_id else None  # type: ignore[attr-defined]
+        # The form shows "Request to join" as a button (templates/employers/employer_form.html).
+        error.join_url = join  # type: ignore[attr-defined]
         raise error
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from crm.models import AuditEntry
 from employers.models import ContactPerson, Employer, Opening, OpeningState
 from employers.services import MAX_HOURS, accommodation_codes, normalise_postcode
+from employers.sharing import acting_region
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -109,7 +110,7 @@ def contact_person_create(*, employer: Employer, by: AuthUser, opted_out: bool =
     if unknown:
         raise TypeError(f"contact_person_create does not take {sorted(unknown)}")
     source = fields.pop("opt_out_source", "")
-    person = ContactPerson(employer=employer, **fields)
+    person = ContactPerson(employer=employer, region_id=acting_region(employer, by), **fields)
     _apply_opt_out(person, opted_out, source)
     _clean_person(person)
     person.save()
@@ -177,7 +178,7 @@ def opening_create(*, employer: Employer, by: AuthUser, accommodations: Iterable
     unknown = set(fields) - set(OPENING_FIELDS)
     if unknown:
         raise TypeError(f"opening_create does not take {sorted(unknown)}")
-    opening = Opening(employer=employer, **fields)
+    opening = Opening(employer=employer, region_id=acting_region(employer, by), **fields)
     if not opening.postcode:
         opening.postcode = employer.postcode
     _clean_opening(opening)

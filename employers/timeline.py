@@ -93,7 +93,7 @@ def _contact_badges(contact: Contact) -> tuple[Any, ...]:
 
 
 def _contact_entries(pks: Iterable[int]) -> dict[int, TimelineEntry]:
-    rows = Contact.objects.filter(pk__in=list(pks)).select_related("by", "contact_person")
+    rows = Contact.objects.filter(pk__in=list(pks)).select_related("by", "contact_person", "region")
     return {
         c.pk: TimelineEntry(
             kind="contact",
@@ -124,7 +124,7 @@ def _stage_entries(pks: Iterable[int]) -> dict[int, TimelineEntry]:
 
 
 def _opening_entries(pks: Iterable[int]) -> dict[int, TimelineEntry]:
-    rows = Opening.objects.filter(pk__in=list(pks))
+    rows = Opening.objects.filter(pk__in=list(pks)).select_related("region")
     return {
         o.pk: TimelineEntry(
             kind="opening", at=o.created_at, title=_("Opening added: %(title)s") % {"title": o.title}, obj=o

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from employers import views, views_list, views_networks, views_parts, views_review
+from employers import views, views_list, views_networks, views_parts, views_review, views_shares
 
 app_name = "employers"
 
@@ -17,6 +17,9 @@ urlpatterns: list = [
     path("networks/<int:pk>/", views_networks.NetworkEditView.as_view(), name="network-edit"),
     path("review/", views_review.ReviewListView.as_view(), name="review"),
     path("review/<int:pk>/", views_review.ReviewDecideView.as_view(), name="review-decide"),
+    path("shares/", views_shares.ShareListView.as_view(), name="shares"),
+    path("shares/request/", views_shares.ShareRequestView.as_view(), name="share-request"),
+    path("shares/<int:pk>/decide/", views_shares.ShareDecideView.as_view(), name="share-decide"),
     path("<int:pk>/", views.EmployerDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EmployerEditView.as_view(), name="edit"),
     path("<int:pk>/stage/", views.EmployerStageView.as_view(), name="stage"),

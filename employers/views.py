@@ -25,7 +25,7 @@ from crm.paging import CappedPaginator
 from crm.roles import Role, region_codes
 from crm.scoping import NETWORK_READ, may_write_region, network_owners, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import archive, exporting, list_page, proposals, services
+from employers import archive, exporting, list_page, proposals, services, shares
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
@@ -66,6 +66,7 @@ def _editable(request: AuthenticatedHttpRequest, pk: int) -> Employer:
 def _form_errors(form: Any, error: ValidationError) -> Employer | None:
     """Put a service's errors on the form; return the existing employer of a same-region duplicate."""
     apply_errors(form, error)
+    form.join_url = getattr(error, "join_url", "")  # "Request to join" another region's employer
     return getattr(error, "existing", None)
 
 
@@ -178,12 +179,13 @@ class EmployerDetailView(NetworkReadView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         employers = employer_queryset(request.user).select_related("added_by", "referred_by", "referred_by_person")
         employer = get_object_or_404(employers, pk=pk)
-        openings = employer.openings.all().prefetch_related(
+        openings = employer.openings.select_related("region").prefetch_related(
             Prefetch("accommodations", queryset=Accommodation.objects.order_by("code"))
         )
         context = {
             "employer": employer,
-            "people": employer.contact_persons.all(),
+            "people": employer.contact_persons.select_related("region"),
+            **shares.detail_context(employer, request.user),
             "openings": openings,
             "stage_changes": employer.stage_changes.select_related("by")[:20],
             "timeline": employer_timeline(employer, request.GET.get("page", 1)),

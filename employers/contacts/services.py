@@ -23,6 +23,7 @@ from employers.models import (
     FollowUpState,
     UserPreference,
 )
+from employers.sharing import acting_region, employer_regions
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -45,8 +46,9 @@ def _check_when(when: datetime) -> None:
 
 
 def _check_owner(employer: Employer, owner: AuthUser, field: str = "owner") -> None:
-    """A follow-up goes to someone who works in the employer's region."""
-    in_region = Membership.objects.filter(user=owner, region_id=employer.region_id, role__in=NETWORK_READ).exists()
+    """A follow-up goes to someone who works in the employer's region (or one it is shared with)."""
+    regions = sorted(employer_regions(employer))
+    in_region = Membership.objects.filter(user=owner, region_id__in=regions, role__in=NETWORK_READ).exists()
     if not in_region:
         raise ValidationError({field: _("Choose someone who works in this employer's region.")})
 
@@ -98,6 +100,7 @@ def contact_log(
         _check_owner(employer, follow_up_owner or by, "follow_up_owner")
     contact = Contact(
         employer=employer,
+        region_id=acting_region(employer, by, strict=False),
         contact_person=contact_person,
         by=by,
         when=when,

@@ -43,6 +43,7 @@ from employers.contacts.services import (
 )
 from employers.models import Contact, ContactPerson, Employer, FollowUp, FollowUpFeed
 from employers.picker import LOOKUP_LIMIT, employer_label, picker_search, resolve_employer
+from employers.shares import detail_context
 from employers.timeline import employer_timeline
 
 _LANG_SESSION_KEY = "employers:remembered-language"
@@ -153,13 +154,14 @@ class EmployerLookupView(NetworkView):
 
 class TimelineView(NetworkView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        employer = get_object_or_404(Employer.objects.visible_to(request.user), pk=pk)
+        employer = get_object_or_404(Employer.objects.visible_to(request.user).select_related("region"), pk=pk)
         page = employer_timeline(employer, request.GET.get("page", 1))
         context = {
             "employer": employer,
             "timeline": page,
             "open_followups": selectors.employer_open_followups(employer),
             "today": selectors.local_today(),
+            **detail_context(employer, request.user),  # the region badges of a shared employer
         }
         return render(request, "employers/contacts/timeline.html", context)
 

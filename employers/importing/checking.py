@@ -38,6 +38,7 @@ from employers.models import (
     Stage,
 )
 from employers.services import normalise_kvk, normalise_postcode
+from employers.sharing import join_url
 
 if TYPE_CHECKING:
     pass
@@ -232,6 +233,8 @@ def _duplicates(rows: list[dict], region: Region) -> None:
         else:
             owner = existing.owner.get_full_name() or existing.owner.username if existing.owner else ""
             row["duplicate"] = {"kind": "other_region", "region": existing.region.name, "owner": owner}
+            if existing.kvk_number:  # a national employer: the region asks to take part instead
+                row["duplicate"]["join"] = join_url(existing.kvk_number, region.code)
 
 
 def choices_for(row: dict) -> list[str]:

@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, date_range
+from crm.models import Membership
 from crm.scoping import NETWORK_READ, RegionScopedQuerySet
 from employers.models.network import ContactPerson, Employer, Language
+from employers.models.shares import EmployerPartQuerySet, part_region_field, shared_with
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -37,8 +39,7 @@ class Purpose(models.TextChoices):
     EVENT = "event", _("Event")
 
 
-class ContactQuerySet(RegionScopedQuerySet):
-    region_path = "employer__region"
+class ContactQuerySet(EmployerPartQuerySet):
     # Guides log their own job-development contacts, so every network role may write.
     write_roles = NETWORK_READ
 
@@ -58,6 +59,7 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("contact person"),
     )
+    region = part_region_field()  # a participating region's row on a national employer
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employer_contacts", verbose_name=_("by")
     )
@@ -113,7 +115,20 @@ class FollowUpState(models.TextChoices):
 
 
 class FollowUpQuerySet(RegionScopedQuerySet):
+    """Read like the employer (its lead and the regions it is shared with); written in the lead
+    region, or by the regions it is shared with for the follow-ups of their own people."""
+
     region_path = "employer__region"
+
+    def _in_regions(self, codes: set[str]) -> FollowUpQuerySet:
+        mine = sorted(codes)
+        theirs = Membership.objects.filter(region_id__in=mine).values("user_id")
+        shared = Q(employer_id__in_array=shared_with(codes), owner_id__in_array=theirs)
+        return self.filter(Q(employer__region_id__in=mine) | shared)
+
+    def _seen_in(self, codes: set[str]) -> FollowUpQuerySet:
+        return self.filter(Q(employer__region_id__in=sorted(codes)) | Q(employer_id__in_array=shared_with(codes)))
+
     write_roles = NETWORK_READ
 
     def open(self) -> FollowUpQuerySet:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.fields import CleanCharField
 from crm.models import Region
 from crm.scoping import NETWORK_READ, NETWORK_WRITE, RegionScopedQuerySet
+from employers.models.shares import EmployerPartQuerySet, part_region_field, shared_with
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrPromise
@@ -111,7 +112,13 @@ class Language(models.TextChoices):
 
 
 class EmployerQuerySet(RegionScopedQuerySet):
+    """Written by its lead region only (``region``; stage and owner are the lead's); read also by
+    the regions it is shared with (``employers.models.shares``)."""
+
     region_path = "region"
+
+    def _seen_in(self, codes: set[str]) -> Self:
+        return self.filter(Q(region_id__in=sorted(codes)) | Q(pk__in_array=shared_with(codes)))
 
     def active(self) -> Self:
         """Not archived: what lists, searches, invitation audiences and matching work with. An
@@ -283,8 +290,7 @@ class StageChange(models.Model):
         return f"{self.employer_id}: {self.from_stage or '-'} -> {self.to_stage}"
 
 
-class ContactPersonQuerySet(RegionScopedQuerySet):
-    region_path = "employer__region"
+class ContactPersonQuerySet(EmployerPartQuerySet):
     # Guides read the network and may add contact persons and openings to it.
     write_roles = NETWORK_READ
 
@@ -293,11 +299,12 @@ class ContactPersonQuerySet(RegionScopedQuerySet):
         organises them (adviser, coordinator); opt-outs and do-not-contact are the audience's
         business (``outreach.services.audience_preview``). Not the people of an archived employer
         (``Employer.objects.active()``): archived means out of every audience."""
-        return self.in_regions_of(user, NETWORK_WRITE).filter(employer__archived_at__isnull=True)
+        return self.seen_in_regions_of(user, NETWORK_WRITE).filter(employer__archived_at__isnull=True)
 
 
 class ContactPerson(models.Model):
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="contact_persons")
+    region = part_region_field()  # a participating region's row on a national employer
     # Names end up in mail headers (To:, Subject:) and file names: one line, no control characters.
     name = CleanCharField(_("name"), max_length=200)
     function = CleanCharField(_("function"), max_length=200, blank=True)
@@ -346,8 +353,7 @@ class OpeningState(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-class OpeningQuerySet(RegionScopedQuerySet):
-    region_path = "employer__region"
+class OpeningQuerySet(EmployerPartQuerySet):
     write_roles = NETWORK_READ
 
 
@@ -355,6 +361,7 @@ class Opening(models.Model):
     """A vacancy, or work the employer can offer a candidate."""
 
     employer = models.ForeignKey(Employer, on_delete=models.CASCADE, related_name="openings")
+    region = part_region_field()  # a participating region's row on a national employer
     title = models.CharField(_("title"), max_length=200)
     hours_min = models.PositiveSmallIntegerField(_("hours per week (min)"), null=True, blank=True)
     hours_max = models.PositiveSmallIntegerField(_("hours per week (max)"), null=True, blank=True)

@@ -45,3 +45,56 @@ def test_a_guide_adds_an_employer_and_an_adviser_accepts_it(page):
 
     employer.refresh_from_db()
     assert not employer.awaiting_review and employer.owner == users["adviseur"]
+
+
+def test_a_national_employer_shared_by_two_regions_shows_each_its_own_contacts_and_the_shared_ones(page):
+    """Utrecht finds Amsterdam's employer by its KvK number, asks to join, Amsterdam's owner
+    accepts; each region then sees both regions' contact persons, badged, and changes its own."""
+    from employers.services_parts import contact_person_create
+    from tests.factories import EmployerFactory
+
+    users = seed_users()
+    employer = EmployerFactory(
+        region_id="AM18", owner=users["adviseur"], kvk_number="44556677", legal_name="Keten B.V."
+    )
+    contact_person_create(employer=employer, by=users["adviseur"], name="Anna Amsterdam")
+
+    login(page, "adviseur-utrecht")
+    page.goto("/employers/new/")
+    page.locator("#id_legal_name").fill("Keten Utrecht")
+    page.locator("#id_kvk_number").fill("44556677")
+    page.locator("#id_region").select_option("AM13")
+    page.locator("main form button.primary[type=submit]").click()
+    page.get_by_role("link", name="Verzoek om deel te nemen", exact=True).click()
+    page.locator("#id_note").fill("Drie filialen in Utrecht")
+    assert_accessible(page)
+    page.locator("main form button.primary[type=submit]").click()
+    page.wait_for_url(re.compile(r"/employers/shares/$"))
+
+    page.context.clear_cookies()
+    login(page, "adviseur")
+    page.goto("/employers/shares/")
+    assert page.get_by_text("Drie filialen in Utrecht").is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Accepteren").click()
+    page.wait_for_url(re.compile(r"/employers/shares/$"))
+
+    page.context.clear_cookies()
+    login(page, "adviseur-utrecht")
+    page.goto(f"/employers/{employer.pk}/contact-persons/new/")
+    page.locator("#id_name").fill("Bart Utrecht")
+    page.locator("main form button.primary[type=submit]").click()
+    page.wait_for_url(re.compile(rf"/employers/{employer.pk}/$"))
+    people = page.locator("section[aria-labelledby=people]")
+    assert "Anna Amsterdam" in people.inner_text() and "Bart Utrecht" in people.inner_text()
+    assert people.locator("tr", has_text="Bart Utrecht").get_by_text("Midden-Utrecht").is_visible()
+    assert people.locator("tr", has_text="Anna Amsterdam").get_by_role("link", name=re.compile("Wijzigen")).count() == 0
+    assert_accessible(page)
+    shot(page, "national-employer-participant")
+
+    page.context.clear_cookies()
+    login(page, "adviseur")
+    page.goto(f"/employers/{employer.pk}/")
+    people = page.locator("section[aria-labelledby=people]")
+    assert "Anna Amsterdam" in people.inner_text() and "Bart Utrecht" in people.inner_text()
+    assert people.locator("tr", has_text="Anna Amsterdam").get_by_role("link", name=re.compile("Wijzigen")).count() == 1

@@ -119,6 +119,7 @@ def test_duplicates_in_the_file_in_the_region_and_elsewhere(adviser_a, adviser_b
         "kind": "other_region",
         "region": theirs.region.name,
         "owner": adviser_b.get_full_name(),
+        "join": "/employers/shares/request/?kvk=22222222&region=AM18",  # a national employer: ask to join
     }
     assert elsewhere["choices"] == ["skip"]
 

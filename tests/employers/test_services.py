@@ -128,7 +128,7 @@ def test_duplicate_kvk_in_another_region_tells_only_region_and_owner(
     message = _messages(excinfo)["kvk_number"][0]
     assert message == (
         "This employer already exists in region Midden-Utrecht, owned by Pieter "
-        f"{adviser_b.last_name}. Ask them to share it."
+        f"{adviser_b.last_name}. Request to join: /employers/shares/request/?kvk=87654321&region=AM18"
     )
     assert "Geheime" not in message and "Utrecht," not in message.split("region")[0]
 

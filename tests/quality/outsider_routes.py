@@ -71,6 +71,14 @@ def _saved_filter(cast: dict[str, Any]) -> dict[str, Any]:
 
 NOT_ADVISER_A = ["guide_a", "coordinator_a", "adviser_b", "guide_b", "awvn"]
 
+
+def _share_request(cast: dict[str, Any]) -> dict[str, Any]:
+    """A request of a third region (Groningen) to join an employer region A leads."""
+    from employers.models import EmployerShare
+
+    return {"pk": EmployerShare.objects.create(employer=EmployerFactory(region_id="AM18"), region_id="AM01").pk}
+
+
 COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     # A saved filter is its user's own (issue 17).
     "employers:saved-filter": (_saved_filter, NOT_ADVISER_A),
@@ -87,6 +95,8 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "network-detail": (_network, NOT_REGION_A_NETWORK),
     # "New in the network": region A's advisers and coordinator review, its guides do not.
     "employers:review-decide": (_proposed, ["guide_a", *NOT_REGION_A_NETWORK]),
+    # National employers: the lead region (and the requesting one) see a request; guides do not.
+    "employers:share-decide": (_share_request, ["guide_a", *NOT_REGION_A_NETWORK]),
     "employers:contact-person-create": (_employer, NOT_REGION_A_NETWORK),
     "employers:contact-person-edit": (_contact_person, NOT_REGION_A_NETWORK),
     "employers:opening-create": (_employer, NOT_REGION_A_NETWORK),

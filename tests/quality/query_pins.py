@@ -62,9 +62,40 @@ def _list(make: Maker) -> Maker:
 # --- Employers, contact persons, openings, contacts, follow-ups -------------------------------
 
 
+def _share(employer: Any, person: bool = True) -> None:
+    """A national employer: shared with region B (accepted), with a contact person of B's own."""
+    from django.utils import timezone
+
+    from employers.models import EmployerShare
+
+    EmployerShare.objects.create(employer=employer, region_id="AM13", state="accepted", decided_at=timezone.now())
+    if person:
+        ContactPersonFactory(employer=employer, region_id="AM13")
+
+
+def _share_requests(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    """``rows`` requests of region B to join employers adviser A owns, and as many of region A."""
+    from employers.models import EmployerShare
+
+    for _i in range(rows):
+        EmployerShare.objects.create(
+            employer=EmployerFactory(region_id="AM18", owner=cast["adviser_a"]), region_id="AM13"
+        )
+        EmployerShare.objects.create(employer=EmployerFactory(region_id="AM01"), region_id="AM18")
+    return {}
+
+
+def _share_request(cast: dict[str, Any]) -> int:
+    from employers.models import EmployerShare
+
+    employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"])
+    return EmployerShare.objects.create(employer=employer, region_id="AM13").pk
+
+
 def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
     """``rows`` employers of region A owned by adviser A, each with an opening, a contact person,
-    a contact and a follow-up (so every column of a list row has something to show)."""
+    a contact and a follow-up (so every column of a list row has something to show); each shared
+    with region B (a national employer, ``_share``)."""
     from tests.contacts.factories import ContactFactory, FollowUpFactory
     from tests.factories import NetworkFactory
 
@@ -74,6 +105,7 @@ def _employers(cast: dict[str, Any], rows: int) -> dict[str, Any]:
             region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"], tags=["horeca", "techniek"]
         )
         employer.networks.add(club, NetworkFactory(region_id="AM18"))
+        _share(employer)
         OpeningFactory(employer=employer).accommodations.set(["buddy"])
         ContactPersonFactory(employer=employer)
         ContactFactory(employer=employer, by=cast["adviser_a"])
@@ -94,6 +126,7 @@ def _employer(cast: dict[str, Any], rows: int) -> dict[str, Any]:
 
     employer = EmployerFactory(region_id="AM18", owner=cast["adviser_a"], accommodations=["buddy"], tags=["horeca"])
     employer.networks.add(NetworkFactory(region_id="AM18"))
+    _share(employer, person=False)  # the pins of its rows' pages take the first: region A's own
     for _i in range(rows):
         OpeningFactory(employer=employer).accommodations.set(["buddy"])
         ContactPersonFactory(employer=employer)
@@ -686,6 +719,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_accommodation",
             "employers_network",  # its networks, prefetched with the employer
+            "employers_employershare",  # the regions it is shared with (their names joined)
             "employers_employer",  # the employers it referred
             "count employers_contact",
             "employers_contact",
@@ -755,6 +789,9 @@ PINS: dict[str, Pin] = {
     "employers:network-edit": Pin("adviser_a", _networks, (*WEB, "employers_network")),
     "network-list": Pin("adviser_a", _list(_networks), ("count employers_network", "employers_network")),
     "network-detail": Pin("adviser_a", _networks, ("employers_network",)),
+    # National employers: the requests adviser A decides, and those of A's regions (with answers).
+    "employers:shares": Pin("adviser_a", _share_requests, (*WEB, "employers_employershare", "employers_employershare")),
+    "employers:share-request": Pin("adviser_a", _none, (*WEB, "crm_region")),
     "employers:review": Pin("adviser_a", _list(_proposals), (*WEB, "count employers_employer", "employers_employer")),
     # The employer (region, owner and the guide joined), its people, the likely duplicates.
     "employers:review-decide": Pin(
@@ -776,6 +813,7 @@ PINS: dict[str, Pin] = {
             "employers_contact",
             "employers_opening",
             "employers_followup",
+            "employers_employershare",  # the region badges of a shared employer
         ),
     ),
     "event-detail": Pin("adviser_a", _event, ("outreach_event", "outreach_speaker")),
@@ -1088,6 +1126,7 @@ EXEMPT: dict[str, str] = {
 
 # Routes that serve no GET: the test checks that a signed-in user with access gets 405.
 NO_GET: dict[str, tuple[str | None, Maker]] = {
+    "employers:share-decide": ("adviser_a", lambda cast, rows: {"pk": _share_request(cast)}),
     "outreach:public-register": (None, _public_event),
     "outreach:registration-reviewed": ("adviser_a", _registration),
     "api-token": (None, _none),

@@ -137,6 +137,14 @@ def _reassign(own: Any, other: Any, user: Any) -> tuple[dict[str, Any], dict[str
     return {"pk": followup.pk}, {"owner": other.adviser.pk}
 
 
+def _join(region: str) -> dict[str, Any]:
+    """Ask to join an employer Groningen (AM01) leads: the KvK number names it on purpose across
+    regions (the duplicate message's "request to join"); the region must be the user's own."""
+    from tests.factories import EmployerFactory
+
+    return {"kvk": EmployerFactory(region_id="AM01").kvk_number, "region": region, "note": ""}
+
+
 CASES: list[Case] = [
     # --- The employer network, pages -----------------------------------------------------------
     Case("employers:create", "region", ORGANISERS, lambda o, x, u: ({}, _employer_page(x.region, u))),
@@ -144,6 +152,7 @@ CASES: list[Case] = [
     # A guide's own contact, for review (employers.proposals): the guide's region and its advisers.
     Case("employers:create", "region", GUIDES, lambda o, x, u: ({}, _propose_page(x.region, o.adviser))),
     Case("employers:create", "owner", GUIDES, lambda o, x, u: ({}, _propose_page(o.region, x.adviser))),
+    Case("employers:share-request", "region", ORGANISERS, lambda o, x, u: ({}, _join(x.region))),
     Case("employers:review-decide", "owner", ORGANISERS,
          lambda o, x, u: _review(o, {"decision": "accept", "owner": x.adviser.pk})),
     Case("employers:review-decide", "other", ORGANISERS,
@@ -331,6 +340,7 @@ BODY_FREE: dict[str, str] = {
     "healthz": "read-only probe",
     "readyz": "read-only probe",
     "employers:stage": "a stage name; the employer is the URL's",
+    "employers:share-decide": "accept or decline; the request (and its employer) is the URL's",
     "employers:network-edit": "a name and a description; the network (and its region) is the URL's",
     "employers:delete": "no body; the employer is the URL's",
     "employers:archive": "no body; the employer is the URL's",

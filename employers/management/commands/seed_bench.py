@@ -1,5 +1,6 @@
 """Benchmark data: 100,000 employers (``BENCH_SCALE`` or ``--employers``) with 3 contact persons
-and 10 contacts each, spread over the 35 regions; then ``VACUUM ANALYZE``.
+and 10 contacts each, spread over the 35 regions, 5 % of them shared with one to three other
+regions (national employers); then ``VACUUM ANALYZE``.
 
 Employers get real PC4 postcodes of their region (so distances and region filters behave as in
 production), a believable name from a word list, stages, SBI sections, accommodations, and one
@@ -21,13 +22,25 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django.utils import timezone
 
 from crm.models import PostcodeArea
 from employers.contacts.services import refresh_last_contact
-from employers.models import Accommodation, Contact, ContactPerson, Employer, Opening, SbiSection, SizeClass, Stage
+from employers.models import (
+    Accommodation,
+    Contact,
+    ContactPerson,
+    Employer,
+    EmployerShare,
+    Opening,
+    SbiSection,
+    SizeClass,
+    Stage,
+)
 
 KVK_BASE = 60_000_000  # bench KvK numbers 60000000..; demo and tests use lower ones
 BATCH = 5_000
+SHARED_EVERY = 20  # 5 % of the employers are national: shared by two or more regions
 
 WORDS = (
     "Bakkerij",
@@ -193,6 +206,19 @@ class Command(BaseCommand):
                 cursor.execute(f'VACUUM ANALYZE "{table}"')
         self.stdout.write(f"VACUUM ANALYZE {', '.join(tables)}: {time.monotonic() - started:.0f} s")
 
+    def shares(self, created: list[Employer], regions: list[str], rng: random.Random) -> list[EmployerShare]:
+        """National employers: one in twenty (``SHARED_EVERY``) is shared with one to three other
+        regions (accepted), each of which keeps a contact person of its own there."""
+        now = timezone.now()
+        rows = []
+        for employer in created:
+            if employer.pk % SHARED_EVERY:
+                continue
+            others = [r for r in regions if r != employer.region_id]
+            for region in rng.sample(others, rng.randint(1, 3)):
+                rows.append(EmployerShare(employer_id=employer.pk, region_id=region, state="accepted", decided_at=now))
+        return rows
+
     def make_employers(self, existing: int, employers: int, persons: int, seed: int) -> None:
         started = time.monotonic()
         rng = random.Random(seed + existing)  # noqa: S311 - reproducible data, not secrets
@@ -258,7 +284,12 @@ class Command(BaseCommand):
                                 postcode=employer.postcode,
                             )
                         )
+                shared = self.shares(created, regions, rng)
+                people += [
+                    ContactPerson(employer_id=s.employer_id, region_id=s.region_id, name="Landelijk") for s in shared
+                ]
                 through.objects.bulk_create(links, batch_size=BATCH)
+                EmployerShare.objects.bulk_create(shared, batch_size=BATCH)
                 ContactPerson.objects.bulk_create(people, batch_size=BATCH)
                 Opening.objects.bulk_create(openings, batch_size=BATCH)
                 # What the opening services keep: one open opening each.
