@@ -165,6 +165,7 @@ class EmployerForm(ReferrerForm):
         if not self.is_bound and not self.instance.pk:
             self.fields["owner"].initial = user.pk if owners_for(user).filter(pk=user.pk).exists() else None
 
+
 class ProposeEmployerForm(ReferrerForm):
     """A trajectory guide's employer contact (``employers.proposals``), with its first contact person."""
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from employers import views, views_networks, views_parts, views_review
+from employers import views, views_colleague, views_networks, views_parts, views_review
 
 app_name = "employers"
 
@@ -11,6 +11,8 @@ urlpatterns: list = [
     path("export/", views.EmployerExportView.as_view(), name="export"),
     path("networks/", views_networks.NetworkListView.as_view(), name="networks"),
     path("networks/<int:pk>/", views_networks.NetworkEditView.as_view(), name="network-edit"),
+    # Public (no login): "Kent u een collega-werkgever?", behind a signed link (employers.colleague).
+    path("colleague/<str:token>/", views_colleague.colleague_form, name="colleague"),
     path("review/", views_review.ReviewListView.as_view(), name="review"),
     path("review/<int:pk>/", views_review.ReviewDecideView.as_view(), name="review-decide"),
     path("<int:pk>/", views.EmployerDetailView.as_view(), name="detail"),

@@ -22,6 +22,7 @@ from django.utils import timezone
 from crm.emails import Rendered, header_safe
 from crm.emails import render as render_triple
 from crm.senders import mailbox, region_sender
+from employers import colleague as referral
 from outreach import tokens
 from outreach.models import TRANSACTIONAL_KINDS, Event, Invitation, OutboundEmail
 
@@ -96,6 +97,10 @@ def invitation_links(invitation: Invitation) -> dict[str, str]:
         "wish_contact_url": site_url(reverse("outreach:wish", args=["contact", wish])),
         "wish_candidate_url": site_url(reverse("outreach:wish", args=["candidate", wish])),
         "colleague_url": colleague_url(invitation.event, colleague),
+        # "Kent u een collega-werkgever?": the public interest form with this employer as referrer.
+        "referral_url": site_url(
+            referral.link_path(invitation.contact_person.employer_id, invitation.contact_person_id)
+        ),
         "rsvp_url": site_url(reverse("outreach:rsvp", args=[rsvp])),
         "ics_url": site_url(reverse("outreach:rsvp-ics", args=[rsvp])),
         "unsubscribe_url": site_url(reverse("outreach:unsubscribe", args=[unsubscribe])),

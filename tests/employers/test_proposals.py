@@ -260,5 +260,8 @@ def test_api_guide_sets_networks_tags_and_referrer_but_not_another_regions(guide
     assert created.status_code == 201, created.json()
     body = created.json()
     assert (body["networks"], body["tags"], body["referred_by"], body["source"]) == (
-        [club.pk], ["zorg"], referrer.pk, "guide"
+        [club.pk],
+        ["zorg"],
+        referrer.pk,
+        "guide",
     )

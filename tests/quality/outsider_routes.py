@@ -228,6 +228,7 @@ EXEMPT: dict[str, str] = {
     "agenda:region-json": "public agenda's JSON feed: published upcoming sessions only",
     "agenda:region-embed": "public agenda's embed page: published upcoming sessions only",
     "agenda:region-privacy": "the public pages' privacy notice of a region: no region data beyond its name",
+    "employers:colleague": "public interest form behind a signed referral link (tests/employers/test_colleague.py)",
     "employers:followup-feed": "own follow-ups feed behind a secret URL token (tests/contacts/test_followups.py)",
 }
 

@@ -372,6 +372,7 @@ BODY_FREE: dict[str, str] = {
     "outreach:wish": "public, no body: the signed token is the key (tests/outreach/test_wishes.py)",
     "outreach:fresh-link": "an e-mail address; the answer never says whether it is known",
     "outreach:public-register": "public: what a visitor types, no id (tests/outreach/test_open_registration.py)",
+    "employers:colleague": "public: what a visitor types, no id; the signed link names the referrer",
     "outreach:register-confirm": "public: the signed confirmation link is the key, no body",
     "outreach:registration-reviewed": "no body; the URL's id is the outsider matrix's",
     "privacy:person-erase": "a confirmation flag and a reason text; the person is the URL's",
