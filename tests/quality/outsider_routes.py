@@ -206,6 +206,17 @@ def _registration(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": reg.pk}
 
 
+def _pool_speaker(cast: dict[str, Any]) -> dict[str, Any]:
+    """A speaker of region A's pool who did not agree to be listed for other regions."""
+    from outreach.models import PoolSpeaker
+
+    return {"pk": PoolSpeaker.objects.create(region_id="AM18", kind="researcher", name="Dr. Geheim").pk}
+
+
+# The speaker pool: an unlisted speaker is region A's network's only; its edit page its writers'.
+COVERAGE["outreach:speaker-detail"] = (_pool_speaker, NOT_REGION_A_NETWORK)
+COVERAGE["outreach:speaker-edit"] = (_pool_speaker, NOT_REGION_A_ORGANISERS)
+
 # New registrations ("nieuwe aanmeldingen"): the session region's advisers and coordinators.
 COVERAGE["outreach:registration-reviewed"] = (_registration, NOT_REGION_A_ORGANISERS)
 

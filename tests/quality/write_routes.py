@@ -100,6 +100,10 @@ def _event_page(region: str) -> dict[str, Any]:
     }
 
 
+def _with_pool_speaker(body: dict[str, Any], speaker: Any) -> dict[str, Any]:
+    return {**body, "speakers-TOTAL_FORMS": "1", "speakers-0-pool_speaker": speaker.pk}
+
+
 def _event_api(region: str) -> dict[str, Any]:
     starts = timezone.now() + timedelta(days=30)
     return {"region": region, "title": "Inclusief werkgeven", "starts_at": starts.isoformat(),
@@ -239,6 +243,17 @@ CASES: list[Case] = [
                                "due_date": timezone.localdate().isoformat()})),
     # --- Knowledge sessions --------------------------------------------------------------------
     Case("outreach:event-create", "region", ORGANISERS, lambda o, x, u: ({}, _event_page(x.region))),
+    # Speakers from the pool: the region's own, or another region's listed ones (never unlisted).
+    Case("outreach:event-create", "speakers-0-pool_speaker", ORGANISERS,
+         lambda o, x, u: ({}, _with_pool_speaker(_event_page(o.region), x.pool_speaker))),
+    Case("outreach:event-edit", "speakers-0-pool_speaker", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, _with_pool_speaker(_event_page(o.region), x.pool_speaker))),
+    Case("outreach:speaker-create", "region", ORGANISERS,
+         lambda o, x, u: ({}, {"region": x.region, "kind": "researcher", "name": "Dr. Matrix"})),
+    Case("outreach:speaker-create", "contact_person", ORGANISERS,
+         lambda o, x, u: ({}, {"region": o.region, "kind": "employer", "contact_person": x.person.pk})),
+    Case("outreach:speaker-edit", "contact_person", ORGANISERS,
+         lambda o, x, u: ({"pk": o.pool_speaker.pk}, {"kind": "employer", "contact_person": x.person.pk})),
     Case("event-list", "region", ORGANISERS, lambda o, x, u: ({}, _event_api(x.region))),
     Case("event-invite", "persons", ORGANISERS,
          lambda o, x, u: ({"pk": o.event.pk}, {"persons": [x.person.pk], "dry_run": True})),
@@ -338,7 +353,6 @@ BODY_FREE: dict[str, str] = {
     "contact-person-detail": "plain fields; the employer is read-only on update",
     "opening-detail": "plain fields; the employer is read-only on update",
     "follow-up-complete": "no body",
-    "outreach:event-edit": "plain fields; the region is fixed once created",
     "outreach:event-publish": "a flag",
     "outreach:event-register-awvn": "no body",
     "outreach:event-cancel": "a reason text",
