@@ -26,7 +26,7 @@ from crm.paging import CappedPaginator
 from crm.roles import Role, region_codes
 from crm.scoping import NETWORK_READ, may_write_region, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import archive, colleague, exporting, list_page, proposals, services
+from employers import archive, colleague, exporting, list_page, proposals, services, stories
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
@@ -187,6 +187,8 @@ class EmployerDetailView(NetworkReadView):
             "stage_form": StageForm(initial={"stage": employer.stage}),
             "referrals": referrals_of(employer, request.user),
             "colleague_url": settings.SITE_URL.rstrip("/") + colleague.link_path(employer.pk),
+            # "Gebruik dit verhaal bij werkgevers in deze sector": published stories of its sector.
+            "sector_stories": stories.stories_for_sector(employer.sbi_section),
         }
         return render(request, "employers/detail.html", context)
 

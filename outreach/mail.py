@@ -129,6 +129,8 @@ def event_context(event: Event) -> dict[str, Any]:
         "starts": timezone.localtime(event.starts_at),
         "ends": timezone.localtime(event.ends_at),
         "speakers": list(event.speakers.all()),
+        # Inspiration: the region's employer stories (employers.stories, public).
+        "stories_url": site_url(reverse("stories:region", args=[event.region_id])),
         "site_url": settings.SITE_URL,
     }
 

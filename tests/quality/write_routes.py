@@ -104,6 +104,16 @@ def _with_pool_speaker(body: dict[str, Any], speaker: Any) -> dict[str, Any]:
     return {**body, "speakers-TOTAL_FORMS": "1", "speakers-0-pool_speaker": speaker.pk}
 
 
+def _story_page(region: str, employer: Any) -> dict[str, Any]:
+    return {"region": region, "title": "Een verhaal", "text": "Tekst", "employer": f"#{employer.pk}"}
+
+
+def _own_story(own: Any) -> Any:
+    from employers.models import Story
+
+    return Story.objects.create(region_id=own.region, title="Verhaal", slug=f"v-{Story.objects.count()}", text="T")
+
+
 def _event_api(region: str) -> dict[str, Any]:
     starts = timezone.now() + timedelta(days=30)
     return {"region": region, "title": "Inclusief werkgeven", "starts_at": starts.isoformat(),
@@ -254,6 +264,14 @@ CASES: list[Case] = [
          lambda o, x, u: ({}, {"region": o.region, "kind": "employer", "contact_person": x.person.pk})),
     Case("outreach:speaker-edit", "contact_person", ORGANISERS,
          lambda o, x, u: ({"pk": o.pool_speaker.pk}, {"kind": "employer", "contact_person": x.person.pk})),
+    # --- Employer stories and FAQ ----------------------------------------------------------------
+    Case("stories:story-create", "region", ORGANISERS, lambda o, x, u: ({}, _story_page(x.region, o.employer))),
+    Case("stories:story-create", "employer", ORGANISERS, lambda o, x, u: ({}, _story_page(o.region, x.employer))),
+    Case("stories:story-edit", "employer", ORGANISERS,
+         lambda o, x, u: ({"pk": _own_story(o).pk}, _story_page(o.region, x.employer))),
+    Case("stories:faq-create", "region", ORGANISERS,
+         lambda o, x, u: ({}, {"region": x.region, "question_nl": "V", "answer_nl": "A", "question_en": "Q",
+                               "answer_en": "A", "position": 0})),
     Case("event-list", "region", ORGANISERS, lambda o, x, u: ({}, _event_api(x.region))),
     Case("event-invite", "persons", ORGANISERS,
          lambda o, x, u: ({"pk": o.event.pk}, {"persons": [x.person.pk], "dry_run": True})),
@@ -386,6 +404,13 @@ BODY_FREE: dict[str, str] = {
     "outreach:wish": "public, no body: the signed token is the key (tests/outreach/test_wishes.py)",
     "outreach:fresh-link": "an e-mail address; the answer never says whether it is known",
     "outreach:public-register": "public: what a visitor types, no id (tests/outreach/test_open_registration.py)",
+    "stories:faq-edit": "plain fields in two languages; the entry (and its region) is the URL's",
+    "stories:list": "public page, GET only",
+    "stories:region": "public page, GET only",
+    "stories:faq": "public page, GET only",
+    "stories:faq-region": "public page, GET only",
+    "stories:detail": "public page, GET only",
+    "stories:image": "public image, GET only",
     "employers:colleague": "public: what a visitor types, no id; the signed link names the referrer",
     "outreach:register-confirm": "public: the signed confirmation link is the key, no body",
     "outreach:registration-reviewed": "no body; the URL's id is the outsider matrix's",
