@@ -26,22 +26,13 @@ def pool_label(speaker: PoolSpeaker) -> str:
     return " · ".join(part for part in parts if part)
 
 
-class PoolSpeakerChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: PoolSpeaker) -> str:
-        return pool_label(obj)
-
-
 def pool_for(user: AuthUser) -> Any:
     return PoolSpeaker.objects.visible_to(user).select_related("region", "contact_person__employer")
 
 
 class SpeakerForm(DescribedFieldsMixin, forms.Form):
-    pool_speaker = PoolSpeakerChoiceField(
-        label=_("From the speaker pool"),
-        queryset=PoolSpeaker.objects.none(),
-        required=False,
-        empty_label=_("Not from the pool: type below"),
-    )
+    # Choices from the pool the organiser sees, read once for the whole formset (not per row).
+    pool_speaker = forms.TypedChoiceField(label=_("From the speaker pool"), coerce=int, required=False, empty_value=None)
     kind = forms.ChoiceField(label=_("Kind"), choices=SpeakerKind.choices, required=False)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     bio = forms.CharField(label=_("Short bio"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -52,18 +43,24 @@ class SpeakerForm(DescribedFieldsMixin, forms.Form):
         help_text=_("Recorded with today's date. Without it, only your region sees the speaker."),
     )
 
-    def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, pool: dict[int, PoolSpeaker], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        form_field(self, "pool_speaker", forms.ModelChoiceField).queryset = pool_for(user)
+        self.pool = pool
+        choices = [("", _("Not from the pool: type below")), *((pk, pool_label(s)) for pk, s in pool.items())]
+        form_field(self, "pool_speaker", forms.TypedChoiceField).choices = choices
+
+    def clean_pool_speaker(self) -> PoolSpeaker | None:
+        pk = self.cleaned_data.get("pool_speaker")
+        return self.pool[pk] if pk is not None else None
 
 
 class BaseSpeakerFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, user: AuthUser, **kwargs: Any) -> None:
-        self.user = user
+        self.pool = {s.pk: s for s in pool_for(user).order_by("name", "pk")}
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "user": self.user}
+        return {**super().get_form_kwargs(index), "pool": self.pool}
 
 
 SpeakerFormSet = forms.formset_factory(
