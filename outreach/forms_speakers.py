@@ -32,7 +32,9 @@ def pool_for(user: AuthUser) -> Any:
 
 class SpeakerForm(DescribedFieldsMixin, forms.Form):
     # Choices from the pool the organiser sees, read once for the whole formset (not per row).
-    pool_speaker = forms.TypedChoiceField(label=_("From the speaker pool"), coerce=int, required=False, empty_value=None)
+    pool_speaker = forms.TypedChoiceField(
+        label=_("From the speaker pool"), coerce=int, required=False, empty_value=None
+    )
     kind = forms.ChoiceField(label=_("Kind"), choices=SpeakerKind.choices, required=False)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     bio = forms.CharField(label=_("Short bio"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
