@@ -35,7 +35,8 @@ class SpeakerForm(DescribedFieldsMixin, forms.Form):
     pool_speaker = forms.TypedChoiceField(
         label=_("From the speaker pool"), coerce=int, required=False, empty_value=None
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=SpeakerKind.choices, required=False)
+    # Empty: the pool entry's kind (picked), else "other" (typed).
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "–"), *SpeakerKind.choices], required=False)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     bio = forms.CharField(label=_("Short bio"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     add_to_pool = forms.BooleanField(label=_("Add this speaker to the pool of the session's region"), required=False)
