@@ -71,6 +71,7 @@ urlpatterns = [
     path("employers/contact-persons/", include("outreach.urls_privacy")),
     path("events/", include("outreach.urls")),
     path("agenda/", include("outreach.urls_agenda")),  # public, no login
+    path("verhalen/", include("employers.urls_stories")),  # employer stories and FAQ: public, staff under beheer/
     path("candidates/", include("candidates.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/stats/", include("reports.api_urls")),

@@ -218,7 +218,7 @@ class OpeningUpdateSerializer(OpeningSerializer):
 def _guide_fields(data: dict[str, Any]) -> dict[str, Any]:
     """What a guide's POST may set; a field only an adviser sets, given a value, or a stage past
     ``interested``, is not theirs to set (403). Empty values of such fields are left out."""
-    allowed = {"legal_name", "stage", *proposals.PROPOSE_FIELDS}
+    allowed = {"legal_name", "stage", "networks", *proposals.PROPOSE_FIELDS}
     theirs = {name for name, value in data.items() if name not in allowed and value not in (None, False, "", [])}
     theirs.discard("source")  # always "guide"
     if theirs or data.get("stage", Stage.PROSPECT) not in proposals.GUIDE_STAGES:

@@ -60,7 +60,50 @@ class ServiceValidatedForm(DescribedFieldsMixin, forms.ModelForm):
         pass
 
 
-class EmployerForm(ServiceValidatedForm):
+class ReferrerForm(ServiceValidatedForm):
+    """The referring employer typed or picked as "Name, place #id", among those the user sees,
+    and its contact persons (the employer form's and the guide's proposal form's)."""
+
+    instance: Employer
+
+    def _set_referrer_choices(self, user: AuthUser) -> None:
+        self.employers = Employer.objects.visible_to(user)
+        referrer = self._referrer_id()
+        people = ContactPerson.objects.visible_to(user).filter(employer_id=referrer) if referrer else None
+        form_field(self, "referred_by_person", forms.ModelChoiceField).queryset = (
+            people if people is not None else ContactPerson.objects.none()
+        )
+        if not self.is_bound:
+            self.initial["tags"] = ", ".join(self.instance.tags or [])
+            referred = self.instance.referred_by if self.instance.referred_by_id else self.initial.get("referred_by")
+            self.initial["referred_by"] = employer_label(referred) if isinstance(referred, Employer) else ""
+
+    def _referrer_id(self) -> int | None:
+        if self.is_bound:
+            return _referrer_id_from(self.data.get(self.add_prefix("referred_by"), ""))
+        initial = self.initial.get("referred_by")
+        return initial.pk if isinstance(initial, Employer) else self.instance.referred_by_id
+
+    def clean_referred_by(self) -> Employer | None:
+        """The referring employer, among those the user sees (anyone else's: "not found")."""
+        text = self.cleaned_data["referred_by"].strip()
+        if not text:
+            return None
+        found = None
+        pk = _referrer_id_from(text)
+        if pk is not None:
+            found = self.employers.filter(pk=pk).first()
+        else:  # typed without the id: an exact, unambiguous name
+            named = list(self.employers.filter(legal_name__iexact=text)[:2]) or list(
+                self.employers.filter(trade_name__iexact=text)[:2]
+            )
+            found = named[0] if len(named) == 1 else None
+        if found is None:
+            raise forms.ValidationError(_("No employer of your regions by that name; give it as name #id."))
+        return found
+
+
+class EmployerForm(ReferrerForm):
     kvk_number = forms.CharField(
         label=_("KvK number"), required=False, max_length=20, help_text=_("8 digits, from the Chamber of Commerce.")
     )
@@ -114,16 +157,7 @@ class EmployerForm(ServiceValidatedForm):
         # The networks of the regions the user writes (the service keeps them to the employer's).
         networks = Network.objects.editable_by(user).select_related("region")
         form_field(self, "networks", forms.ModelMultipleChoiceField).queryset = networks
-        self.employers = Employer.objects.visible_to(user)
-        referrer = self._referrer_id()
-        people = ContactPerson.objects.visible_to(user).filter(employer_id=referrer) if referrer else None
-        form_field(self, "referred_by_person", forms.ModelChoiceField).queryset = (
-            people if people is not None else ContactPerson.objects.none()
-        )
-        if not self.is_bound:
-            self.initial["tags"] = ", ".join(self.instance.tags or [])
-            referred = self.instance.referred_by if self.instance.referred_by_id else self.initial.get("referred_by")
-            self.initial["referred_by"] = employer_label(referred) if isinstance(referred, Employer) else ""
+        self._set_referrer_choices(user)
         if self.instance.pk:
             # The stage has its own form, so that each change is one deliberate, recorded step.
             del self.fields["stage"]
@@ -131,32 +165,8 @@ class EmployerForm(ServiceValidatedForm):
         if not self.is_bound and not self.instance.pk:
             self.fields["owner"].initial = user.pk if owners_for(user).filter(pk=user.pk).exists() else None
 
-    def _referrer_id(self) -> int | None:
-        if self.is_bound:
-            return _referrer_id_from(self.data.get(self.add_prefix("referred_by"), ""))
-        initial = self.initial.get("referred_by")
-        return initial.pk if isinstance(initial, Employer) else self.instance.referred_by_id
 
-    def clean_referred_by(self) -> Employer | None:
-        """The referring employer, among those the user sees (anyone else's: "not found")."""
-        text = self.cleaned_data["referred_by"].strip()
-        if not text:
-            return None
-        found = None
-        pk = _referrer_id_from(text)
-        if pk is not None:
-            found = self.employers.filter(pk=pk).first()
-        else:  # typed without the id: an exact, unambiguous name
-            named = list(self.employers.filter(legal_name__iexact=text)[:2]) or list(
-                self.employers.filter(trade_name__iexact=text)[:2]
-            )
-            found = named[0] if len(named) == 1 else None
-        if found is None:
-            raise forms.ValidationError(_("No employer of your regions by that name; give it as name #id."))
-        return found
-
-
-class ProposeEmployerForm(ServiceValidatedForm):
+class ProposeEmployerForm(ReferrerForm):
     """A trajectory guide's employer contact (``employers.proposals``), with its first contact person."""
 
     kvk_number = EmployerForm.base_fields["kvk_number"]
@@ -175,12 +185,17 @@ class ProposeEmployerForm(ServiceValidatedForm):
     contact_function = forms.CharField(label=_("contact person: function"), required=False, max_length=200)
     contact_email = forms.EmailField(label=_("contact person: e-mail"), required=False)
     contact_phone = forms.CharField(label=_("contact person: phone"), required=False, max_length=30)
+    networks = EmployerForm.base_fields["networks"]
+    tags = EmployerForm.base_fields["tags"]
+    referred_by = EmployerForm.base_fields["referred_by"]
+    referred_by_person = EmployerForm.base_fields["referred_by_person"]
 
     class Meta:
         model = Employer
         fields = [
             "legal_name", "trade_name", "kvk_number", "sbi_section", "size_class", "website", "address",
-            "postcode", "place", "region", "stage", "owner", "notes",
+            "postcode", "place", "region", "stage", "owner", "notes", "networks", "tags", "referred_by",
+            "referred_by_person",
         ]  # fmt: skip
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
@@ -188,6 +203,10 @@ class ProposeEmployerForm(ServiceValidatedForm):
         super().__init__(*args, **kwargs)
         form_field(self, "region", forms.ModelChoiceField).queryset = Region.objects.readable_by(user)
         form_field(self, "owner", forms.ModelChoiceField).queryset = owners_for(user)
+        # The networks of the guide's regions (the service keeps them to the employer's own).
+        networks = Network.objects.visible_to(user).select_related("region")
+        form_field(self, "networks", forms.ModelMultipleChoiceField).queryset = networks
+        self._set_referrer_choices(user)
         self.fields["notes"].help_text = _("How you know this employer, and what they might offer.")
 
     def service_arguments(self) -> dict[str, Any]:

@@ -17,6 +17,7 @@ it); one in another region says only where it is and who owns it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +30,8 @@ from django.utils.translation import gettext as _
 from crm.models import AuditEntry
 from crm.scoping import NETWORK_READ, may_write_region, region_codes
 from employers import archive, services, services_parts
-from employers.models import Employer, Source, Stage, StageChange
+from employers.models import Employer, Network, Source, Stage, StageChange
+from employers.services_networks import check_networks, normalise_tags
 from employers.sign_up import match_employer
 
 if TYPE_CHECKING:
@@ -39,7 +41,7 @@ GUIDE_STAGES = (Stage.PROSPECT, Stage.INTERESTED)
 # What a guide fills in; the stage is one of GUIDE_STAGES, the source is always "guide".
 PROPOSE_FIELDS = (
     "trade_name", "kvk_number", "sbi_section", "sbi_code", "size_class", "website", "address", "postcode",
-    "place", "region", "owner", "notes",
+    "place", "region", "owner", "notes", "tags", "referred_by", "referred_by_person",
 )  # fmt: skip
 PERSON_FIELDS = ("name", "function", "email", "phone", "language")
 
@@ -115,9 +117,12 @@ def employer_propose(
     legal_name: str,
     stage: str = Stage.PROSPECT,
     contact_person: dict[str, Any] | None = None,
+    networks: Iterable[Network] = (),
     **fields: Any,
 ) -> Employer:
-    """A guide's employer contact, added to their region's network for review (see the module)."""
+    """A guide's employer contact, added to their region's network for review (see the module);
+    with the networks of its region it belongs to, free tags and who referred it, as an adviser
+    would record them."""
     unknown = set(fields) - set(PROPOSE_FIELDS)
     if unknown:
         raise ValidationError({name: _("A trajectory guide cannot set this field.") for name in sorted(unknown)})
@@ -128,8 +133,11 @@ def employer_propose(
         raise ValidationError({"legal_name": _("Give the legal name.")})
     employer.kvk_number = services.normalise_kvk(employer.kvk_number)
     employer.postcode = services.normalise_postcode(employer.postcode)
+    employer.tags = normalise_tags(employer.tags)
     _place_region(employer, by)
     services._check_owner(employer)
+    services._check_referral(employer)  # the source stays "guide"
+    chosen = check_networks(employer, networks)
     person = {k: v for k, v in (contact_person or {}).items() if k in PERSON_FIELDS and v}
     if person and not (person.get("name") or "").strip():
         raise ValidationError({"contact_name": _("Give the contact person's name.")})
@@ -140,6 +148,7 @@ def employer_propose(
         _refuse_duplicate(existing)
     employer.added_by, employer.review_requested_at = by, timezone.now()
     employer.save()
+    employer.networks.set(chosen)
     StageChange.objects.create(employer=employer, from_stage="", to_stage=employer.stage, by=by)
     AuditEntry.record(
         "employers.employer.proposed",

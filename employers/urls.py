@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from employers import views, views_list, views_networks, views_parts, views_review, views_shares
+from employers import views, views_colleague, views_list, views_networks, views_parts, views_review, views_shares
 
 app_name = "employers"
 
@@ -15,6 +15,8 @@ urlpatterns: list = [
     path("saved-filters/<int:pk>/delete/", views_list.SavedFilterDeleteView.as_view(), name="saved-filter-delete"),
     path("networks/", views_networks.NetworkListView.as_view(), name="networks"),
     path("networks/<int:pk>/", views_networks.NetworkEditView.as_view(), name="network-edit"),
+    # Public (no login): "Kent u een collega-werkgever?", behind a signed link (employers.colleague).
+    path("colleague/<str:token>/", views_colleague.colleague_form, name="colleague"),
     path("review/", views_review.ReviewListView.as_view(), name="review"),
     path("review/<int:pk>/", views_review.ReviewDecideView.as_view(), name="review-decide"),
     path("shares/", views_shares.ShareListView.as_view(), name="shares"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
@@ -25,7 +26,7 @@ from crm.paging import CappedPaginator
 from crm.roles import Role, region_codes
 from crm.scoping import NETWORK_READ, may_write_region, network_owners, writes_any_region
 from crm.types import AuthenticatedHttpRequest
-from employers import archive, exporting, list_page, proposals, services, shares
+from employers import archive, colleague, exporting, list_page, proposals, services, shares, stories
 from employers.api_employers import employer_queryset
 from employers.contacts.selectors import employer_open_followups, local_today
 from employers.filters import EmployerFilter, archived_scope
@@ -197,6 +198,9 @@ class EmployerDetailView(NetworkReadView):
             "can_erase": employer.region_id in region_codes(request.user, {Role.COORDINATOR}),
             "stage_form": StageForm(initial={"stage": employer.stage}),
             "referrals": referrals_of(employer, request.user),
+            "colleague_url": settings.SITE_URL.rstrip("/") + colleague.link_path(employer.pk),
+            # "Gebruik dit verhaal bij werkgevers in deze sector": published stories of its sector.
+            "sector_stories": stories.stories_for_sector(employer.sbi_section),
         }
         return render(request, "employers/detail.html", context)
 

@@ -12,7 +12,7 @@ from crm.forms import form_field
 from crm.models import Region
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import ContactPerson, Network, SbiSection, Stage
-from outreach.models import Event, SpeakerKind
+from outreach.models import Event
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -93,33 +93,6 @@ class EventForm(DescribedFieldsMixin, forms.ModelForm):
 
     def _post_clean(self) -> None:
         """The service validates and saves; skip the ModelForm writing onto the instance."""
-
-
-class SpeakerForm(DescribedFieldsMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=SpeakerKind.choices, initial=SpeakerKind.OTHER)
-    name = forms.CharField(label=_("Name"), max_length=200)
-    bio = forms.CharField(label=_("Short bio"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-
-
-SpeakerFormSet = forms.formset_factory(SpeakerForm, extra=2, can_delete=True, max_num=20, validate_max=True)
-
-
-def speaker_formset(data: Any = None, event: Event | None = None) -> Any:
-    initial = None
-    if event is not None and data is None:
-        initial = [{"kind": s.kind, "name": s.name, "bio": s.bio} for s in event.speakers.all()]
-    formset = SpeakerFormSet(data, initial=initial, prefix="speakers")
-    for form in formset.forms:
-        form.describe_fields()
-    return formset
-
-
-def speakers_from(formset: Any) -> list[dict[str, str]]:
-    return [
-        {"kind": f.cleaned_data["kind"], "name": f.cleaned_data["name"], "bio": f.cleaned_data.get("bio", "")}
-        for f in formset.forms
-        if f.cleaned_data and f.cleaned_data.get("name") and not f.cleaned_data.get("DELETE")
-    ]
 
 
 class PublishForm(forms.Form):

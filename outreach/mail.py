@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from crm.emails import Rendered, header_safe
 from crm.emails import render as render_triple
 from crm.senders import mailbox, region_sender
+from employers import colleague as referral
 from outreach import tokens
 from outreach.models import TRANSACTIONAL_KINDS, EmailKind, Event, Invitation, OutboundEmail
 
@@ -107,6 +108,10 @@ def invitation_links(invitation: Invitation) -> dict[str, str]:
         "wish_contact_url": site_url(reverse("outreach:wish", args=["contact", wish])),
         "wish_candidate_url": site_url(reverse("outreach:wish", args=["candidate", wish])),
         "colleague_url": colleague_url(invitation.event, colleague),
+        # "Kent u een collega-werkgever?": the public interest form with this employer as referrer.
+        "referral_url": site_url(
+            referral.link_path(invitation.contact_person.employer_id, invitation.contact_person_id)
+        ),
         "rsvp_url": site_url(reverse("outreach:rsvp", args=[rsvp])),
         "ics_url": site_url(reverse("outreach:rsvp-ics", args=[rsvp])),
         "unsubscribe_url": site_url(reverse("outreach:unsubscribe", args=[unsubscribe])),
@@ -135,6 +140,8 @@ def event_context(event: Event) -> dict[str, Any]:
         "starts": timezone.localtime(event.starts_at),
         "ends": timezone.localtime(event.ends_at),
         "speakers": list(event.speakers.all()),
+        # Inspiration: the region's employer stories (employers.stories, public).
+        "stories_url": site_url(reverse("stories:region", args=[event.region_id])),
         "site_url": settings.SITE_URL,
     }
 

@@ -26,7 +26,7 @@ from crm.dates import add_months
 from crm.models import AuditEntry
 from employers.erasure import ERASED, contact_person_erase, identifiers, scrub
 from employers.models import Contact, ContactPerson
-from outreach.models import EmailState, Invitation, OutboundEmail, Registration
+from outreach.models import EmailState, Invitation, OutboundEmail, PoolSpeaker, Registration, Speaker
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -129,6 +129,10 @@ def _erase_outreach(person: ContactPerson, names: list[str]) -> dict[str, int]:
         )  # fmt: skip
         rows += 1
     counts["emails"] = rows
+    # The speaker pool: the entry goes, the sessions where they spoke keep a speaker without a name.
+    pool = PoolSpeaker.objects.filter(contact_person=person)
+    counts["speaker_appearances"] = Speaker.objects.filter(pool_speaker__in=pool).update(name=ERASED, bio="")
+    counts["pool_speakers"] = pool.delete()[1].get("outreach.PoolSpeaker", 0)
     return counts
 
 

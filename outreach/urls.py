@@ -1,7 +1,7 @@
 from django.urls import path
 
 from outreach import views_public, views_register, views_wish
-from outreach.views_staff import agenda, bulk_invite, checkin, events, invite, registrations
+from outreach.views_staff import agenda, bulk_invite, checkin, events, invite, registrations, speakers
 
 app_name = "outreach"
 
@@ -34,6 +34,11 @@ urlpatterns += [
         registrations.RegistrationReviewedView.as_view(),
         name="registration-reviewed",
     ),
+    # The speaker pool across regions (outreach.models.speakers).
+    path("speakers/", speakers.SpeakerListView.as_view(), name="speakers"),
+    path("speakers/new/", speakers.SpeakerCreateView.as_view(), name="speaker-create"),
+    path("speakers/<int:pk>/", speakers.SpeakerDetailView.as_view(), name="speaker-detail"),
+    path("speakers/<int:pk>/edit/", speakers.SpeakerEditView.as_view(), name="speaker-edit"),
     path("agenda/<int:pk>/confirm/", agenda.AgendaConfirmView.as_view(), name="agenda-confirm"),
     path("<int:pk>/", events.EventDetailView.as_view(), name="event-detail"),
     path("<int:pk>/edit/", events.EventEditView.as_view(), name="event-edit"),

@@ -29,3 +29,4 @@ from employers.models.network import (  # noqa: F401 - re-exported: the app's mo
 )
 from employers.models.networks import Network  # noqa: F401 - re-exported: the app's models are imported from here
 from employers.models.shares import EmployerPartQuerySet, EmployerShare, ShareState, shared_with  # noqa: F401 - re-exported: the app's models are imported from here
+from employers.models.stories import FaqEntry, Story  # noqa: F401 - re-exported: the app's models are imported from here

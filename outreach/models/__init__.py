@@ -36,8 +36,10 @@ from outreach.models.outbox import (
     OutboundEmailQuerySet,
 )
 from outreach.models.registrations import Registration, RegistrationQuerySet
+from outreach.models.speakers import POOL_READERS, PoolSpeaker, PoolSpeakerQuerySet
 
 __all__ = [
+    "POOL_READERS",
     "TRANSACTIONAL_KINDS",
     "Bounce",
     "CalendarFeed",
@@ -53,6 +55,8 @@ __all__ = [
     "InvitationRoundQuerySet",
     "OutboundEmail",
     "OutboundEmailQuerySet",
+    "PoolSpeaker",
+    "PoolSpeakerQuerySet",
     "Registration",
     "RegistrationQuerySet",
     "RoundState",

@@ -159,6 +159,15 @@ class Speaker(models.Model):
     name = models.CharField(_("name"), max_length=200)
     bio = models.TextField(_("short bio"), blank=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The pool entry this appearance is of (outreach.models.speakers): its "sessions where they spoke".
+    pool_speaker = models.ForeignKey(
+        "outreach.PoolSpeaker",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appearances",
+        verbose_name=_("from the speaker pool"),
+    )
 
     objects = SpeakerQuerySet.as_manager()
 

@@ -16,10 +16,11 @@ from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry
 from outreach import mail, outbox
-from outreach.models import EmailKind, Event, EventState, Rsvp, Speaker
+from outreach.models import EmailKind, Event, EventState, Rsvp
 from outreach.services.awvn import request_awvn
 from outreach.services.rsvp import promote_waitlist
 from outreach.services.scope import check_writer
+from outreach.services.speakers import set_speakers
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -62,17 +63,6 @@ def unique_slug(title: str, starts_at: datetime, exclude_pk: int | None = None) 
     return slug
 
 
-def _set_speakers(event: Event, speakers: list[dict]) -> None:
-    event.speakers.all().delete()
-    Speaker.objects.bulk_create(
-        [
-            Speaker(event=event, kind=s.get("kind") or "other", name=s["name"], bio=s.get("bio", ""), position=i)
-            for i, s in enumerate(speakers)
-            if s.get("name")
-        ]
-    )
-
-
 @transaction.atomic
 def event_create(
     *,
@@ -106,7 +96,7 @@ def event_create(
     event.full_clean()
     event.save()
     if speakers:
-        _set_speakers(event, speakers)
+        set_speakers(event, speakers, by)
     AuditEntry.record("outreach.event.created", target=event, actor=by, data={"region": region_id})
     return event
 
@@ -164,7 +154,7 @@ def event_update(*, event: Event, by: AuthUser, speakers: list[dict] | None = No
     event.full_clean()
     event.save()
     if speakers is not None:
-        _set_speakers(event, speakers)
+        set_speakers(event, speakers, by)
     AuditEntry.record(
         "outreach.event.updated",
         target=event,

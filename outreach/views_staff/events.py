@@ -19,15 +19,9 @@ from crm.scoping import NETWORK_WRITE
 from crm.types import AuthenticatedHttpRequest
 from outreach import agenda
 from outreach import selectors_staff as selectors
-from outreach.forms import (
-    CancelForm,
-    EventForm,
-    PostponeForm,
-    PublishForm,
-    speaker_formset,
-    speakers_from,
-)
-from outreach.models import EmailState, Event, EventState, Rsvp
+from outreach.forms import CancelForm, EventForm, PostponeForm, PublishForm
+from outreach.forms_speakers import speaker_formset, speakers_from
+from outreach.models import EmailState, Event, EventState, PoolSpeaker, Rsvp, SpeakerKind
 from outreach.services.awvn import event_register_awvn
 from outreach.services.events import (
     event_cancel,
@@ -62,8 +56,17 @@ def _render_event_form(
     request: AuthenticatedHttpRequest, form: Any, speakers: Any, event: Event | None, status: int = 200
 ) -> Any:
     form.describe_fields()
-    return render(
-        request, "outreach/staff/event_form.html", {"form": form, "speakers": speakers, "event": event}, status=status
+    context = {"form": form, "speakers": speakers, "event": event, "has_practice_story": _has_story(speakers)}
+    return render(request, "outreach/staff/event_form.html", context, status=status)
+
+
+def _has_story(speakers: Any) -> bool:
+    """Whether a row of the form is an employer's practice story (typed, or picked from the pool)."""
+    picked = {str(f["pool_speaker"].value() or "") for f in speakers.forms} - {""}
+    typed = any(f["kind"].value() == SpeakerKind.EMPLOYER and f["name"].value() for f in speakers.forms)
+    return (
+        typed
+        or PoolSpeaker.objects.filter(pk__in=[p for p in picked if p.isdigit()], kind=SpeakerKind.EMPLOYER).exists()
     )
 
 
@@ -75,11 +78,11 @@ def _event_fields(form: EventForm) -> dict[str, Any]:
 
 class EventCreateView(StaffView):
     def get(self, request: AuthenticatedHttpRequest) -> HttpResponse:
-        return _render_event_form(request, EventForm(user=request.user), speaker_formset(), None)
+        return _render_event_form(request, EventForm(user=request.user), speaker_formset(request.user), None)
 
     def post(self, request: AuthenticatedHttpRequest) -> HttpResponse:
         form = EventForm(request.POST, user=request.user)
-        speakers = speaker_formset(request.POST)
+        speakers = speaker_formset(request.user, request.POST)
         if form.is_valid() and speakers.is_valid():
             try:
                 event = event_create(
@@ -102,14 +105,14 @@ class EventEditView(StaffView):
         if not _editable(request, event):
             return redirect("outreach:event-detail", event.pk)
         form = EventForm(instance=event, user=request.user)
-        return _render_event_form(request, form, speaker_formset(event=event), event)
+        return _render_event_form(request, form, speaker_formset(request.user, event=event), event)
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = self.event(pk)
         if not _editable(request, event):
             return redirect("outreach:event-detail", event.pk)
         form = EventForm(request.POST, instance=self.event(pk), user=request.user)
-        speakers = speaker_formset(request.POST)
+        speakers = speaker_formset(request.user, request.POST)
         if form.is_valid() and speakers.is_valid():
             try:
                 event_update(event=event, by=request.user, speakers=speakers_from(speakers), **_event_fields(form))
@@ -137,10 +140,12 @@ class EventDetailView(StaffView):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         event = get_object_or_404(selectors.with_counts(selectors.staff_events(request.user)), pk=pk)
         invitations = list(selectors.event_invitations(event))
+        speakers = list(event.speakers.all())
         emails = Paginator(selectors.event_emails(event), 50).get_page(request.GET.get("mail_page"))
         context = {
             "event": event,
-            "speakers": list(event.speakers.all()),
+            "speakers": speakers,
+            "has_practice_story": any(s.kind == SpeakerKind.EMPLOYER for s in speakers),
             "invitations": invitations,
             # Post-event conversion: the thank-you mail's one-click wishes (outreach.services.wishes).
             "wishes_contact": sum(1 for inv in invitations if inv.wish_contact_at),

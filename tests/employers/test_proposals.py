@@ -222,3 +222,46 @@ def test_the_pages_speak_dutch_in_the_u_form(guide_a: Any, adviser_a: Any, web: 
     assert "Nieuw in het netwerk" in page and "wijs deze af" in page
     assert "Een werkgever toevoegen die u kent" in form and "uw regio" in form
     assert " je " not in form and " jouw " not in form
+
+
+def test_a_guide_records_networks_tags_and_the_referrer(guide_a: Any, adviser_a: Any, web: Callable) -> None:
+    from tests.factories import NetworkFactory
+
+    club, referrer = NetworkFactory(name="Club Oost"), EmployerFactory(legal_name="Ambassadeur B.V.")
+    person = ContactPersonFactory(employer=referrer)
+    page = web(guide_a).post(
+        reverse("employers:create"),
+        {"legal_name": "Doorverwezen B.V.", "stage": "prospect", "networks": [club.pk], "tags": "Horeca, techniek",
+         "referred_by": f"Ambassadeur B.V. #{referrer.pk}", "referred_by_person": person.pk},
+    )  # fmt: skip
+
+    employer = Employer.objects.get(legal_name="Doorverwezen B.V.")
+    assert page.status_code == 302 and employer.awaiting_review and employer.source == "guide"
+    assert list(employer.networks.all()) == [club] and employer.tags == ["horeca", "techniek"]
+    assert (employer.referred_by, employer.referred_by_person) == (referrer, person)
+
+
+def test_api_guide_sets_networks_tags_and_referrer_but_not_another_regions(guide_a: Any, api: Callable) -> None:
+    from tests.factories import NetworkFactory
+
+    club, foreign = NetworkFactory(), NetworkFactory(region_id="AM13")
+    referrer = EmployerFactory()
+    client = api(guide_a)
+
+    with nothing_changes():
+        refused = client.post(EMPLOYERS, {"legal_name": "Elders B.V.", "networks": [foreign.pk]}, format="json")
+    created = client.post(
+        EMPLOYERS,
+        {"legal_name": "Hier B.V.", "networks": [club.pk], "tags": ["Zorg"], "referred_by": referrer.pk},
+        format="json",
+    )
+
+    assert refused.status_code == 400 and "networks" in refused.json()
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["networks"], body["tags"], body["referred_by"], body["source"]) == (
+        [club.pk],
+        ["zorg"],
+        referrer.pk,
+        "guide",
+    )

@@ -229,6 +229,45 @@ def _registration(cast: dict[str, Any]) -> dict[str, Any]:
     return {"pk": reg.pk}
 
 
+def _pool_speaker(cast: dict[str, Any]) -> dict[str, Any]:
+    """A speaker of region A's pool who did not agree to be listed for other regions."""
+    from outreach.models import PoolSpeaker
+
+    return {"pk": PoolSpeaker.objects.create(region_id="AM18", kind="researcher", name="Dr. Geheim").pk}
+
+
+# The speaker pool: an unlisted speaker is region A's network's only; its edit page its writers'.
+COVERAGE["outreach:speaker-detail"] = (_pool_speaker, NOT_REGION_A_NETWORK)
+COVERAGE["outreach:speaker-edit"] = (_pool_speaker, NOT_REGION_A_ORGANISERS)
+
+
+def _story(cast: dict[str, Any], **fields: Any) -> Any:
+    from employers.models import Story
+
+    return Story.objects.create(region_id="AM18", title="Verhaal", slug=f"verhaal-{Story.objects.count()}",
+                                text="Tekst", **fields)  # fmt: skip
+
+
+def _faq(cast: dict[str, Any]) -> dict[str, Any]:
+    from employers.models import FaqEntry
+
+    entry = FaqEntry.objects.create(region_id="AM18", question_nl="V", answer_nl="A", question_en="Q", answer_en="A")
+    return {"pk": entry.pk}
+
+
+# Employer stories and FAQ: a draft's public page and image are a 404 for everyone (its region's
+# staff see it on the staff pages); the staff pages are the region's advisers' and coordinators'.
+COVERAGE["stories:detail"] = (
+    lambda cast: {"slug": _story(cast).slug},
+    ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK],
+)
+COVERAGE["stories:image"] = (
+    lambda cast: {"slug": _story(cast, image=b"x", image_type="image/png", image_alt="Beeld").slug},
+    ["adviser_a", "coordinator_a", *NOT_REGION_A_NETWORK],
+)
+COVERAGE["stories:story-edit"] = (lambda cast: {"pk": _story(cast).pk}, NOT_REGION_A_ORGANISERS)
+COVERAGE["stories:faq-edit"] = (_faq, NOT_REGION_A_ORGANISERS)
+
 # New registrations ("nieuwe aanmeldingen"): the session region's advisers and coordinators.
 COVERAGE["outreach:registration-reviewed"] = (_registration, NOT_REGION_A_ORGANISERS)
 
@@ -251,6 +290,9 @@ EXEMPT: dict[str, str] = {
     "agenda:region-json": "public agenda's JSON feed: published upcoming sessions only",
     "agenda:region-embed": "public agenda's embed page: published upcoming sessions only",
     "agenda:region-privacy": "the public pages' privacy notice of a region: no region data beyond its name",
+    "stories:region": "public stories of a region: published ones only, for everyone (tests/employers/test_stories.py)",
+    "stories:faq-region": "public FAQ of a region: published entries only, for everyone",
+    "employers:colleague": "public interest form behind a signed referral link (tests/employers/test_colleague.py)",
     "employers:followup-feed": "own follow-ups feed behind a secret URL token (tests/contacts/test_followups.py)",
 }
 

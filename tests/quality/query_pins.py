@@ -730,6 +730,7 @@ PINS: dict[str, Pin] = {
             "employers_accommodation",
             "employers_stagechange",
             "employers_followup",
+            "employers_story",  # published stories of its sector ("use this story ...")
         ),
     ),
     "employers:edit": Pin(
@@ -876,7 +877,11 @@ PINS: dict[str, Pin] = {
     "agenda:region-embed": Pin(None, _region_agenda, ("crm_region", "outreach_event")),
     "agenda:privacy": Pin(None, _none, ()),
     "agenda:region-privacy": Pin(None, _region_agenda, ("crm_region",)),
-    "outreach:event-create": Pin("adviser_a", _none, (*WEB, "count crm_region", "crm_region")),
+    "outreach:event-create": Pin(
+        "adviser_a",
+        _none,
+        (*WEB, "count crm_region", "crm_region", "outreach_poolspeaker"),  # the pool, once
+    ),
     "outreach:event-detail": Pin(
         "adviser_a",
         _event,
@@ -891,7 +896,9 @@ PINS: dict[str, Pin] = {
             "auth_user",
         ),
     ),
-    "outreach:event-edit": Pin("adviser_a", _event, (*WEB, "outreach_event", "outreach_speaker")),
+    "outreach:event-edit": Pin(
+        "adviser_a", _event, (*WEB, "outreach_event", "outreach_poolspeaker", "outreach_speaker")
+    ),
     "outreach:event-invite": Pin(
         "adviser_a",
         _event,
@@ -1107,6 +1114,118 @@ PINS.update(
             ),
         ),
         "privacy:person-erase": Pin("coordinator_a", _person_with_history, (*WEB, "employers_contactperson")),
+    }
+)
+
+
+# --- Issue 20: the colleague referral form, the speaker pool, employer stories and FAQ --------
+
+
+def _colleague(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from employers import colleague
+
+    person = ContactPersonFactory(employer=EmployerFactory(region_id="AM18"))
+    return {"token": colleague.sign(person.employer_id, person.pk)}
+
+
+def _pool(cast: dict[str, Any], rows: int) -> list[Any]:
+    """``rows`` listed employer speakers of region A, each willing to speak in two regions, and
+    the sessions where they spoke."""
+    from django.utils import timezone
+
+    from outreach.models import PoolSpeaker, Speaker
+    from tests.outreach.factories import EventFactory
+
+    made = []
+    for _i in range(rows):
+        person = ContactPersonFactory(employer=EmployerFactory(region_id="AM18"))
+        speaker = PoolSpeaker.objects.create(
+            region_id="AM18", kind="employer", contact_person=person, listed_consent_at=timezone.now()
+        )
+        speaker.willing_regions.add("AM13", "AM18")
+        Speaker.objects.create(event=EventFactory(region_id="AM18"), name=person.name, pool_speaker=speaker)
+        made.append(speaker)
+    return made
+
+
+def _pool_speaker(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    return {"pk": _pool(cast, rows)[0].pk}
+
+
+def _stories(cast: dict[str, Any], rows: int) -> list[Any]:
+    """``rows`` published stories of region A (each about an employer) and FAQ entries."""
+    from django.utils import timezone
+
+    from employers.models import FaqEntry, Story
+
+    now, made = timezone.now(), []
+    for i in range(rows):
+        made.append(
+            Story.objects.create(
+                region_id="AM18", employer=EmployerFactory(region_id="AM18"), title=f"Verhaal {i}", slug=f"v-{i}",
+                sector="Q", text="Tekst", image=b"png", image_type="image/png", image_alt="Beeld",
+                employer_consent_at=now, employer_consent_note="Directeur", published_at=now,
+            )
+        )  # fmt: skip
+        FaqEntry.objects.create(region_id="AM18", national=True, question_nl=f"V{i}", answer_nl="A",
+                                question_en=f"Q{i}", answer_en="A", published_at=now)  # fmt: skip
+    return made
+
+
+def _region_code(make: Maker) -> Maker:
+    def with_code(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+        make(cast, rows)
+        return {"code": "AM18"}
+
+    return with_code
+
+
+def _story_slug(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    return {"slug": _stories(cast, rows)[0].slug}
+
+
+def _story_pk(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    return {"pk": _stories(cast, rows)[0].pk}
+
+
+def _faq_pk(cast: dict[str, Any], rows: int) -> dict[str, Any]:
+    from employers.models import FaqEntry
+
+    _stories(cast, rows)
+    return {"pk": FaqEntry.objects.order_by("pk").first().pk}
+
+
+PINS.update(
+    {
+        "employers:colleague": Pin(None, _colleague, ("employers_employer", "employers_contactperson")),
+        "outreach:speakers": Pin(
+            "adviser_a", _list(_pool), (*WEB, "count outreach_poolspeaker", "outreach_poolspeaker", "crm_region")
+        ),
+        # The home region (twice, as on every form with a region select), its people, every region.
+        "outreach:speaker-create": Pin(
+            "adviser_a", _none, (*WEB, "crm_region", "crm_region", "employers_contactperson", "crm_region")
+        ),
+        "outreach:speaker-detail": Pin(
+            "adviser_a",
+            _pool_speaker,
+            (*WEB, "outreach_poolspeaker", "outreach_speaker", "exists outreach_poolspeaker", "crm_region"),
+        ),
+        "outreach:speaker-edit": Pin(
+            "adviser_a",
+            _pool_speaker,
+            (*WEB, "outreach_poolspeaker", "crm_region", "employers_contactperson", "crm_region"),
+        ),
+        "stories:list": Pin(None, _list(_stories), ("count employers_story", "employers_story", "crm_region")),
+        "stories:region": Pin(None, _region_code(_stories), ("crm_region", "count employers_story", "employers_story")),
+        "stories:faq": Pin(None, _list(_stories), ("employers_faqentry",)),
+        "stories:faq-region": Pin(None, _region_code(_stories), ("crm_region", "employers_faqentry")),
+        "stories:detail": Pin(None, _story_slug, ("employers_story",)),
+        "stories:image": Pin(None, _story_slug, ("employers_story",)),
+        "stories:manage": Pin("adviser_a", _list(_stories), (*WEB, "employers_story", "employers_faqentry")),
+        "stories:story-create": Pin("adviser_a", _none, (*WEB, "crm_region", "crm_region")),  # regions, then the select
+        "stories:story-edit": Pin("adviser_a", _story_pk, (*WEB, "employers_story", "employers_employer")),
+        "stories:faq-create": Pin("adviser_a", _none, (*WEB, "crm_region", "crm_region")),
+        "stories:faq-edit": Pin("adviser_a", _faq_pk, (*WEB, "employers_faqentry")),
     }
 )
 

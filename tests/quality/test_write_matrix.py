@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from outreach.models import PoolSpeaker
 from tests.candidates.factories import CandidateFactory, MatchFactory
 from tests.contacts.factories import ContactFactory
 from tests.factories import ContactPersonFactory, EmployerFactory, NetworkFactory, OpeningFactory
@@ -101,6 +102,8 @@ def _region(code: str, postcode: str, place: str, adviser: Any, guide: Any) -> S
         matched_employer=matched,
         matched_opening=OpeningFactory(employer=matched),
         match=MatchFactory(candidate=candidate, employer=matched),
+        # Not listed for other regions: another region's organiser cannot pick or name it.
+        pool_speaker=PoolSpeaker.objects.create(region_id=code, kind="researcher", name=f"Dr. {place}"),
     )
     world.contact_of = lambda user: ContactFactory(employer=employer, by=user)
     return world

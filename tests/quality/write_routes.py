@@ -100,6 +100,20 @@ def _event_page(region: str) -> dict[str, Any]:
     }
 
 
+def _with_pool_speaker(body: dict[str, Any], speaker: Any) -> dict[str, Any]:
+    return {**body, "speakers-TOTAL_FORMS": "1", "speakers-0-pool_speaker": speaker.pk}
+
+
+def _story_page(region: str, employer: Any) -> dict[str, Any]:
+    return {"region": region, "title": "Een verhaal", "text": "Tekst", "employer": f"#{employer.pk}"}
+
+
+def _own_story(own: Any) -> Any:
+    from employers.models import Story
+
+    return Story.objects.create(region_id=own.region, title="Verhaal", slug=f"v-{Story.objects.count()}", text="T")
+
+
 def _event_api(region: str) -> dict[str, Any]:
     starts = timezone.now() + timedelta(days=30)
     return {"region": region, "title": "Inclusief werkgeven", "starts_at": starts.isoformat(),
@@ -153,6 +167,13 @@ CASES: list[Case] = [
     Case("employers:create", "region", GUIDES, lambda o, x, u: ({}, _propose_page(x.region, o.adviser))),
     Case("employers:create", "owner", GUIDES, lambda o, x, u: ({}, _propose_page(o.region, x.adviser))),
     Case("employers:share-request", "region", ORGANISERS, lambda o, x, u: ({}, _join(x.region))),
+    Case("employers:create", "networks", GUIDES,
+         lambda o, x, u: ({}, {**_propose_page(o.region, o.adviser), "networks": [x.network.pk]})),
+    Case("employers:create", "referred_by", GUIDES,
+         lambda o, x, u: ({}, {**_propose_page(o.region, o.adviser), "referred_by": f"#{x.employer.pk}"})),
+    Case("employers:create", "referred_by_person", GUIDES,
+         lambda o, x, u: ({}, {**_propose_page(o.region, o.adviser), "referred_by": f"#{o.employer.pk}",
+                               "referred_by_person": x.person.pk})),
     Case("employers:review-decide", "owner", ORGANISERS,
          lambda o, x, u: _review(o, {"decision": "accept", "owner": x.adviser.pk})),
     Case("employers:review-decide", "other", ORGANISERS,
@@ -214,6 +235,13 @@ CASES: list[Case] = [
          lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": x.region, "stage": "prospect"})),
     Case("employer-list", "owner", GUIDES,
          lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": o.region, "owner": x.adviser.pk})),
+    Case("employer-list", "networks", GUIDES,
+         lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": o.region, "networks": [x.network.pk]})),
+    Case("employer-list", "referred_by", GUIDES,
+         lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": o.region, "referred_by": x.employer.pk})),
+    Case("employer-list", "referred_by_person", GUIDES,
+         lambda o, x, u: ({}, {"legal_name": "Voorstel B.V.", "region": o.region, "referred_by": o.employer.pk,
+                               "referred_by_person": x.person.pk})),
     Case("employer-list", "owner", ORGANISERS,
          lambda o, x, u: ({}, {"legal_name": "Nieuw B.V.", "region": o.region, "owner": x.adviser.pk})),
     Case("employer-detail", "owner", ORGANISERS, lambda o, x, u: ({"pk": o.employer.pk}, {"owner": x.adviser.pk})),
@@ -249,6 +277,25 @@ CASES: list[Case] = [
                                "due_date": timezone.localdate().isoformat()})),
     # --- Knowledge sessions --------------------------------------------------------------------
     Case("outreach:event-create", "region", ORGANISERS, lambda o, x, u: ({}, _event_page(x.region))),
+    # Speakers from the pool: the region's own, or another region's listed ones (never unlisted).
+    Case("outreach:event-create", "speakers-0-pool_speaker", ORGANISERS,
+         lambda o, x, u: ({}, _with_pool_speaker(_event_page(o.region), x.pool_speaker))),
+    Case("outreach:event-edit", "speakers-0-pool_speaker", ORGANISERS,
+         lambda o, x, u: ({"pk": o.event.pk}, _with_pool_speaker(_event_page(o.region), x.pool_speaker))),
+    Case("outreach:speaker-create", "region", ORGANISERS,
+         lambda o, x, u: ({}, {"region": x.region, "kind": "researcher", "name": "Dr. Matrix"})),
+    Case("outreach:speaker-create", "contact_person", ORGANISERS,
+         lambda o, x, u: ({}, {"region": o.region, "kind": "employer", "contact_person": x.person.pk})),
+    Case("outreach:speaker-edit", "contact_person", ORGANISERS,
+         lambda o, x, u: ({"pk": o.pool_speaker.pk}, {"kind": "employer", "contact_person": x.person.pk})),
+    # --- Employer stories and FAQ ----------------------------------------------------------------
+    Case("stories:story-create", "region", ORGANISERS, lambda o, x, u: ({}, _story_page(x.region, o.employer))),
+    Case("stories:story-create", "employer", ORGANISERS, lambda o, x, u: ({}, _story_page(o.region, x.employer))),
+    Case("stories:story-edit", "employer", ORGANISERS,
+         lambda o, x, u: ({"pk": _own_story(o).pk}, _story_page(o.region, x.employer))),
+    Case("stories:faq-create", "region", ORGANISERS,
+         lambda o, x, u: ({}, {"region": x.region, "question_nl": "V", "answer_nl": "A", "question_en": "Q",
+                               "answer_en": "A", "position": 0})),
     Case("event-list", "region", ORGANISERS, lambda o, x, u: ({}, _event_api(x.region))),
     Case("event-invite", "persons", ORGANISERS,
          lambda o, x, u: ({"pk": o.event.pk}, {"persons": [x.person.pk], "dry_run": True})),
@@ -361,7 +408,6 @@ BODY_FREE: dict[str, str] = {
     "contact-person-detail": "plain fields; the employer is read-only on update",
     "opening-detail": "plain fields; the employer is read-only on update",
     "follow-up-complete": "no body",
-    "outreach:event-edit": "plain fields; the region is fixed once created",
     "outreach:event-publish": "a flag",
     "outreach:event-register-awvn": "no body",
     "outreach:event-cancel": "a reason text",
@@ -396,6 +442,14 @@ BODY_FREE: dict[str, str] = {
     "outreach:wish": "public, no body: the signed token is the key (tests/outreach/test_wishes.py)",
     "outreach:fresh-link": "an e-mail address; the answer never says whether it is known",
     "outreach:public-register": "public: what a visitor types, no id (tests/outreach/test_open_registration.py)",
+    "stories:faq-edit": "plain fields in two languages; the entry (and its region) is the URL's",
+    "stories:list": "public page, GET only",
+    "stories:region": "public page, GET only",
+    "stories:faq": "public page, GET only",
+    "stories:faq-region": "public page, GET only",
+    "stories:detail": "public page, GET only",
+    "stories:image": "public image, GET only",
+    "employers:colleague": "public: what a visitor types, no id; the signed link names the referrer",
     "outreach:register-confirm": "public: the signed confirmation link is the key, no body",
     "outreach:registration-reviewed": "no body; the URL's id is the outsider matrix's",
     "privacy:person-erase": "a confirmation flag and a reason text; the person is the URL's",
