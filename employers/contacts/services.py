@@ -98,6 +98,7 @@ def contact_log(
         _check_owner(employer, follow_up_owner or by, "follow_up_owner")
     contact = Contact(
         employer=employer,
+        region_id=employer.region_id,  # copied for the reports (Contact.region)
         contact_person=contact_person,
         by=by,
         when=when,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, date_range
+from crm.models import Region
 from crm.scoping import NETWORK_READ, RegionScopedQuerySet
 from employers.models.network import ContactPerson, Employer, Language
 
@@ -61,6 +62,12 @@ class Contact(models.Model):
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employer_contacts", verbose_name=_("by")
     )
+    # The employer's region, copied (contact_log sets it, employer_update moves it with the
+    # employer) so that a region's figures read only that region's contacts: the reports'
+    # rollups are kept per region and day from this column (reports.rollups).
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("region")
+    )
     when = models.DateTimeField(_("when"), validators=[date_range(CONTACT_DATES)])
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.VISIT)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
@@ -81,6 +88,7 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["employer", "-when"], name="contact_employer_when"),
             models.Index(fields=["by", "when"], name="contact_by_when"),
+            models.Index(fields=["region", "when"], name="contact_region_when"),
         ]
         constraints = [
             models.CheckConstraint(
