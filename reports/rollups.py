@@ -39,14 +39,14 @@ REFRESH_LOCK = 2_202_201
 # A day k.day runs from its Amsterdam midnight to the next (23 or 25 hours at the DST changes).
 
 _FORGET = """
-    DELETE FROM reports_contactday r USING unnest(%s::varchar[], %s::date[]) AS k(region_id, day)
+    DELETE FROM "reports_contactday" r USING unnest(%s::varchar[], %s::date[]) AS k(region_id, day)
     WHERE r.region_id = k.region_id AND r.day = k.day
 """
 _RECOUNT = """
-    INSERT INTO reports_contactday (region_id, day, channel, purpose, contacts, in_person)
+    INSERT INTO "reports_contactday" (region_id, day, channel, purpose, contacts, in_person)
     SELECT k.region_id, k.day, c.channel, c.purpose, count(*), count(*) FILTER (WHERE c.in_person)
     FROM unnest(%s::varchar[], %s::date[]) AS k(region_id, day)
-    JOIN employers_contact c ON c.region_id = k.region_id
+    JOIN "employers_contact" c ON c.region_id = k.region_id
       AND c."when" >= (k.day::timestamp AT TIME ZONE 'Europe/Amsterdam')
       AND c."when" < ((k.day + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
     GROUP BY 1, 2, 3, 4
@@ -54,8 +54,8 @@ _RECOUNT = """
 # The marks seen, locked in key order (as the trigger takes them, so no deadlock), each kept
 # when its version changed meanwhile: that write may be missing from the count just made.
 _UNMARK = """
-    DELETE FROM reports_dirtyday WHERE id IN (
-        SELECT d.id FROM reports_dirtyday d
+    DELETE FROM "reports_dirtyday" WHERE id IN (
+        SELECT d.id FROM "reports_dirtyday" d
         JOIN unnest(%s::varchar[], %s::date[], %s::bigint[]) AS k(region_id, day, version)
           ON d.region_id = k.region_id AND d.day = k.day AND d.version = k.version
         ORDER BY d.region_id, d.day FOR UPDATE OF d
@@ -80,7 +80,7 @@ def _refresh_batch(batch_days: int) -> int:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
         # After the lock: each statement below sees at least what the previous refresh wrote.
         cursor.execute(
-            "SELECT region_id, day, version FROM reports_dirtyday ORDER BY region_id, day LIMIT %s", [batch_days]
+            'SELECT region_id, day, version FROM "reports_dirtyday" ORDER BY region_id, day LIMIT %s', [batch_days]
         )
         marks = cursor.fetchall()
         if not marks:
@@ -97,10 +97,10 @@ def mark_all_days() -> int:
     refresh recounts them all). Returns the number of days marked."""
     with connection.cursor() as cursor:
         cursor.execute(
-            """INSERT INTO reports_dirtyday (region_id, day, version)
+            """INSERT INTO "reports_dirtyday" (region_id, day, version)
                SELECT region_id, day, nextval('reports_dirtyday_version') FROM (
-                   SELECT region_id, ("when" AT TIME ZONE 'Europe/Amsterdam')::date AS day FROM employers_contact
-                   UNION SELECT region_id, day FROM reports_contactday) d
+                   SELECT region_id, ("when" AT TIME ZONE 'Europe/Amsterdam')::date AS day FROM "employers_contact"
+                   UNION SELECT region_id, day FROM "reports_contactday") d
                ORDER BY 1, 2
                ON CONFLICT (region_id, day) DO UPDATE SET version = EXCLUDED.version"""
         )
@@ -124,12 +124,12 @@ def _local_day(moment: datetime) -> date:
 
 _MONTH_COUNTS = """
     SELECT region_id, date_trunc('month', day)::date, channel, sum(n)::int FROM (
-        SELECT r.region_id, r.day, r.channel, r.contacts AS n FROM reports_contactday r
+        SELECT r.region_id, r.day, r.channel, r.contacts AS n FROM "reports_contactday" r
         WHERE r.region_id = ANY(%(codes)s) AND r.day >= %(first)s AND r.day < %(last)s
-          AND NOT EXISTS (SELECT 1 FROM reports_dirtyday d WHERE d.region_id = r.region_id AND d.day = r.day)
+          AND NOT EXISTS (SELECT 1 FROM "reports_dirtyday" d WHERE d.region_id = r.region_id AND d.day = r.day)
         UNION ALL
-        SELECT k.region_id, k.day, c.channel, 1 FROM reports_dirtyday k
-        JOIN employers_contact c ON c.region_id = k.region_id
+        SELECT k.region_id, k.day, c.channel, 1 FROM "reports_dirtyday" k
+        JOIN "employers_contact" c ON c.region_id = k.region_id
           AND c."when" >= (k.day::timestamp AT TIME ZONE 'Europe/Amsterdam')
           AND c."when" < ((k.day + 1)::timestamp AT TIME ZONE 'Europe/Amsterdam')
         WHERE k.region_id = ANY(%(codes)s) AND k.day >= %(first)s AND k.day < %(last)s

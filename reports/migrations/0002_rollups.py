@@ -33,8 +33,8 @@ BEGIN
             SELECT DISTINCT k.region_id, (k."when" AT TIME ZONE 'Europe/Amsterdam')::date AS day
             FROM old_rows o JOIN new_rows n ON n.id = o.id
             CROSS JOIN LATERAL (VALUES (o.region_id, o."when"), (n.region_id, n."when")) AS k(region_id, "when")
-            WHERE (o.region_id, o."when", o.channel, o.purpose, o.in_person, o.by_id, o.employer_id)
-                  IS DISTINCT FROM (n.region_id, n."when", n.channel, n.purpose, n.in_person, n.by_id, n.employer_id)
+            WHERE (o.region_id, o."when", o.channel, o.purpose, o.in_person)
+                  IS DISTINCT FROM (n.region_id, n."when", n.channel, n.purpose, n.in_person)
         ) changed
         ORDER BY 1, 2
         ON CONFLICT (region_id, day) DO UPDATE SET version = EXCLUDED.version;

@@ -460,7 +460,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "outreach_event",
             "outreach_invitation",
             "outreach_invitation",
@@ -478,7 +478,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
@@ -848,7 +848,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "outreach_event",
             "outreach_invitation",
             "outreach_invitation",
@@ -867,7 +867,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
@@ -893,7 +893,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide

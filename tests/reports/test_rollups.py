@@ -195,3 +195,14 @@ def test_an_edit_of_the_text_marks_no_day(guide_a):
 def test_a_period_that_does_not_start_at_midnight_is_refused():
     with pytest.raises(ValueError, match="midnight"):
         rollups.contact_month_counts(["AM18"], datetime(2026, 1, 1, 12, tzinfo=AMS), NOW)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_contact_figure_is_one_query_before_and_after_the_tick(django_assert_num_queries, guide_a):
+    ContactFactory(employer=EmployerFactory(region_id="AM18"), by=guide_a)
+    with django_assert_num_queries(1):  # the rollup's clean days and the marked days counted live
+        before = contact_figures(["AM18"], parse_period("year"))
+    rollups.refresh_rollups()
+    with django_assert_num_queries(1):  # the same query, now with no marked day
+        after = contact_figures(["AM18"], parse_period("year"))
+    assert before == after and after["AM18"].total == 1
