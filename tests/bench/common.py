@@ -19,6 +19,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings")
+# The bench users sign in with force_login, as the suite's cast does (tests/conftest.py): without
+# this every page answers 302 to the two-factor step.
+os.environ.setdefault("MFA_REQUIRED", "0")
 
 import django  # noqa: E402 - after sys.path and the settings module are set
 
