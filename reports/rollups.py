@@ -122,11 +122,13 @@ def _local_day(moment: datetime) -> date:
     return local.date()
 
 
+# NOT IN over the (non-null) marks: one hashed look-up per rollup row whatever the statistics
+# say, where NOT EXISTS let the planner pick a nested loop over the marks for each row.
 _MONTH_COUNTS = """
     SELECT region_id, date_trunc('month', day)::date, channel, sum(n)::int FROM (
         SELECT r.region_id, r.day, r.channel, r.contacts AS n FROM "reports_contactday" r
         WHERE r.region_id = ANY(%(codes)s) AND r.day >= %(first)s AND r.day < %(last)s
-          AND NOT EXISTS (SELECT 1 FROM "reports_dirtyday" d WHERE d.region_id = r.region_id AND d.day = r.day)
+          AND (r.region_id, r.day) NOT IN (SELECT d.region_id, d.day FROM "reports_dirtyday" d)
         UNION ALL
         SELECT k.region_id, k.day, c.channel, 1 FROM "reports_dirtyday" k
         JOIN "employers_contact" c ON c.region_id = k.region_id
