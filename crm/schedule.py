@@ -35,6 +35,9 @@ def beat(*, outreach_tick_seconds: int) -> dict[str, dict[str, Any]]:
         },
         # Contact persons: access needs cleared after the session, idle opt-outs erased (PRIVACY.md).
         "privacy-retention": {"task": "outreach.tasks.privacy_retention", "schedule": crontab(hour=3, minute=30)},
+        # Reports: recount the days whose contacts changed (the dashboards are exact without it,
+        # they count those days live; the tick keeps that live part small).
+        "report-rollups": {"task": "reports.tasks.refresh_contact_rollups", "schedule": timedelta(minutes=1)},
         # Bounces and complaints from the bounce mailbox (a no-op without BOUNCE_IMAP_URL).
         "fetch-bounces": {"task": "outreach.tasks.fetch_bounces", "schedule": timedelta(minutes=5)},
     }

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Membership, PostcodeArea, Region
 from crm.scoping import NETWORK_WRITE, may_write_region, network_owners, region_codes
-from employers.models import Accommodation, Employer, Network, Source, Stage, StageChange
+from employers.models import Accommodation, Contact, Employer, Network, Source, Stage, StageChange
 from employers.services_networks import check_networks, drop_foreign_networks, normalise_tags, set_networks
 from employers.sharing import employer_regions, join_url
 
@@ -261,6 +261,10 @@ def employer_update(
             changed["networks"] = [before_networks, after_networks]
     elif before["region"] != employer.region_id:
         drop_foreign_networks(employer)
+    if before["region"] != employer.region_id:
+        # The lead's contacts move with their employer (a region's figures count what its
+        # employers had); a participating region's own contacts stay theirs.
+        Contact.objects.filter(employer=employer, region_id=before["region"]).update(region_id=employer.region_id)
     if changed:
         AuditEntry.record("employers.employer.updated", target=employer, actor=by, data={"changed": changed})
     if new_stage != employer.stage:

@@ -21,7 +21,7 @@ from candidates import durability
 from candidates.models import Method, Placement, Trajectory
 from crm.dates import add_months
 from crm.models import Region
-from employers.models import Channel, Contact, Employer, Stage, StageChange
+from employers.models import Channel, Employer, Stage, StageChange
 from outreach.models import Event, EventState, Invitation, Rsvp
 from reports.ips import ips_region_figures
 from reports.models import target_for
@@ -41,6 +41,7 @@ from reports.records import (
     SessionConversions,
     share,
 )
+from reports.rollups import contact_month_counts
 
 STAGES = [s.value for s in Stage]
 
@@ -100,19 +101,13 @@ def network_figures(region_codes: list[str], period: Period) -> dict[str, Networ
 
 
 def contact_figures(region_codes: list[str], period: Period) -> dict[str, ContactFigures]:
-    """Per region: contacts with its employers per month and channel (one grouped query)."""
+    """Per region: contacts with its employers per month and channel, read from the rollups
+    (``reports.rollups``: one query over a few rows per region and day, not the history)."""
     channels = [c.value for c in Channel]
     counts: dict[str, dict[str, dict[str, int]]] = {code: {} for code in region_codes}
-    rows = (
-        Contact.objects.filter(employer__region_id__in=region_codes, when__gte=period.start, when__lt=period.end)
-        .annotate(month=TruncMonth("when", tzinfo=AMSTERDAM))
-        .values("employer__region_id", "month", "channel")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        month = counts[row["employer__region_id"]].setdefault(_month_key(row["month"]), dict.fromkeys(channels, 0))
-        month[row["channel"]] += row["n"]
+    for row in contact_month_counts(region_codes, period.start, period.end):
+        month = counts[row.region].setdefault(_month_key(row.month), dict.fromkeys(channels, 0))
+        month[row.channel] += row.count
     out = {}
     for code in region_codes:
         per_month = tuple(

@@ -1,4 +1,5 @@
-"""The one table reports owns: a region's yearly target of durable placements."""
+"""The tables reports owns: a region's yearly target of durable placements, and the rollups of
+the contacts that the dashboards read (``reports.rollups``)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,41 @@ def target_for(region_codes: list[str], year: int) -> dict[str, int]:
         )
     )
     return {code: rows.get(code, settings.PLACEMENTS_YEARLY_TARGET) for code in region_codes}
+
+
+class ContactDay(models.Model):
+    """Rollup: the contacts with one region's employers on one day (Amsterdam time), per channel
+    and purpose. Written only by ``reports.rollups.refresh_rollups``, which recomputes whole days
+    that a write marked in ``DirtyDay``; read by ``reports.rollups.contact_month_counts``."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    channel = models.CharField(max_length=10)
+    purpose = models.CharField(max_length=20)
+    contacts = models.PositiveIntegerField()
+    in_person = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "day", "channel", "purpose"], name="contact_day_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day} {self.channel}/{self.purpose}: {self.contacts}"
+
+
+class DirtyDay(models.Model):
+    """A region's day whose contacts changed since ``ContactDay`` was last computed for it.
+    Marked by a database trigger on ``employers_contact`` in the writing transaction (every path:
+    services, bulk SQL, cascades), so a committed contact is either in the rollup or its day is
+    here; ``version`` changes on every mark, so a refresh removes only the marks it has seen."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    version = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["region", "day"], name="dirty_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day} (v{self.version})"

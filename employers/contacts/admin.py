@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 
 from employers.models import Contact, DigestRun, FollowUp, UserPreference
@@ -13,7 +15,12 @@ class ContactAdmin(admin.ModelAdmin):
     list_filter = ["channel", "purpose", "in_person", "employer__region"]
     search_fields = ["employer__legal_name", "employer__trade_name", "summary"]
     raw_id_fields = ["employer", "contact_person", "by"]
+    readonly_fields = ["region"]  # the employer's, copied by contact_log (Contact.region)
     date_hierarchy = "when"
+
+    def save_model(self, request: Any, obj: Contact, form: Any, change: bool) -> None:
+        obj.region_id = obj.employer.region_id  # what contact_log does
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(FollowUp)

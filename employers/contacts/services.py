@@ -100,7 +100,9 @@ def contact_log(
         _check_owner(employer, follow_up_owner or by, "follow_up_owner")
     contact = Contact(
         employer=employer,
-        region_id=acting_region(employer, by, strict=False),
+        # The participating region on a shared employer, else the employer's own (the reports
+        # count a contact in the region that made it: Contact.region).
+        region_id=acting_region(employer, by, strict=False) or employer.region_id,
         contact_person=contact_person,
         by=by,
         when=when,

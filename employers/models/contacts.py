@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.fields import CONTACT_DATES, FOLLOW_UP_DATES, date_range
-from crm.models import Membership
+from crm.models import Membership, Region
 from crm.scoping import NETWORK_READ, RegionScopedQuerySet
 from employers.models.network import ContactPerson, Employer, Language
-from employers.models.shares import EmployerPartQuerySet, part_region_field, shared_with
+from employers.models.shares import EmployerPartQuerySet, shared_with
 
 if TYPE_CHECKING:
     from crm.types import AuthUser
@@ -59,9 +59,16 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("contact person"),
     )
-    region = part_region_field()  # a participating region's row on a national employer
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="employer_contacts", verbose_name=_("by")
+    )
+    # The region the contact belongs to, always set: the employer's (lead) region, or on a
+    # shared national employer the participating region that logged it (EmployerPartQuerySet:
+    # it writes only its own rows). contact_log sets it, employer_update moves the lead's rows
+    # with the employer. A region's figures read only that region's contacts: the reports'
+    # rollups are kept per region and day from this column (reports.rollups).
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", db_index=False, verbose_name=_("region")
     )
     when = models.DateTimeField(_("when"), validators=[date_range(CONTACT_DATES)])
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.VISIT)
@@ -83,6 +90,7 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["employer", "-when"], name="contact_employer_when"),
             models.Index(fields=["by", "when"], name="contact_by_when"),
+            models.Index(fields=["region", "when"], name="contact_region_when"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,13 +1,15 @@
 """Region dashboard and national view over 100,000 employers, 1,000,000 contacts and 10,000
-placements (issue 19): p50/p95 of each page and its query count, and beside each, measured in
-the same run, the bare SQL of its biggest aggregate (the floor). The issue asks that the pages
-stay within 1.5x that floor. A guide's own IPS page is measured the same way."""
+placements (issues 19 and 22): p50/p95 of each page and its query count, and beside each,
+measured in the same run, its biggest aggregate: the slowest of the page's own queries rerun
+as bare SQL (the floor). Issue 19 asks for 1.5x that floor, issue 22 for p95 <= 150 ms (region)
+and <= 300 ms (national); the contacts aggregate the rollups replaced is timed beside them.
+A guide's own IPS page is measured the same way."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from common import bench_user, ensure_bench_employers, p50_p95, time_runs, write_results
+from common import bench_user, ensure_bench_employers, p50_p95, refresh_bench_rollups, time_runs, write_results
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -38,10 +40,12 @@ def ensure_contacts(user_pk: int) -> None:
         # Spread over all employers and the last 400 days, channels in rotation.
         cursor.execute(
             """
-            INSERT INTO employers_contact (employer_id, by_id, "when", channel, purpose, in_person,
+            INSERT INTO employers_contact (employer_id, region_id, by_id, "when", channel, purpose, in_person,
                                            summary, outcome, created_at, updated_at)
-            WITH ids AS (SELECT array_agg(id ORDER BY id) AS a FROM employers_employer)
-            SELECT ids.a[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int], %s,
+            WITH ids AS (SELECT array_agg(id ORDER BY id) AS a, array_agg(region_id ORDER BY id) AS r
+                         FROM employers_employer)
+            SELECT ids.a[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int],
+                   ids.r[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int], %s,
                    now() - (g %% 400) * interval '1 day' - (g %% 24) * interval '1 hour',
                    (ARRAY['visit','phone','video','email','event','other'])[1 + g %% 6],
                    'relationship', (g %% 6) IN (0, 4), 'bench', '', now(), now()
@@ -155,10 +159,11 @@ def ensure_data() -> list[int]:
     ensure_contacts(bench_user("bench-coordinator", Role.COORDINATOR, REGION).pk)
     guides = ensure_guides()
     ensure_placements(guides)
+    refresh_bench_rollups()  # the beat tick, after the bulk writes above
     return guides
 
 
-def _floor(sql: str, params: list[object], runs: int) -> float:
+def _floor(sql: str, params: list[object] | None, runs: int) -> float:
     def run() -> None:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -167,7 +172,8 @@ def _floor(sql: str, params: list[object], runs: int) -> float:
     return p50_p95(time_runs(run, runs, warmup=1))[1]
 
 
-# The biggest aggregate of each page, as bare SQL.
+# What the pages computed before the rollups (issue 22), as bare SQL: the aggregate over every
+# contact of the period, shown beside the figures for comparison (not the floor any more).
 REGION_CONTACTS_SQL = """
     SELECT date_trunc('month', c."when" AT TIME ZONE 'Europe/Amsterdam'), c.channel, count(*)
     FROM employers_contact c JOIN employers_employer e ON e.id = c.employer_id
@@ -176,13 +182,10 @@ NATIONAL_CONTACTS_SQL = """
     SELECT e.region_id, date_trunc('month', c."when" AT TIME ZONE 'Europe/Amsterdam'), c.channel, count(*)
     FROM employers_contact c JOIN employers_employer e ON e.id = c.employer_id
     WHERE c."when" >= now() - interval '12 months' GROUP BY 1, 2, 3"""
-GUIDE_VISITS_SQL = """
-    SELECT c.by_id, count(DISTINCT c.employer_id::text || '@' || c."when"::text),
-           count(DISTINCT c.employer_id::text || '@' || c."when"::text) FILTER (WHERE c.in_person)
-    FROM employers_contact c WHERE c.by_id = %s AND c."when" >= now() - interval '12 weeks' GROUP BY 1"""
+FLOOR_RUNS = 15
 
 
-def _page(user: object, url: str, runs: int) -> tuple[float, float, int]:
+def _page(user: object, url: str, runs: int) -> tuple[float, float, list[str]]:
     client = Client()
     client.force_login(user)
 
@@ -193,7 +196,20 @@ def _page(user: object, url: str, runs: int) -> tuple[float, float, int]:
     with CaptureQueriesContext(connection) as queries:
         get()
     p50, p95 = p50_p95(timings)
-    return p50, p95, len(queries)
+    return p50, p95, [q["sql"] for q in queries.captured_queries]
+
+
+def _biggest_aggregate(queries: list[str]) -> tuple[float, str]:
+    """The floor: the slowest of the page's own queries, each rerun as bare SQL (p95), in the
+    same run. What is left once the rollups took the contact history out."""
+    best = (0.0, "")
+    for sql in queries:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")) or "django_session" in sql:
+            continue
+        p95 = _floor(sql, None, FLOOR_RUNS)
+        if p95 > best[0]:
+            best = (p95, sql)
+    return best
 
 
 def main() -> None:
@@ -203,51 +219,36 @@ def main() -> None:
         f"{Placement.objects.count():,} placements, {CandidateContact.objects.count():,} contact links"
     )
     pages = [
-        (
-            "region dashboard",
-            bench_user("bench-coordinator", Role.COORDINATOR, REGION),
-            f"/reports/regions/{REGION}/?period=12m",
-            "bare contacts-per-month SQL of the region",
-            REGION_CONTACTS_SQL,
-            [REGION],
-            RUNS,
-        ),
-        (
-            "national view",
-            bench_user("bench-awvn", Role.AWVN, None),
-            "/reports/national/?period=12m",
-            "bare contacts-per-region-and-month SQL",
-            NATIONAL_CONTACTS_SQL,
-            [],
-            NATIONAL_RUNS,
-        ),
-        (
-            "a guide's own IPS page",
-            bench_user("bench-guide-0", Role.GUIDE, REGION),
-            "/reports/ips/",
-            "bare per-visit count of the guide's contacts, 12 weeks",
-            GUIDE_VISITS_SQL,
-            [guides[0]],
-            RUNS,
-        ),
-    ]
+        ("region dashboard", bench_user("bench-coordinator", Role.COORDINATOR, REGION),
+         f"/reports/regions/{REGION}/?period=12m", REGION_CONTACTS_SQL, [REGION], RUNS, 150.0),
+        ("national view", bench_user("bench-awvn", Role.AWVN, None),
+         "/reports/national/?period=12m", NATIONAL_CONTACTS_SQL, [], NATIONAL_RUNS, 300.0),
+        ("a guide's own IPS page", bench_user("bench-guide-0", Role.GUIDE, REGION),
+         "/reports/ips/", None, [guides[0]], RUNS, None),
+    ]  # fmt: skip
     results = []
     print(scale)
-    for name, user, url, floor_name, sql, params, runs in pages:
+    for name, user, url, before_sql, params, runs, target_ms in pages:
         p50, p95, queries = _page(user, url, runs)
-        floor = _floor(sql, params, runs)
+        floor, slowest = _biggest_aggregate(queries)
         ratio = p95 / floor
-        print(f"{name} {url}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {queries} queries")
-        print(f"  floor ({floor_name}): p95 {floor:.1f} ms; ratio {ratio:.2f} (asked: <= {RATIO})")
+        print(f"{name} {url}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, {len(queries)} queries")
+        print(f"  floor (its biggest aggregate, bare SQL): p95 {floor:.1f} ms; ratio {ratio:.2f} (asked: <= {RATIO})")
+        print(f"  that aggregate: {' '.join(slowest.split())[:160]}...")
+        if before_sql:
+            before = _floor(before_sql, params, 3)
+            print(f"  before the rollups its contacts aggregate alone took p95 {before:.1f} ms (bare SQL, same run)")
+        met = ratio <= RATIO and (target_ms is None or p95 <= target_ms)
+        target = f"p95 <= {RATIO}x the floor (its biggest aggregate)"
         results.append(
             {
-                "benchmark": f"{name} p95 ({scale}, {queries} queries)",
+                "benchmark": f"{name} p95 ({scale}, {len(queries)} queries)",
                 "figure": p95,
                 "unit": "ms",
                 "floor": floor,
                 "ratio": ratio,
-                "target": f"p95 <= {RATIO}x the floor ({floor_name})",
-                "met": ratio <= RATIO,
+                "target": target + (f" and <= {target_ms:.0f} ms" if target_ms else ""),
+                "met": met,
                 "command": "make bench (python tests/bench/run_all.py reports)",
             }
         )

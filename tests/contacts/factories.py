@@ -13,6 +13,7 @@ class ContactFactory(factory.django.DjangoModelFactory):
 
     employer = factory.SubFactory(EmployerFactory)
     by = factory.SubFactory(UserFactory)
+    region = factory.SelfAttribute("employer.region")  # what contact_log copies
     when = factory.LazyFunction(timezone.now)
     channel = "visit"
     purpose = "relationship"

@@ -536,7 +536,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "outreach_event",
             "outreach_invitation",
             "outreach_invitation",
@@ -554,7 +554,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
@@ -960,7 +960,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "outreach_event",
             "outreach_invitation",
             "outreach_invitation",
@@ -979,7 +979,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide
@@ -1005,7 +1005,7 @@ PINS: dict[str, Pin] = {
             "employers_employer",
             "employers_stagechange",
             "employers_stagechange",
-            "employers_contact",
+            "reports_contactday",  # contacts per month and channel: the rollup, marked days live
             "crm_membership",
             "candidates_trajectory",  # IPS caseload per guide
             "candidates_placement",  # IPS jobs this quarter, employers and sectors per guide

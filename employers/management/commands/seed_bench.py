@@ -176,15 +176,16 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute(
                     """
-                    INSERT INTO employers_contact (employer_id, by_id, "when", channel, purpose, in_person,
-                                                   summary, outcome, created_at, updated_at)
-                    SELECT e, %s, now() - ((e * 7919 + k * 104729) %% 730) * interval '1 day'
+                    INSERT INTO employers_contact (employer_id, region_id, by_id, "when", channel, purpose,
+                                                   in_person, summary, outcome, created_at, updated_at)
+                    SELECT e, emp.region_id, %s, now() - ((e * 7919 + k * 104729) %% 730) * interval '1 day'
                                         - ((e + k) %% 10) * interval '1 hour',
                            (ARRAY['visit','phone','video','email','event','other'])[1 + (e + k) %% 6],
                            (ARRAY['acquisition','relationship','job_development','placement_support','event'])
                                [1 + (e * 3 + k) %% 5],
                            ((e + k) %% 6) IN (0, 4), 'bench contact', '', now(), now()
-                    FROM unnest(%s::bigint[]) AS e, generate_series(1, %s) AS k
+                    FROM unnest(%s::bigint[]) AS u(e) JOIN employers_employer emp ON emp.id = u.e,
+                         generate_series(1, %s) AS k
                     """,
                     [by.pk, todo[start : start + 20_000], per_employer],
                 )
