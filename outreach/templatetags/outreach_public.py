@@ -24,15 +24,21 @@ def _colleague_organisation(value: str, event_id: int) -> str:
 
 @register.inclusion_tag("outreach/public/_register_form.html", takes_context=True)
 def registration_form(context: dict[str, Any]) -> dict[str, Any]:
-    """An empty form; a signed colleague link (``?colleague=``) prefills the organisation, a
-    forged or foreign one is ignored."""
+    """An empty form; a signed colleague link (``?colleague=``) prefills the organisation. A
+    forged or foreign one prefills nothing and says so: the visitor can still register."""
     event = context["event"]
     request = context.get("request")
     colleague = request.GET.get("colleague", "") if request is not None else ""
     organisation = _colleague_organisation(colleague, event.pk) if colleague else ""
     form = RegistrationForm(initial={"organisation": organisation} if organisation else None)
     form.describe_fields()
-    return {"event": event, "form": form, "request": request, "csrf_token": context.get("csrf_token")}
+    return {
+        "event": event,
+        "form": form,
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+        "colleague_refused": bool(colleague) and not organisation,
+    }
 
 
 @register.inclusion_tag("outreach/public/_share_meta.html")

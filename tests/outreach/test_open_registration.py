@@ -196,7 +196,7 @@ def test_a_closed_session_shows_no_form_and_refuses_a_registration(client):
     assert not Registration.objects.exists()
 
 
-def test_the_colleague_link_prefills_the_organisation_and_a_forged_one_is_ignored(client):
+def test_the_colleague_link_prefills_the_organisation_and_a_forged_one_is_refused(client):
     inv = InvitationFactory(contact_person__employer__legal_name="Zorggroep Noord")
     rsvp = client.get(reverse("outreach:rsvp", args=[tokens.sign(inv.token, "rsvp")])).content.decode()
     assert "colleague%3D" in rsvp  # the mailto: body carries the signed public link
@@ -205,6 +205,8 @@ def test_the_colleague_link_prefills_the_organisation_and_a_forged_one_is_ignore
     assert 'value="Zorggroep Noord"' in page.content.decode()
     forged = client.get(reverse("outreach:public-event", args=[inv.event.slug]), {"colleague": inv.token + ":x"})
     assert "Zorggroep Noord" not in forged.content.decode()
+    assert "Deze doorstuurlink is niet geldig" in forged.content.decode()  # said, not silently dropped
+    assert "Deze doorstuurlink" not in page.content.decode()
     # An RSVP link is not a colleague link either.
     wrong = client.get(
         reverse("outreach:public-event", args=[inv.event.slug]), {"colleague": tokens.sign(inv.token, "rsvp")}
