@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from outreach import tokens
+from outreach.mail import personal_answers
 from outreach.models import Event, OutboundEmail
 from outreach.services.events import event_cancel, event_postpone, event_update
 from outreach.services.rsvp import rsvp_answer
-from outreach.mail import personal_answers
 from tests.outreach.factories import EventFactory, InvitationFactory
 
 pytestmark = pytest.mark.django_db
