@@ -493,3 +493,11 @@ def test_a_large_audience_is_invited_in_the_background(cast, web, event_a, netwo
     assert "being prepared" in response.content.decode()
     assert sorted(calls[0]["persons"]) == sorted([network.reachable.pk, network.prospect.pk])
     assert not Invitation.objects.exists()  # the task creates them
+
+
+def test_a_session_whose_organiser_left_still_shows_its_pages(web, adviser_a):
+    """``owner`` is SET_NULL: a session of someone who left keeps working for the others."""
+    event = EventFactory(region_id="AM18", owner=None)
+    client = web(adviser_a)
+    for name in ("outreach:event-detail", "outreach:event-edit", "outreach:event-invite", "outreach:event-checkin"):
+        assert client.get(reverse(name, args=[event.pk])).status_code == 200, name
