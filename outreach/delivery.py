@@ -221,8 +221,11 @@ def fail_blocked(ids: list[int]) -> int:
     """Outreach rows of this batch that must not go out after all (checked at send time): the
     person opted out, the employer became do-not-contact or the address bounced, since the row
     was queued."""
+    # By primary key only: a state test here lets stale statistics walk the whole queued index
+    # (0.3 s a task); the update below keeps only the rows still queued.
     rows = (
-        OutboundEmail.objects.filter(pk__in=ids, state=EmailState.QUEUED, invitation__isnull=False)
+        OutboundEmail.objects.filter(pk__in=ids, invitation__isnull=False)
+        .order_by()
         .exclude(kind__in=TRANSACTIONAL_KINDS)
         .filter(
             Q(invitation__contact_person__opted_out_at__isnull=False)
