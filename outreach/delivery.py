@@ -6,10 +6,10 @@
    ``sending`` with ``attempts + 1``, a lease and the worker's name, committed before the mail
    server hears of any of them, so no fault can undo the attempt count: a row cannot loop, and
    after ``OUTREACH_MAX_ATTEMPTS`` it is ``failed``. The first row of the batch is handed over
-   at once; the others are ``batch_waiting``.
+   at once; the others are ``held_in_batch``.
 2. Send: the stored bytes go through the worker's SMTP connection; no transaction is open.
 3. Mark: after the server's 250, one statement marks the row ``sent`` and hands the next row
-   of the batch over (``batch_waiting`` off, a fresh lease), if that row is still ours. If the
+   of the batch over (``held_in_batch`` off, a fresh lease), if that row is still ours. If the
    database link died meanwhile the statement is retried on a fresh connection (a few times,
    with backoff): the message is delivered, and a failed mark must not make it go out again.
 
@@ -105,7 +105,7 @@ WITH picked AS (
 )
 UPDATE "{_TABLE}" AS t SET "state" = %(sending)s, "attempts" = t."attempts" + 1, "claimed_at" = %(now)s,
     "lease_expires_at" = %(lease)s, "claimed_by" = %(worker)s,
-    "batch_waiting" = t."id" <> (SELECT "id" FROM picked ORDER BY array_position(%(ids)s, "id") LIMIT 1)
+    "held_in_batch" = t."id" <> (SELECT "id" FROM picked ORDER BY array_position(%(ids)s, "id") LIMIT 1)
 FROM picked WHERE t."id" = picked."id" RETURNING {_COLUMNS}
 """  # noqa: S608 - our own table and column names; the values are parameters
 # After the 250 of row ``done``: it is sent (whatever the row says now: the sweep may have given
@@ -116,9 +116,9 @@ UPDATE "{_TABLE}" SET
     "sent_at" = CASE WHEN "id" = %(done)s THEN %(now)s ELSE "sent_at" END,
     "last_error" = CASE WHEN "id" = %(done)s THEN '' ELSE "last_error" END,
     "lease_expires_at" = CASE WHEN "id" = %(done)s THEN NULL ELSE %(lease)s END,
-    "batch_waiting" = FALSE
+    "held_in_batch" = FALSE
 WHERE "id" = %(done)s
-    OR ("id" = %(next)s AND "state" = %(sending)s AND "claimed_by" = %(worker)s AND "batch_waiting")
+    OR ("id" = %(next)s AND "state" = %(sending)s AND "claimed_by" = %(worker)s AND "held_in_batch")
 RETURNING "id"
 """  # noqa: S608 - our own table name; the values are parameters
 
@@ -168,8 +168,8 @@ def hand_over(row_id: int | None, worker: str) -> bool:
     return bool(
         _with_db_retry(
             lambda: OutboundEmail.objects.filter(
-                pk=row_id, state=EmailState.SENDING, claimed_by=worker, batch_waiting=True
-            ).update(batch_waiting=False, lease_expires_at=_params()["lease"]),
+                pk=row_id, state=EmailState.SENDING, claimed_by=worker, held_in_batch=True
+            ).update(held_in_batch=False, lease_expires_at=_params()["lease"]),
             f"handing {row_id} over",
         )
     )
@@ -181,11 +181,11 @@ def give_back_untried(ids: list[int], worker: str) -> int:
         return 0
     return _with_db_retry(
         lambda: OutboundEmail.objects.filter(
-            pk__in=ids, state=EmailState.SENDING, claimed_by=worker, batch_waiting=True
+            pk__in=ids, state=EmailState.SENDING, claimed_by=worker, held_in_batch=True
         ).update(
             state=EmailState.QUEUED,
             attempts=F("attempts") - 1,
-            batch_waiting=False,
+            held_in_batch=False,
             lease_expires_at=None,
             claimed_at=None,
             claimed_by="",
@@ -365,10 +365,10 @@ def release_expired_leases() -> int:
     are used up; the rest of its batch, never handed over, queued again as it was."""
     now = timezone.now()
     expired = OutboundEmail.objects.filter(state=EmailState.SENDING, lease_expires_at__lt=now)
-    untried = expired.filter(batch_waiting=True).update(
+    untried = expired.filter(held_in_batch=True).update(
         state=EmailState.QUEUED,
         attempts=F("attempts") - 1,
-        batch_waiting=False,
+        held_in_batch=False,
         lease_expires_at=None,
         claimed_at=None,
         claimed_by="",

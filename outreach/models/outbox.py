@@ -98,7 +98,7 @@ class OutboundEmail(models.Model):
     # Claimed in a batch but not yet handed to the mail server: a worker lost now leaves this
     # row unsent for certain, so the sweep gives it back without the "may have gone out twice"
     # flag (only the one row in flight gets that).
-    batch_waiting = models.BooleanField(_("waiting in its batch"), default=False)
+    held_in_batch = models.BooleanField(_("held in its batch"), default=False)
     # A worker lost this row between claim and mark: the server may have it already, so a
     # later attempt may be a second copy ("may have gone out twice", on the page and in the API).
     uncertain = models.BooleanField(_("may have gone out twice"), default=False)

@@ -52,13 +52,13 @@ def test_twenty_rows_are_claimed_in_one_statement_and_one_connection_serves_two_
     assert delivery.deliver(ids[25:], worker="w:1")["sent"] == 5
     assert sending._kept["backend"].connection is kept  # the same SMTP session, checked by a NOOP
     assert sorted(smtp.counts().values()) == [1] * 30
-    assert set(OutboundEmail.objects.values_list("state", "attempts", "batch_waiting")) == {("sent", 1, False)}
+    assert set(OutboundEmail.objects.values_list("state", "attempts", "held_in_batch")) == {("sent", 1, False)}
 
 
 def test_a_worker_lost_after_message_3_of_a_batch_leaves_only_message_4_uncertain(adviser_a, smtp):
     ids = invite(adviser_a, 20)
     rows = delivery.claim(ids, "w:1")
-    assert [r.batch_waiting for r in rows] == [False] + [True] * 19
+    assert [r.held_in_batch for r in rows] == [False] + [True] * 19
     for index in range(3):  # sent and marked, each mark handing the next row over
         sending.send_raw(sending.connection(), rows[index], bytes(rows[index].mime))
         assert delivery.mark_sent(rows[index].pk, rows[index + 1].pk, "w:1")

@@ -63,7 +63,7 @@ class Cluster:
         process.wait(timeout=10)
         self.workers.remove(process)
         mine = OutboundEmail.objects.filter(state=EmailState.SENDING, claimed_by__endswith=f":{process.pid}")
-        return mine.filter(batch_waiting=False).count()
+        return mine.filter(held_in_batch=False).count()
 
     def close(self) -> None:
         for process in [*self.workers, self.beat]:
@@ -150,7 +150,7 @@ def test_sigkill_after_the_250_of_message_3_of_a_batch_of_20_sends_nothing_twice
     mine = OutboundEmail.objects.filter(claimed_by__endswith=f":{worker.pid}")
     assert mine.filter(state=EmailState.SENT).count() == 3  # the third was marked before the fourth began
     inside = c.kill(worker)
-    waiting = mine.filter(state=EmailState.SENDING, batch_waiting=True).count()
+    waiting = mine.filter(state=EmailState.SENDING, held_in_batch=True).count()
     smtp.release()
     c.worker()
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name="outboundemail",
-            name="batch_waiting",
-            field=models.BooleanField(default=False, verbose_name="waiting in its batch"),
+            name="held_in_batch",
+            field=models.BooleanField(default=False, verbose_name="held in its batch"),
         ),
     ]
