@@ -76,12 +76,11 @@ def store_rows(batch_id: int, rows: list[dict]) -> None:
     rows at once would cost as much memory again as the rows themselves."""
     table = ImportBatch._meta.db_table
     with connection.cursor() as cursor:
-        cursor.execute(f'UPDATE "{table}" SET "rows" = %s WHERE "id" = %s', [Jsonb([]), batch_id])  # noqa: S608 - our own table name
+        empty: list[Any] = [Jsonb([]), batch_id]
+        cursor.execute(f'UPDATE "{table}" SET "rows" = %s WHERE "id" = %s', empty)  # noqa: S608 - our own table name
         for start in range(0, len(rows), STORE_CHUNK):
-            cursor.execute(
-                f'UPDATE "{table}" SET "rows" = "rows" || %s WHERE "id" = %s',  # noqa: S608 - our own table name
-                [Jsonb(rows[start : start + STORE_CHUNK]), batch_id],
-            )
+            chunk: list[Any] = [Jsonb(rows[start : start + STORE_CHUNK]), batch_id]
+            cursor.execute(f'UPDATE "{table}" SET "rows" = "rows" || %s WHERE "id" = %s', chunk)  # noqa: S608 - our own table name
 
 
 def _progress(batch_id: int) -> Any:

@@ -106,7 +106,7 @@ def _labels(choice: Any) -> set[str]:
 def _names(choices: Any) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each choice's code with every name it goes by (code, common words, labels), as keys:
     worked out once per process, not once per cell (it translates every label twice)."""
-    words = {SizeClass: SIZE_WORDS, Stage: STAGE_WORDS}.get(choices, {})
+    words: dict[Any, tuple[str, ...]] = SIZE_WORDS if choices is SizeClass else STAGE_WORDS if choices is Stage else {}
     return tuple(
         (
             choice.value,

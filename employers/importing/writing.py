@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -128,7 +128,7 @@ def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], st
         return counts
 
 
-def _add_people(people: list[ContactPerson | None], taken: set[tuple[int, str]]) -> None:
+def _add_people(people: Sequence[ContactPerson | None], taken: set[tuple[int, str]]) -> None:
     fresh = [p for p in people if p is not None]
     ContactPerson.objects.bulk_create(fresh, batch_size=WRITE_CHUNK)
     taken.update((p.employer_id, p.name) for p in fresh)
