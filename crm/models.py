@@ -133,7 +133,22 @@ class AuditEntry(models.Model):
         actor: AuthUser | None = None,
         data: dict[str, Any] | None = None,
     ) -> AuditEntry:
-        return cls.objects.create(
+        entry = cls.entry(action, target=target, actor=actor, data=data)
+        entry.save(force_insert=True)
+        return entry
+
+    @classmethod
+    def entry(
+        cls,
+        action: str,
+        *,
+        target: models.Model | None = None,
+        actor: AuthUser | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> AuditEntry:
+        """The entry ``record`` writes, unsaved: for a caller that writes many in one
+        ``bulk_create`` (an import's updated employers)."""
+        return cls(
             action=action,
             actor=actor if getattr(actor, "is_authenticated", False) else None,
             target_type=ContentType.objects.get_for_model(target) if target is not None else None,

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from psycopg.types.json import Jsonb
 
 from crm.fields import clean_text
 from crm.models import Region
@@ -60,10 +61,26 @@ def import_run_check(*, batch_id: int) -> str:
         except ImportFileError as error:
             ImportBatch.objects.filter(pk=batch_id).update(state=ImportState.FAILED, error=str(error), raw=b"")
             return "failed"
+    store_rows(batch_id, rows)
     ImportBatch.objects.filter(pk=batch_id).update(
-        state=ImportState.PREVIEW, rows=rows, notices=notices, raw=b"", progress=len(rows), total=len(rows)
+        state=ImportState.PREVIEW, notices=notices, raw=b"", progress=len(rows), total=len(rows)
     )
     return "checked"
+
+
+STORE_CHUNK = 2000  # rows serialised per statement
+
+
+def store_rows(batch_id: int, rows: list[dict]) -> None:
+    """The checked rows into the batch, appended a chunk per statement: the JSON of 20,000
+    rows at once would cost as much memory again as the rows themselves."""
+    table = ImportBatch._meta.db_table
+    with connection.cursor() as cursor:
+        empty: list[Any] = [Jsonb([]), batch_id]
+        cursor.execute(f'UPDATE "{table}" SET "rows" = %s WHERE "id" = %s', empty)  # noqa: S608 - our own table name
+        for start in range(0, len(rows), STORE_CHUNK):
+            chunk: list[Any] = [Jsonb(rows[start : start + STORE_CHUNK]), batch_id]
+            cursor.execute(f'UPDATE "{table}" SET "rows" = "rows" || %s WHERE "id" = %s', chunk)  # noqa: S608 - our own table name
 
 
 def _progress(batch_id: int) -> Any:
@@ -84,6 +101,9 @@ def _check(filename: str, raw: bytes, region: Region, report: Any = None) -> tup
     for line, cells in table:
         values = {field: (cells[index] if index < len(cells) else "") for index, field in columns.items()}
         data, errors = check_row(values)
+        # Empty cells are not kept: every reader takes a missing field as empty, and 20,000
+        # rows of mostly empty columns would cost their memory twice (the rows and their JSON).
+        data = {field: value for field, value in data.items() if value}
         rows.append({"line": line, "data": data, "errors": errors})
         if report is not None and len(rows) % PROGRESS_EVERY == 0:
             report(len(rows))
@@ -100,9 +120,13 @@ def import_check(*, by: AuthUser, region: Region, filename: str, raw: bytes) -> 
     a shell): read and check the file, store the outcome; no employer is written."""
     check_size(len(raw))
     rows, notices = _check(filename, raw, region)
-    return ImportBatch.objects.create(
-        region=region, created_by=by, filename=clean_text(filename)[:200], rows=rows, notices=notices
-    )
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            region=region, created_by=by, filename=clean_text(filename)[:200], notices=notices
+        )
+        store_rows(batch.pk, rows)
+    batch.rows = rows
+    return batch
 
 
 def import_request_confirm(*, batch: ImportBatch, by: AuthUser, actions: dict[int, str]) -> bool:

@@ -11,7 +11,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import models
-from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -48,7 +47,7 @@ if TYPE_CHECKING:
 
 def _size(value: str) -> str:
     try:
-        return _choice(value, SizeClass, SIZE_WORDS)
+        return _choice(value, SizeClass)
     except ValidationError:
         raise ValidationError(_("Unknown size: use micro, klein, middel or groot.")) from None
 
@@ -57,7 +56,7 @@ def _stage(value: str) -> str:
     """A stage code, a common Dutch or English word for it, its label in either language, or the
     start of one label ("Staat open")."""
     try:
-        return _choice(value, Stage, STAGE_WORDS)
+        return _choice(value, Stage)
     except ValidationError:
         raise ValidationError(
             _("Unknown network stage: use prospect, interested, open, active, ambassador or paused.")
@@ -104,20 +103,36 @@ def _labels(choice: Any) -> set[str]:
     return names
 
 
-def _choice(value: str, choices: Any, words: dict) -> str:
+@cache
+def _names(choices: Any) -> tuple[tuple[str, frozenset[str]], ...]:
+    """Each choice's code with every name it goes by (code, common words, labels), as keys:
+    worked out once per process, not once per cell (it translates every label twice)."""
+    words: dict[Any, tuple[str, ...]] = SIZE_WORDS if choices is SizeClass else STAGE_WORDS if choices is Stage else {}
+    return tuple(
+        (
+            choice.value,
+            frozenset(
+                {_key(choice.value)}
+                | {_key(word) for word in words.get(choice, ())}
+                | {_key(label) for label in _labels(choice)}
+            ),
+        )
+        for choice in choices
+    )
+
+
+def _choice(value: str, choices: Any) -> str:
     """The code of a choice given as its code, a common word, its label in either language, or
     the start of a label that fits one choice only ("Staat open" for the full label)."""
     key = _key(value)
     if not key:
         raise ValidationError("")
     starts = set()
-    for choice in choices:
-        names = {_key(choice.value)} | {_key(word) for word in words.get(choice, ())}
-        names |= {_key(label) for label in _labels(choice)}
+    for code, names in _names(choices):
         if key in names:
-            return choice.value
+            return code
         if len(key) >= 4 and any(name.startswith(key) for name in names):
-            starts.add(choice.value)
+            starts.add(code)
     if len(starts) == 1:
         return starts.pop()
     raise ValidationError("")
@@ -195,18 +210,33 @@ def _website(value: str) -> str:
     return value
 
 
+LOOKUP_CHUNK = 1000  # rows whose keys one look-up query carries
+
+
+def _existing(rows: list[dict]) -> tuple[dict[str, Employer], dict[tuple[str, str], Employer]]:
+    """The employers these rows may repeat, by KvK number and by (name, postcode): two queries
+    per chunk of rows, each on an index (the KvK unique index, the postcode index)."""
+    by_kvk: dict[str, Employer] = {}
+    by_name: dict[tuple[str, str], Employer] = {}
+    employers = Employer.objects.select_related("region", "owner")
+    for start in range(0, len(rows), LOOKUP_CHUNK):
+        chunk = [row["data"] for row in rows[start : start + LOOKUP_CHUNK] if not row["errors"]]
+        kvks = {data["kvk_number"] for data in chunk if data.get("kvk_number")}
+        named = [data for data in chunk if data.get("legal_name") and data.get("postcode")]
+        if kvks:
+            by_kvk.update((e.kvk_number, e) for e in employers.filter(kvk_number__in=kvks))
+        if named:
+            found = employers.annotate(lower_name=Lower("legal_name")).filter(
+                postcode__in={data["postcode"] for data in named},
+                lower_name__in={data["legal_name"].lower() for data in named},
+            )
+            by_name.update(((e.legal_name.lower(), e.postcode), e) for e in found)
+    return by_kvk, by_name
+
+
 def _duplicates(rows: list[dict], region: Region) -> None:
     """Mark each row's duplicate: earlier in the file, in this region, or in another region."""
-    kvks = {row["data"]["kvk_number"] for row in rows if row["data"].get("kvk_number") and not row["errors"]}
-    names = {row["data"]["legal_name"].lower() for row in rows if row["data"].get("legal_name")}
-    found = Employer.objects.annotate(lower_name=Lower("legal_name")).filter(
-        Q(kvk_number__in=kvks) | Q(lower_name__in=names)
-    )
-    by_kvk, by_name = {}, {}
-    for employer in found.select_related("region", "owner"):
-        if employer.kvk_number:
-            by_kvk[employer.kvk_number] = employer
-        by_name[(employer.legal_name.lower(), employer.postcode)] = employer
+    by_kvk, by_name = _existing(rows)
     seen: dict[Any, int] = {}
     for row in rows:
         row["duplicate"], row["diff"] = None, []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
@@ -56,9 +58,9 @@ def import_confirm(
     """
     if batch.state != state:
         raise ValidationError(_("This import has already been imported or discarded."))
-    rows = [dict(row, data=dict(row["data"])) for row in batch.rows]
-    for row in rows:
-        row["errors"] = dict(row["errors"])
+    # The batch's own rows, not a copy (20,000 rows are tens of MB): only their duplicate and
+    # diff are worked out again, and the batch's rows are not saved from here.
+    rows = batch.rows
     _duplicates(rows, batch.region)
     planned: list[tuple[dict, str]] = []
     problems = []
@@ -84,62 +86,33 @@ def import_confirm(
         ) from error
 
 
+WRITE_CHUNK = 500  # rows written per round of bulk statements (bounded memory)
+
+
+def _chunks(items: list, size: int = WRITE_CHUNK) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], state: str) -> dict[str, int]:
     with transaction.atomic():
-        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        total = len(batch.rows)
+        # Locked again to write, without reading the rows and the file a second time.
+        batch = ImportBatch.objects.select_for_update().defer("rows", "raw").select_related("region").get(pk=batch.pk)
         if batch.state != state:
             raise ValidationError(_("This import has already been imported or discarded."))
-        defaults = {"region": batch.region, "source": Source.IMPORT, "stage": Stage.PROSPECT}
-        creates = [
-            (row, Employer(**{**defaults, **_employer_fields(row["data"])}))
-            for row, action in planned
-            if action == CREATE
-        ]
-        created = Employer.objects.bulk_create([employer for _row, employer in creates], batch_size=1000)
-        StageChange.objects.bulk_create(
-            [StageChange(employer=e, from_stage="", to_stage=e.stage, by=by) for e in created], batch_size=1000
-        )
-        people = [_person(employer.pk, row["data"]) for row, employer in creates]
-        employer_of_line = {row["line"]: employer.pk for row, employer in creates}
-        updated = 0
-        updates = {row["duplicate"]["employer"]: (row, action) for row, action in planned if action in (FILL, UPDATE)}
-        for employer in Employer.objects.select_for_update().filter(pk__in=updates, region=batch.region):
-            row, action = updates[employer.pk]
-            data = row["data"]
-            overwrite = action == UPDATE  # chosen per row or for all; FILL keeps every curated value
-            stage = data.get("stage") if overwrite else None  # a stage is never empty: only overwrite moves it
-            changed = [
-                column
-                for column, value in _employer_fields(data).items()
-                if column != "stage" and (overwrite or not getattr(employer, column))
-            ]
-            for column in changed:
-                setattr(employer, column, data[column])
-            if changed:
-                employer.save(update_fields=[*changed, "updated_at"])
-                AuditEntry.record(
-                    "employers.employer.updated_by_import",
-                    target=employer,
-                    actor=by,
-                    data={"batch": batch.pk, "mode": action, "fields": changed},
-                )
-            if stage:
-                # The one stage service: history, audit entry; the same stage changes nothing.
-                employer = employer_change_stage(employer=employer, by=by, stage=stage)
-            known = set(employer.contact_persons.values_list("name", flat=True))
-            person = _person(employer.pk, data)
-            if person is not None and person.name not in known:
-                people.append(person)
-            employer_of_line[row["line"]] = employer.pk
-            updated += 1
-        contacts = _contact_rows(planned, employer_of_line, people)
-        ContactPerson.objects.bulk_create([p for p in people if p is not None], batch_size=1000)
+        employer_of_line: dict[int, int] = {}
+        taken: set[tuple[int, str]] = set()  # (employer, contact name) there now or written here
+        created = _create(batch, by, [row for row, action in planned if action == CREATE], employer_of_line, taken)
+        changes = [(row, action) for row, action in planned if action in (FILL, UPDATE)]
+        updated = _update(batch, by, changes, employer_of_line, taken)
+        contacts = _contact_rows(planned, employer_of_line, taken)
         counts = {
-            "created": len(created),
+            "created": created,
             "updated": updated,
             "contacts": contacts,
-            "skipped": len(batch.rows) - len(created) - updated - contacts,
-            "rows": len(batch.rows),
+            "skipped": total - created - updated - contacts,
+            "rows": total,
         }
         batch.state = ImportState.IMPORTED
         batch.imported_at = timezone.now()
@@ -155,19 +128,90 @@ def _write(batch: ImportBatch, by: AuthUser, planned: list[tuple[dict, str]], st
         return counts
 
 
-def _contact_rows(planned: list[tuple[dict, str]], employer_of_line: dict[int, int], people: list) -> int:
+def _add_people(people: Sequence[ContactPerson | None], taken: set[tuple[int, str]]) -> None:
+    fresh = [p for p in people if p is not None]
+    ContactPerson.objects.bulk_create(fresh, batch_size=WRITE_CHUNK)
+    taken.update((p.employer_id, p.name) for p in fresh)
+
+
+def _create(batch: ImportBatch, by: AuthUser, rows: list[dict], employer_of_line: dict[int, int], taken: set) -> int:
+    """New employers with their first stage in the history and their contact person, a chunk
+    at a time."""
+    defaults = {"region": batch.region, "source": Source.IMPORT, "stage": Stage.PROSPECT}
+    for chunk in _chunks(rows):
+        employers = [Employer(**{**defaults, **_employer_fields(row["data"])}) for row in chunk]
+        Employer.objects.bulk_create(employers, batch_size=WRITE_CHUNK)
+        StageChange.objects.bulk_create(
+            [StageChange(employer=e, from_stage="", to_stage=e.stage, by=by) for e in employers],
+            batch_size=WRITE_CHUNK,
+        )
+        _add_people([_person(e.pk, row["data"]) for row, e in zip(chunk, employers, strict=True)], taken)
+        employer_of_line.update((row["line"], e.pk) for row, e in zip(chunk, employers, strict=True))
+    return len(rows)
+
+
+def _update(
+    batch: ImportBatch, by: AuthUser, changes: list[tuple[dict, str]], employer_of_line: dict[int, int], taken: set
+) -> int:
+    """Matched employers of the region, a chunk at a time: the changed columns in one UPDATE per
+    set of columns, their audit entries in one INSERT, a new stage through the stage service."""
+    updated = 0
+    for chunk in _chunks(changes):
+        wanted = {row["duplicate"]["employer"]: (row, action) for row, action in chunk}
+        employers = list(Employer.objects.select_for_update().filter(pk__in=wanted, region=batch.region))
+        taken.update(ContactPerson.objects.filter(employer__in=employers).values_list("employer_id", "name"))
+        by_columns: dict[tuple[str, ...], list[Employer]] = defaultdict(list)
+        audits, stages, people = [], [], []
+        now = timezone.now()
+        for employer in employers:
+            row, action = wanted[employer.pk]
+            data = row["data"]
+            overwrite = action == UPDATE  # chosen per row or for all; FILL keeps every curated value
+            changed = [
+                column
+                for column, value in _employer_fields(data).items()
+                if column != "stage" and (overwrite or not getattr(employer, column))
+            ]
+            for column in changed:
+                setattr(employer, column, data[column])
+            if changed:
+                employer.updated_at = now
+                by_columns[tuple(changed)].append(employer)
+                audits.append(
+                    AuditEntry.entry(
+                        "employers.employer.updated_by_import",
+                        target=employer,
+                        actor=by,
+                        data={"batch": batch.pk, "mode": action, "fields": changed},
+                    )
+                )
+            if overwrite and data.get("stage"):  # a stage is never empty: only overwrite moves it
+                stages.append((employer, data["stage"]))
+            person = _person(employer.pk, data)
+            if person is not None and (employer.pk, person.name) not in taken:
+                people.append(person)
+                taken.add((employer.pk, person.name))
+            employer_of_line[row["line"]] = employer.pk
+            updated += 1
+        for columns, group in by_columns.items():
+            Employer.objects.bulk_update(group, [*columns, "updated_at"], batch_size=WRITE_CHUNK)
+        AuditEntry.objects.bulk_create(audits, batch_size=WRITE_CHUNK)
+        for employer, stage in stages:
+            # The one stage service: history, audit entry; the same stage changes nothing.
+            employer_change_stage(employer=employer, by=by, stage=stage)
+        _add_people(people, set())
+    return updated
+
+
+def _contact_rows(planned: list[tuple[dict, str]], employer_of_line: dict[int, int], taken: set) -> int:
     """Rows repeating an earlier row's employer add their contact person to it (once per name);
     the employer is the one that earlier row created or updated. Returns how many were added."""
-    taken = {(p.employer_id, p.name) for p in people if p is not None}
-    taken |= set(
-        ContactPerson.objects.filter(employer_id__in=set(employer_of_line.values())).values_list("employer_id", "name")
-    )
-    added = 0
+    people = []
     for row, action in planned:
         employer_id = employer_of_line.get(row["duplicate"]["line"]) if action == CONTACT else None
         person = _person(employer_id, row["data"]) if employer_id else None
         if person is not None and (employer_id, person.name) not in taken:
             taken.add((employer_id, person.name))
             people.append(person)
-            added += 1
-    return added
+    _add_people(people, set())
+    return len(people)

@@ -97,6 +97,10 @@ class OutboundEmail(models.Model):
     # The claim's lease: a row still ``sending`` after this is handed out again by the sweep.
     lease_expires_at = models.DateTimeField(_("lease expires at"), null=True, blank=True)
     claimed_by = models.CharField(_("claimed by"), max_length=200, blank=True)
+    # Claimed in a batch but not yet handed to the mail server: a worker lost now leaves this
+    # row unsent for certain, so the sweep gives it back without the "may have gone out twice"
+    # flag (only the one row in flight gets that).
+    held_in_batch = models.BooleanField(_("held in its batch"), default=False)
     # A worker lost this row between claim and mark: the server may have it already, so a
     # later attempt may be a second copy ("may have gone out twice", on the page and in the API).
     uncertain = models.BooleanField(_("may have gone out twice"), default=False)

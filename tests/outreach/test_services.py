@@ -380,7 +380,7 @@ class _Refusing:
 
 def test_a_permanent_refusal_marks_the_message_failed_with_the_reason(adviser_a, monkeypatch):
     invite(event=EventFactory(), by=adviser_a, persons=[ContactPersonFactory()])
-    monkeypatch.setattr(delivery, "get_connection", lambda **kw: _Refusing(550))
+    monkeypatch.setattr("outreach.sending.get_connection", lambda **kw: _Refusing(550))
 
     assert deliver_all()["failed"] == 1
 
@@ -391,7 +391,7 @@ def test_a_permanent_refusal_marks_the_message_failed_with_the_reason(adviser_a,
 def test_a_temporary_refusal_is_retried_later_with_backoff(adviser_a, monkeypatch, settings):
     settings.OUTREACH_RETRY_BASE_SECONDS = 60
     invite(event=EventFactory(), by=adviser_a, persons=ContactPersonFactory.create_batch(2))
-    monkeypatch.setattr(delivery, "get_connection", lambda **kw: _Refusing(451))
+    monkeypatch.setattr("outreach.sending.get_connection", lambda **kw: _Refusing(451))
 
     # A 451 is about that recipient: each row is retried on its own, the batch goes on.
     assert deliver_all() == {"sent": 0, "skipped": 0, "retry": 2, "failed": 0}

@@ -57,11 +57,13 @@ class Cluster:
         return process
 
     def kill(self, process: subprocess.Popen) -> int:
-        """SIGKILL ``process``; returns how many rows it left claimed (inside a send)."""
+        """SIGKILL ``process``; returns how many rows it left inside a send (claimed and handed
+        over; the rest of its batch, still waiting, was never given to the mail server)."""
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         self.workers.remove(process)
-        return OutboundEmail.objects.filter(state=EmailState.SENDING, claimed_by__endswith=f":{process.pid}").count()
+        mine = OutboundEmail.objects.filter(state=EmailState.SENDING, claimed_by__endswith=f":{process.pid}")
+        return mine.filter(held_in_batch=False).count()
 
     def close(self) -> None:
         for process in [*self.workers, self.beat]:
@@ -134,6 +136,31 @@ def test_sigkill_of_workers_during_delivery_sends_at_most_the_one_message_in_fli
     assert result["duplicates"] <= inside
     assert result["duplicated_but_not_flagged"] == 0
     assert result["max_copies"] <= 2
+
+
+def test_sigkill_after_the_250_of_message_3_of_a_batch_of_20_sends_nothing_twice(
+    adviser_a: Any, smtp: SmtpServer, cluster: Any
+):
+    count = 40
+    invite_now(adviser_a, count)
+    smtp.hold_after(3)  # message 4 waits at RCPT: the worker has had the 250 of message 3
+    c = cluster()
+    worker = c.worker()
+    assert smtp.recorder.holding.wait(timeout=120)
+    mine = OutboundEmail.objects.filter(claimed_by__endswith=f":{worker.pid}")
+    assert mine.filter(state=EmailState.SENT).count() == 3  # the third was marked before the fourth began
+    inside = c.kill(worker)
+    waiting = mine.filter(state=EmailState.SENDING, held_in_batch=True).count()
+    smtp.release()
+    c.worker()
+
+    assert wait_until(lambda: sent() == count, timeout=120), f"only {sent()} sent"
+    result = figures(smtp, "worker SIGKILL after message 3 of a batch of 20")
+    print(f"[batch kill] in flight = {inside}, waiting in the batch = {waiting}")
+    assert (inside, waiting) == (1, 16)  # message 4 in flight, 5-20 never handed over
+    assert result["lost"] == 0 and result["duplicates"] == 0 and result["not_sent"] == 0
+    assert result["uncertain"] == 1  # message 4 only: "may have gone out twice" (it did not)
+    assert set(OutboundEmail.objects.filter(uncertain=False).values_list("attempts", flat=True)) == {1}
 
 
 def _terminate_worker_backends() -> int:
