@@ -11,8 +11,28 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 
 _Field = TypeVar("_Field", bound=forms.Field)
+
+# The public forms' bot trap (open registration, the colleague form): a field hidden from people
+# and screen readers (the templates wrap it in an aria-hidden box), filled in only by bots.
+HONEYPOT = "fax"
+
+
+class HoneypotForm(forms.Form):
+    """A public form with the ``HONEYPOT`` field; the view refuses a POST that fills it in
+    (``request.POST.get(HONEYPOT)``) and hands the service ``answers()``."""
+
+    fax = forms.CharField(
+        label=gettext_lazy("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def answers(self) -> dict[str, Any]:
+        """The cleaned data without the trap."""
+        return {k: v for k, v in self.cleaned_data.items() if k != HONEYPOT}
 
 
 def form_field(form: forms.BaseForm, name: str, kind: type[_Field]) -> _Field:

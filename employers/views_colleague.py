@@ -13,16 +13,15 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from crm.forms import apply_errors
+from crm.forms import HONEYPOT, HoneypotForm, apply_errors
 from crm.throttling import public_allow
 from employers import colleague
 from employers.contacts.forms import DescribedFieldsMixin
 
 TEMPLATES = "employers/colleague"
-HONEYPOT = "fax"
 
 
-class ColleagueForm(DescribedFieldsMixin, forms.Form):
+class ColleagueForm(DescribedFieldsMixin, HoneypotForm):
     organisation = forms.CharField(
         label=_("Organisation"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
     )
@@ -47,11 +46,6 @@ class ColleagueForm(DescribedFieldsMixin, forms.Form):
         required=False,
         help_text=_("Optional. Without it we only contact you about this question."),
     )
-    fax = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
-    )
 
 
 def _form_page(
@@ -75,7 +69,7 @@ def colleague_form(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, f"{TEMPLATES}/refused.html", status=400)
     if not form.is_valid():
         return _form_page(request, referrer, form, status=400)
-    data = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT}
+    data = form.answers()
     try:
         colleague.colleague_interest(referrer=referrer, language=translation.get_language()[:2], **data)
     except ValidationError as error:  # a postcode or KvK number the service cannot read

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm.forms import HoneypotForm
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import Language
 from outreach.models import Rsvp
@@ -53,12 +54,8 @@ class FreshLinkForm(DescribedFieldsMixin, forms.Form):
     email = forms.EmailField(label=_("Your e-mail address"))
 
 
-HONEYPOT = "fax"
-
-
-class RegistrationForm(DescribedFieldsMixin, forms.Form):
-    """Open registration on the public page. ``fax`` is the honeypot: hidden from people (and
-    from screen readers), filled in only by bots."""
+class RegistrationForm(DescribedFieldsMixin, HoneypotForm):
+    """Open registration on the public page (with the honeypot of ``HoneypotForm``)."""
 
     name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     organisation = forms.CharField(
@@ -93,9 +90,4 @@ class RegistrationForm(DescribedFieldsMixin, forms.Form):
             "Optional. Only the name of your organisation appears on this page, once you have confirmed. "
             "You can withdraw it on your personal page."
         ),
-    )
-    fax = forms.CharField(
-        label=_("Leave this field empty"),
-        required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crm.forms import apply_errors
+from crm.forms import HONEYPOT, apply_errors
 from crm.throttling import public_allow
 from outreach import tokens
-from outreach.forms_public import HONEYPOT, RegistrationForm
+from outreach.forms_public import RegistrationForm
 from outreach.models import Event, Invitation, Registration
 from outreach.services import registration as service
 
@@ -48,7 +48,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         return _page(request, event, form, status=409)
     if not form.is_valid():
         return _page(request, event, form, status=400)
-    data = {k: v for k, v in form.cleaned_data.items() if k != HONEYPOT}
+    data = form.answers()
     try:
         service.register(event=event, language=translation.get_language()[:2], **data)
     except ValidationError as error:
