@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from crm.api import SearchPagination, updated_instance
+from crm.api_rows import RowsMixin
 from crm.models import Region
 from crm.permissions import ScopedPermission
 from crm.schema import KvkNumberField, PostcodeField
@@ -124,7 +125,7 @@ class AccommodationCodes(serializers.ManyRelatedField):
         return list(iterable)
 
 
-class EmployerSerializer(serializers.ModelSerializer):
+class EmployerSerializer(RowsMixin, serializers.ModelSerializer):
     # Plain text here: the services normalise and give the exact messages.
     kvk_number = KvkNumberField(required=False, allow_blank=True, max_length=20)
     postcode = PostcodeField(required=False, allow_blank=True, max_length=20)

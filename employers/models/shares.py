@@ -73,6 +73,9 @@ class EmployerShare(models.Model):
         indexes = [
             # visible_to: "the employers shared with these regions" is an index-only scan.
             models.Index(fields=["region", "employer"], condition=Q(state="accepted"), name="share_accepted_region"),
+            # The list's "shared with" column per row: without it the planner walked the index
+            # above (region first) for every row, 0.15 ms a row (issue 22).
+            models.Index(fields=["employer", "region"], condition=Q(state="accepted"), name="share_accepted_employer"),
         ]
 
     def __str__(self) -> str:

@@ -200,7 +200,8 @@ class Command(BaseCommand):
         """What autovacuum would have done by now: no dead rows, fresh statistics."""
         started = time.monotonic()
         tables = [
-            m._meta.db_table for m in (Employer, Employer.accommodations.through, ContactPerson, Opening, Contact)
+            m._meta.db_table
+            for m in (Employer, Employer.accommodations.through, ContactPerson, Opening, Contact, EmployerShare)
         ]
         with connection.cursor() as cursor:
             for table in tables:
