@@ -3,7 +3,9 @@
 The FilterSet stays the API's (its query parameters and their meaning are the schema's); only
 the page's widgets change: checkboxes instead of Ctrl-click multi-selects, "All / Yes / No"
 instead of "Unknown / Yes / No", "All" instead of "---------", a date picker for "updated since",
-the number of employers beside every option, and column headers that sort."""
+the number of employers beside every option, and column headers that sort. The choice widgets
+write their HTML in Python (``crm.widgets``, the same HTML as Django's templates): hundreds of
+options went through three nested templates each."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from crm import widgets
 from employers.list_counts import Counts
 
 CHECKBOXES = ("region", "stage", "sbi_section", "size_class", "accommodation", "source", "network")
@@ -32,7 +35,7 @@ COLUMNS = (
 )
 
 
-class YesNoAll(forms.RadioSelect):
+class YesNoAll(widgets.RadioSelect):
     """A NullBooleanField as three radio buttons; the values are the ones the API reads, each
     with its number of employers when ``counts`` (``{"true": n, "false": m}``) is given."""
 
@@ -62,13 +65,13 @@ def _count_labels(field: Any, counts: dict[str, int]) -> None:
         field.choices = [(value, f"{label} ({counts.get(value, 0)})") for value, label in field.choices]
 
 
-def _tag_widget(form: forms.Form, counts: dict[str, int]) -> forms.RadioSelect:
+def _tag_widget(form: forms.Form, counts: dict[str, int]) -> widgets.RadioSelect:
     chosen = " ".join(str(form.data.get("tag", "") if form.data else "").split()).lower()
     common = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TAG_OPTIONS]
     tags = dict(common)
     if chosen and chosen not in tags:
         tags[chosen] = counts.get(chosen, 0)
-    return forms.RadioSelect(choices=[("", _("All")), *((tag, f"{tag} ({n})") for tag, n in tags.items())])
+    return widgets.RadioSelect(choices=[("", _("All")), *((tag, f"{tag} ({n})") for tag, n in tags.items())])
 
 
 def people_widgets(form: forms.Form, counts: Counts) -> None:
@@ -79,14 +82,14 @@ def people_widgets(form: forms.Form, counts: Counts) -> None:
     for name in CHECKBOXES:
         if name in fields:
             _count_labels(fields[name], counts.get(name, {}))
-            fields[name].widget = forms.CheckboxSelectMultiple(choices=fields[name].widget.choices)
+            fields[name].widget = widgets.CheckboxSelectMultiple(choices=fields[name].widget.choices)
     for name in YES_NO:
         if name in fields:
             fields[name].widget = YesNoAll(None if name == "archived" else counts.get(name, {}))
     if "owner" in fields:
         _count_labels(fields["owner"], counts.get("owner", {}))
         fields["owner"].empty_label = _("All")
-        fields["owner"].widget.choices = fields["owner"].choices
+        fields["owner"].widget = widgets.Select(attrs=fields["owner"].widget.attrs, choices=fields["owner"].choices)
     if "tag" in fields:
         fields["tag"].widget = _tag_widget(form, counts.get("tag", {}))
     if "updated_since" in fields:

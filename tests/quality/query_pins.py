@@ -765,7 +765,9 @@ PINS: dict[str, Pin] = {
             "employers_network",  # the network filter's choices
             "employers_employer",  # the columns shown, region and owner joined; no accommodations
             "employers_network",  # the rows' networks, prefetched
-            "employers_employer",  # every filter option's count: one WITH ... UNION ALL (list_counts)
+            # every filter option's count: one WITH scope ... UNION ALL (list_counts; named by the
+            # last table it reads, the networks' link table)
+            "employers_employer_networks",
             "employers_savedfilter",  # the user's own saved filters
             "auth_user",  # the owners a bulk action may assign (writers only)
         ),
