@@ -71,6 +71,17 @@ class RegionScopedQuerySet(models.QuerySet):
             return self.none()
         return self._in_regions(region_codes(user, self.write_roles))
 
+    def seen_in(self, codes: set[str], *, scoped_to: AuthUser) -> Self:
+        """A region filter on a queryset already ``visible_to(scoped_to)``: the rows ``codes``
+        read (their own and, for the network, what is shared with them). Where ``codes`` covers
+        the user's whole scope the condition is left out: it would repeat the scope's own, and
+        PostgreSQL, multiplying the two estimates, then plans for a 35th of the rows it gets
+        (a region's employers walked one by one instead of the search's trigram indexes)."""
+        national = has_role(scoped_to, self.national_read_roles)
+        if not national and region_codes(scoped_to, self.read_roles) <= codes:
+            return self
+        return self._seen_in(codes)
+
     def in_regions_of(self, user: AuthUser, roles: Iterable[str]) -> Self:
         """The rows in the regions where ``user`` holds one of ``roles`` (for a rule that is
         neither the read nor the write rule of the model, e.g. "people I may invite")."""

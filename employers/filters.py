@@ -155,7 +155,10 @@ class EmployerFilter(django_filters.FilterSet):
     search = django_filters.CharFilter(label=_("Search"), method="filter_search")
     # distinct=False: a foreign key or a plain column cannot repeat rows, and DISTINCT over every
     # column (plus the search rank) doubles the cost of the page and of its count.
-    region = django_filters.ModelMultipleChoiceFilter(label=_("Region"), queryset=_regions, distinct=False)
+    # A region's employers: those it leads and the national employers it takes part in.
+    region = django_filters.ModelMultipleChoiceFilter(
+        label=_("Region"), queryset=_regions, distinct=False, method="filter_region"
+    )
     stage = django_filters.MultipleChoiceFilter(label=_("Stage"), choices=Stage.choices, distinct=False)
     sbi_section = django_filters.MultipleChoiceFilter(
         label=_("SBI section"), choices=SbiSection.choices, distinct=False
@@ -215,6 +218,12 @@ class EmployerFilter(django_filters.FilterSet):
     class Meta:
         model = Employer
         fields = ["search", "region", "stage", "sbi_section", "size_class", "accommodation", "owner", "source"]
+
+    def filter_region(self, queryset: EmployerQuerySet, name: str, value: list[Region]) -> EmployerQuerySet:
+        user = signed_in_user(self.request)
+        if not value or user is None:
+            return queryset
+        return queryset.seen_in({region.code for region in value}, scoped_to=user)
 
     def filter_search(self, queryset: QuerySet[Employer], name: str, value: str) -> QuerySet[Employer]:
         return search_employers(queryset, value)

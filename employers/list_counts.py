@@ -18,7 +18,7 @@ from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
-from employers.models import Employer
+from employers.models import Employer, EmployerShare, ShareState
 
 # (group, its key over the employer row ``e``), counted in one pass by GROUPING SETS
 _COLUMNS = (
@@ -69,6 +69,7 @@ def filter_counts(employers: QuerySet[Employer]) -> Counts:
         return {}
     table = Employer._meta.db_table
     networks = Employer.networks.through._meta.db_table
+    shares = EmployerShare._meta.db_table
     # GROUPING(...) says which set a row belongs to: bit i is 0 for the column counted.
     keys = ", ".join(key for _group, key in _COLUMNS)
     which = f"GROUPING({keys})"
@@ -81,6 +82,12 @@ def filter_counts(employers: QuerySet[Employer]) -> Counts:
         ("tag", "t", "scope e, unnest(e.tags) t"),
         ("accommodation", "a", "scope e, unnest(e.accommodation_codes) a"),
         ("network", "m.network_id::text", f'"{networks}" m JOIN scope e ON e.id = m.employer_id'),
+        # a region's option also counts the national employers it takes part in (the filter's rule)
+        (
+            "region",
+            "s.region_id::text",
+            f"\"{shares}\" s JOIN scope e ON e.id = s.employer_id AND s.state = '{ShareState.ACCEPTED.value}'",
+        ),
     )
     parts = [f"SELECT {which}, {keys}, COUNT(*) FROM scope e GROUP BY GROUPING SETS ({sets})"]  # noqa: S608 - see below
     parts += [
@@ -100,5 +107,5 @@ def filter_counts(employers: QuerySet[Employer]) -> Counts:
                 index = next(i for i in range(width) if not grouping & (1 << (width - 1 - i)))
                 group, key = _COLUMNS[index][0], values[index]
             if key is not None:
-                counts[group][key] = n
+                counts[group][key] = counts[group].get(key, 0) + n  # a region: led + shared
     return counts

@@ -28,7 +28,7 @@ from employers.models import Contact, Employer, SbiSection
 EMPLOYERS = SCALE  # BENCH_SCALE, 100,000 by default
 CANDIDATES = 100
 WARM_CONTACTS = 200_000
-TARGET_MS = 150
+TARGET_MS = 60 if SCALE <= 100_000 else 120  # issue 22: p95 <= 60 ms at 100k, <= 120 ms at 1M
 REPEATS = 5
 ACCOMMODATIONS = ["quiet_workplace", "flexible_hours", "part_time_start", "job_coach_welcome", "buddy"]
 
@@ -49,10 +49,12 @@ def ensure_data() -> list[int]:
         with connection.cursor() as cursor:
             cursor.execute(
                 """
-                INSERT INTO employers_contact (employer_id, by_id, "when", channel, purpose, in_person,
+                INSERT INTO employers_contact (employer_id, region_id, by_id, "when", channel, purpose, in_person,
                                                summary, outcome, created_at, updated_at)
-                WITH ids AS (SELECT array_agg(id ORDER BY id) AS a FROM employers_employer)
-                SELECT ids.a[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int], %s,
+                WITH ids AS (SELECT array_agg(id ORDER BY id) AS a, array_agg(region_id ORDER BY id) AS r
+                             FROM employers_employer)
+                SELECT ids.a[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int],
+                       ids.r[1 + ((g::bigint * 7919) %% array_length(ids.a, 1))::int], %s,
                        now() - (g %% 120) * interval '1 day', (ARRAY['visit','phone','email'])[1 + g %% 3],
                        'relationship', (g %% 3) = 0, 'bench-warm', '', now(), now()
                 FROM generate_series(1, %s) AS g, ids

@@ -272,3 +272,57 @@ def test_the_employer_list_of_a_participating_region_runs_the_same_queries_for_1
     assert len(on_page.captured_queries) == 13, [q["sql"][:120] for q in on_page.captured_queries]
     # count, rows, the rows' networks (the API client is authenticated without a session)
     assert len(on_api.captured_queries) == 3, [q["sql"][:120] for q in on_api.captured_queries]
+
+
+def test_the_region_filter_includes_the_national_employers_a_region_takes_part_in(
+    national: dict[str, Any], adviser_a: Any, adviser_b: Any, web: Any, api: Any
+) -> None:
+    """Region B (AM13) takes part in A's employer: filtering on B lists it on the page, in the
+    API, in the export and in B's option count; a declined request does not; filtering on A
+    still lists it too (A leads it)."""
+    from crm.models import Membership
+
+    own_b = EmployerFactory(region_id="AM13", legal_name="Eigen Utrechts B.V.")
+    declined = EmployerFactory(region_id="AM18", owner=adviser_a, kvk_number="77665544", legal_name="Afgewezen B.V.")
+    shares.share_decide(
+        share=shares.share_request(kvk_number="77665544", region="AM13", by=adviser_b), by=adviser_a, accept=False
+    )
+    shared = national["employer"]
+    # A reader of both regions: there the filter narrows (one region is not the whole scope).
+    both = membership(UserFactory(username="adviser_ab"), Role.ADVISER, Region.objects.get(code="AM13"))
+    Membership.objects.create(user=both, region_id="AM18", role=Role.ADVISER)
+
+    for who, region, wanted, unwanted in (
+        (adviser_b, "AM13", {shared.pk, own_b.pk}, {declined.pk}),
+        (both, "AM13", {shared.pk, own_b.pk}, {declined.pk}),
+        (both, "AM18", {shared.pk, declined.pk}, {own_b.pk}),
+    ):
+        answer = api(who).get(f"{API}/employers/?region={region}&page_size=200").json()
+        listed = {row["id"] for row in answer["results"]}
+        page = web(who).get(reverse("employers:list"), {"region": region}).content.decode()
+        export = web(who).get(reverse("employers:export"), {"region": region, "format": "csv"})
+        exported = b"".join(export.streaming_content if export.streaming else [export.content]).decode()
+        assert wanted <= listed and not unwanted & listed, (region, listed)
+        assert shared.legal_name in page and shared.legal_name in exported
+        assert all(Employer.objects.get(pk=pk).legal_name not in page for pk in unwanted)
+    counts = web(adviser_b).get(reverse("employers:list")).content.decode()
+    led_or_shared_b = Employer.objects.filter(region_id="AM13").count() + 1
+    assert f"Midden-Utrecht (AM13) ({led_or_shared_b})</label>" in counts  # led 1 + shared 1
+
+
+def test_a_region_filter_over_the_whole_scope_adds_no_second_condition(
+    adviser_a: Any, national: dict[str, Any]
+) -> None:
+    """For a one-region reader, "region = mine" is the scope again: the query says it once, so
+    that PostgreSQL does not multiply the two estimates into a 35th of the rows."""
+    from django.test import RequestFactory
+
+    from employers.filters import EmployerFilter
+
+    request = RequestFactory().get("/")
+    request.user = adviser_a
+    scoped = Employer.objects.visible_to(adviser_a)
+    narrowed = EmployerFilter({"region": ["AM18"]}, queryset=scoped, request=request).qs
+    sql = str(narrowed.query)
+    assert sql.count("employers_employershare") == 1 and sql.count('"employers_employer"."region_id" IN') == 1
+    assert set(narrowed) == set(scoped) and national["employer"] in set(narrowed)
