@@ -40,11 +40,18 @@ def make_file() -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
+def clean() -> None:
+    """Remove what a run imported (and its stage history, contact persons, audit stays)."""
+    from employers.models import Employer
+
+    Employer.objects.filter(legal_name__startswith=TAG).delete()
+
+
 def reset() -> None:
     """Remove what a previous run imported; 1,000 employers the file matches (every 20th row)."""
     from employers.models import Employer
 
-    Employer.objects.filter(legal_name__startswith=TAG).delete()
+    clean()
     Employer.objects.bulk_create(
         [
             Employer(legal_name=f"{TAG} {i}", kvk_number=str(KVK + i), region_id=REGION, stage="prospect")
@@ -108,6 +115,9 @@ def main() -> None:
     for _ in range(2):  # interleaved: a busy moment of the machine hits both sides
         for side in ("floor", "ours"):
             runs[side].append(measure(side))
+    # The other benchmarks (run after this one) find the database as the seed left it: 18,300
+    # more employers and their stage history made the reports bench measure the import's rows.
+    clean()
     ours = min(runs["ours"], key=lambda r: r["seconds"])
     floor = min(runs["floor"], key=lambda r: r["seconds"])
     ratio = ours["seconds"] / floor["seconds"]
