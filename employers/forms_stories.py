@@ -18,21 +18,21 @@ if TYPE_CHECKING:
 
 
 class StoryForm(DescribedFieldsMixin, forms.Form):
-    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), empty_label=None)
-    title = forms.CharField(label=_("title"), max_length=200)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), empty_label=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
     employer = forms.CharField(
-        label=_("employer"),
+        label=_("Employer"),
         max_length=300,
         required=False,
         help_text=_("The employer of your region the story is about: its name, or name #id."),
     )
-    sector = forms.ChoiceField(label=_("sector"), choices=[("", "–"), *SbiSection.choices], required=False)
-    quote = forms.CharField(label=_("quote"), max_length=500, required=False)
-    text = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 8}))
-    image = forms.FileField(label=_("image"), required=False, help_text=_("JPEG, PNG or WebP, at most 2 MB."))
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", "–"), *SbiSection.choices], required=False)
+    quote = forms.CharField(label=_("Quote"), max_length=500, required=False)
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
+    image = forms.FileField(label=_("Image"), required=False, help_text=_("JPEG, PNG or WebP, at most 2 MB."))
     remove_image = forms.BooleanField(label=_("Remove the image"), required=False)
     image_alt = forms.CharField(
-        label=_("image description (alt text)"),
+        label=_("Image description (alt text)"),
         max_length=300,
         required=False,
         help_text=_("Required with an image: what it shows, for people who cannot see it."),
@@ -43,7 +43,7 @@ class StoryForm(DescribedFieldsMixin, forms.Form):
         help_text=_("Recorded with when. A story is published only with the employer's consent."),
     )
     employer_consent_note = forms.CharField(
-        label=_("consent given by"),
+        label=_("Consent given by"),
         max_length=300,
         required=False,
         help_text=_("Who gave it and how, e.g. Marieke de Vries, director, by e-mail."),
@@ -85,7 +85,7 @@ class StoryForm(DescribedFieldsMixin, forms.Form):
 
 
 class FaqForm(DescribedFieldsMixin, forms.ModelForm):
-    region = forms.ModelChoiceField(label=_("region"), queryset=Region.objects.none(), empty_label=None)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), empty_label=None)
     publish = forms.BooleanField(label=_("Published"), required=False)
 
     class Meta:
@@ -106,9 +106,9 @@ class FaqForm(DescribedFieldsMixin, forms.ModelForm):
 
 class PublicFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    sector = forms.ChoiceField(label=_("sector"), choices=[("", _("All sectors")), *SbiSection.choices], required=False)
+    sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("All sectors")), *SbiSection.choices], required=False)
     region = forms.ModelChoiceField(
-        label=_("region"), queryset=Region.objects.order_by("name"), required=False, empty_label=_("All regions")
+        label=_("Region"), queryset=Region.objects.order_by("name"), required=False, empty_label=_("All regions")
     )
 
     def __init__(self, *args: Any, fixed_region: bool = False, **kwargs: Any) -> None:

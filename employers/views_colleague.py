@@ -31,7 +31,7 @@ class ColleagueForm(DescribedFieldsMixin, HoneypotForm):
         max_length=10,
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
-    place = forms.CharField(label=_("place"), max_length=100, required=False)
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
     kvk_number = forms.CharField(label=_("KvK number"), max_length=20, required=False)
     name = forms.CharField(label=_("Your name"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))

@@ -137,3 +137,17 @@ def test_faq_pages_for_staff_refuse_another_regions_entry(cast: Any, web: Any) -
 
     assert web(cast["adviser_a"]).get(reverse("stories:faq-edit", args=[entry.pk])).status_code == 404
     assert web(cast["adviser_b"]).get(reverse("stories:faq-edit", args=[entry.pk])).status_code == 200
+
+
+def test_the_story_and_colleague_forms_label_their_fields_with_a_capital(adviser_a: Any) -> None:
+    """Form labels are sentences ("Citaat", "Plaats"), not the models' lowercase names."""
+    from django.utils import translation
+
+    from employers.forms_stories import FaqForm, PublicFilterForm, StoryForm
+    from employers.views_colleague import ColleagueForm
+
+    for language in ("nl", "en"):
+        with translation.override(language):
+            forms = [StoryForm(user=adviser_a), FaqForm(user=adviser_a), PublicFilterForm(), ColleagueForm()]
+            labels = [str(field.label) for form in forms for field in form.fields.values() if field.label]
+            assert labels and all(label[0].isupper() for label in labels), [x for x in labels if not x[0].isupper()]
