@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crm.models import AuditEntry, Region
-from crm.roles import Role, region_codes
+from crm.roles import Role, has_role, region_codes
 from crm.scoping import NETWORK_READ, NETWORK_WRITE
 from employers.contacts.services import followup_create
 from employers.models import Employer, EmployerShare, ShareState
@@ -111,4 +111,7 @@ def detail_context(employer: Employer, user: AuthUser) -> dict[str, object]:
         "participants": [s.region for s in rows if s.state == ShareState.ACCEPTED],
         "open_requests": [s for s in rows if s.state == ShareState.REQUESTED] if decides else [],
         "my_regions": region_codes(user, NETWORK_READ),
+        # A guide links their own contacts to their own candidates from the timeline too; the link
+        # leads to the candidates app's page (employers imports nothing from candidates).
+        "link_candidates": has_role(user, {Role.GUIDE}),
     }

@@ -105,3 +105,26 @@ def test_the_guide_links_a_contact_from_their_own_contact_log(
     assert AuditEntry.objects.filter(action="candidates.contact.linked", data={"contact": contact.pk}).exists()
     assert CandidateAccess.objects.filter(candidate=candidate, what="page:candidate-contact-linked").exists()
     assert candidate.reference_code in guide.get(url).content.decode()  # "linked to"
+
+
+def test_the_guide_links_an_own_contact_from_the_employers_timeline(
+    guide_a: Any, adviser_a: Any, coordinator_a: Any, web: Any
+) -> None:
+    """The timeline and the employer's page offer the link on the guide's own contacts only; an
+    adviser or coordinator never sees it (they have no candidates), and it names no candidate."""
+    from django.urls import reverse
+
+    employer = EmployerFactory(region_id="AM18")
+    own = ContactFactory(employer=employer, by=guide_a)
+    colleagues = ContactFactory(employer=employer, by=adviser_a)
+    candidate = CandidateFactory(guide=guide_a)
+    CandidateContact.objects.create(candidate=candidate, contact=own)
+    own_link = reverse("candidates:contact-for", args=[own.pk])
+
+    for page in ("employers:timeline", "employers:detail"):
+        html = web(guide_a).get(reverse(page, args=[employer.pk])).content.decode()
+        assert f'href="{own_link}"' in html, page
+        assert reverse("candidates:contact-for", args=[colleagues.pk]) not in html
+        assert candidate.reference_code not in html  # the link lives with the candidate, behind the wall
+        for staff in (adviser_a, coordinator_a):
+            assert "contacts/for/" not in web(staff).get(reverse(page, args=[employer.pk])).content.decode()
