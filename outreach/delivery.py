@@ -12,6 +12,8 @@
    of the batch over (``held_in_batch`` off, a fresh lease), if that row is still ours. If the
    database link died meanwhile the statement is retried on a fresh connection (a few times,
    with backoff): the message is delivered, and a failed mark must not make it go out again.
+   Within a batch the mark is sent without waiting (``start_mark``) while the next row's MAIL
+   FROM and RCPT TO go out; its answer is read before that row's DATA.
 
 The one window left is a worker that dies (or a database that stays away) between the 250 and
 the mark. The row then stays ``sending`` until its lease expires; the sweep gives it back,
@@ -30,235 +32,55 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import smtplib
-import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
-from django.db import InterfaceError, OperationalError
 from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.utils import timezone
 
 from crm.senders import mailbox
 from outreach import sending
-from outreach.models import TRANSACTIONAL_KINDS, EmailState, OutboundEmail
+from outreach.delivery_steps import (
+    CLAIM_BATCH,
+    LEASE_EXPIRED,
+    Outcome,
+    PendingMark,
+    claim,
+    fail_blocked,
+    give_back_untried,
+    hand_over,
+    mark_sent,
+    record_failure,
+    start_mark,
+    worker_name,
+)
+from outreach.models import EmailState, OutboundEmail
 from outreach.sending import ConnectionLost, InConversation, build_message, per_recipient, wire_bytes
 
-__all__ = ["build_message", "deliver", "mailbox", "wire_bytes"]
+__all__ = ["build_message", "deliver", "mailbox", "wire_bytes", "worker_name"]
 
 logger = logging.getLogger(__name__)
-
-T = TypeVar("T")
-
-# A mark (or claim, or failure record) whose database link died is retried this many times on
-# a fresh connection, waiting 0.1, 0.2, 0.4 ... seconds in between (about 6 s in all).
-DB_RETRIES = 6
-# Rows claimed by one statement. A worker lost mid-batch leaves the rest of it ``sending``
-# until the lease expires (then they are given back untried): a small batch keeps that short.
-CLAIM_BATCH = 20
-LEASE_EXPIRED = "The worker was lost while sending (lease expired): the mail server may have this message already."
-
-
-def backoff(attempts: int) -> timedelta:
-    base = settings.OUTREACH_RETRY_BASE_SECONDS
-    return timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), settings.OUTREACH_RETRY_MAX_SECONDS))
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-# --- Database steps, each its own autocommitted statement -----------------------------------
-
-
-def _with_db_retry(step: Callable[[], T], what: str) -> T:
-    """Run ``step``; when the database link is gone, drop it and try again on a fresh one."""
-    for attempt in range(DB_RETRIES):
-        try:
-            return step()
-        except (OperationalError, InterfaceError) as error:
-            if attempt == DB_RETRIES - 1 or db_connection.in_atomic_block:
-                raise
-            logger.warning("outbox: %s failed (%s); reconnecting", what, error)
-            with contextlib.suppress(Exception):  # closing a broken connection may fail; it is dropped anyway
-                db_connection.close()
-            time.sleep(0.1 * 2**attempt)
-    raise AssertionError("unreachable")
-
-
-_TABLE = OutboundEmail._meta.db_table
-# The primary key picks the rows: ``("state" || '')`` keeps the state indexes out of the plan,
-# which stale statistics would otherwise choose (17.7 ms a claim instead of 0.2). Only our own
-# table and column names are formatted in; every value is a parameter.
-_COLUMNS = ", ".join(f't."{f.column}"' for f in OutboundEmail._meta.concrete_fields)
-_CLAIM_SQL = f"""
-WITH picked AS (
-    SELECT "id" FROM "{_TABLE}"
-    WHERE "id" = ANY(%(ids)s) AND ("state" || '') = %(queued)s AND "next_attempt_at" <= %(now)s
-    ORDER BY "id" FOR UPDATE SKIP LOCKED
-)
-UPDATE "{_TABLE}" AS t SET "state" = %(sending)s, "attempts" = t."attempts" + 1, "claimed_at" = %(now)s,
-    "lease_expires_at" = %(lease)s, "claimed_by" = %(worker)s,
-    "held_in_batch" = t."id" <> (SELECT "id" FROM picked ORDER BY array_position(%(ids)s, "id") LIMIT 1)
-FROM picked WHERE t."id" = picked."id" RETURNING {_COLUMNS}
-"""  # noqa: S608 - our own table and column names; the values are parameters
-# After the 250 of row ``done``: it is sent (whatever the row says now: the sweep may have given
-# it back), and row ``next`` is handed over with a fresh lease if it is still ours and waiting.
-_MARK_SQL = f"""
-UPDATE "{_TABLE}" SET
-    "state" = CASE WHEN "id" = %(done)s THEN %(sent)s ELSE "state" END,
-    "sent_at" = CASE WHEN "id" = %(done)s THEN %(now)s ELSE "sent_at" END,
-    "last_error" = CASE WHEN "id" = %(done)s THEN '' ELSE "last_error" END,
-    "lease_expires_at" = CASE WHEN "id" = %(done)s THEN NULL ELSE %(lease)s END,
-    "held_in_batch" = FALSE
-WHERE "id" = %(done)s
-    OR ("id" = %(next)s AND "state" = %(sending)s AND "claimed_by" = %(worker)s AND "held_in_batch")
-RETURNING "id"
-"""  # noqa: S608 - our own table name; the values are parameters
-
-
-def _params(**values: Any) -> dict[str, Any]:
-    now = timezone.now()
-    return {
-        "now": now,
-        "lease": now + timedelta(seconds=settings.OUTREACH_LEASE_SECONDS),
-        "queued": EmailState.QUEUED,
-        "sending": EmailState.SENDING,
-        "sent": EmailState.SENT,
-        **values,
-    }
-
-
-def claim(ids: list[int], worker: str) -> list[OutboundEmail]:
-    """Move these rows (a batch), where still queued and due, to ``sending`` (committed on
-    return), in the order given; the first is handed over, the others wait in the batch."""
-    order = {pk: position for position, pk in enumerate(ids)}
-
-    def step() -> list[OutboundEmail]:
-        params = _params(ids=list(ids), worker=worker)
-        return sorted(OutboundEmail.objects.raw(_CLAIM_SQL, params), key=lambda r: order[r.pk])
-
-    return _with_db_retry(step, "claim")
-
-
-def _run(sql: str, params: dict[str, Any]) -> list[int]:
-    with db_connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [row[0] for row in cursor.fetchall()]
-
-
-def mark_sent(row_id: int, following: int | None = None, worker: str = "") -> bool:
-    """The server said 250: sent. True when ``following`` (the next row of the batch) was
-    handed over in the same statement, False when it is no longer ours (or there is none)."""
-    params = _params(done=row_id, next=following, worker=worker)
-    marked = _with_db_retry(lambda: _run(_MARK_SQL, params), f"marking {row_id} sent")
-    return following is not None and following in marked
-
-
-def hand_over(row_id: int | None, worker: str) -> bool:
-    """Hand this waiting row of our batch over (after its predecessor failed or was skipped)."""
-    if row_id is None:
-        return False
-    return bool(
-        _with_db_retry(
-            lambda: OutboundEmail.objects.filter(
-                pk=row_id, state=EmailState.SENDING, claimed_by=worker, held_in_batch=True
-            ).update(held_in_batch=False, lease_expires_at=_params()["lease"]),
-            f"handing {row_id} over",
-        )
-    )
-
-
-def give_back_untried(ids: list[int], worker: str) -> int:
-    """Rows of our batch never handed over (the batch ended early): queued again as they were."""
-    if not ids:
-        return 0
-    return _with_db_retry(
-        lambda: OutboundEmail.objects.filter(
-            pk__in=ids, state=EmailState.SENDING, claimed_by=worker, held_in_batch=True
-        ).update(
-            state=EmailState.QUEUED,
-            attempts=F("attempts") - 1,
-            held_in_batch=False,
-            lease_expires_at=None,
-            claimed_at=None,
-            claimed_by="",
-        ),
-        "giving back untried rows",
-    )
-
-
-def record_failure(row: OutboundEmail, error: BaseException | str, *, permanent: bool, uncertain: bool = False) -> str:
-    """Give the row back with a backoff, or fail it (5xx, unbuildable, or out of attempts).
-    ``uncertain``: the link broke after the message was handed over (no reply to DATA)."""
-    text = (error if isinstance(error, str) else f"{type(error).__name__}: {error}")[:500]
-    failed = permanent or row.attempts >= settings.OUTREACH_MAX_ATTEMPTS
-    changes: dict[str, Any] = {"last_error": text, "lease_expires_at": None}
-    if uncertain:
-        changes["uncertain"] = True
-    if failed:
-        changes["state"] = EmailState.FAILED
-    else:
-        changes.update(state=EmailState.QUEUED, next_attempt_at=timezone.now() + backoff(row.attempts))
-    _with_db_retry(
-        lambda: OutboundEmail.objects.filter(pk=row.pk, state=EmailState.SENDING).update(**changes),
-        f"recording the failure of {row.pk}",
-    )
-    if failed:
-        logger.warning("outbox %s failed for good: %s", row.pk, text)
-        return Outcome.FAILED
-    logger.info("outbox %s will be retried at %s: %s", row.pk, changes["next_attempt_at"], text)
-    return Outcome.RETRY
-
-
-def fail_blocked(ids: list[int]) -> int:
-    """Outreach rows of this batch that must not go out after all (checked at send time): the
-    person opted out, the employer became do-not-contact or the address bounced, since the row
-    was queued."""
-    # By primary key only: a state test here lets stale statistics walk the whole queued index
-    # (0.3 s a task); the update below keeps only the rows still queued.
-    rows = (
-        OutboundEmail.objects.filter(pk__in=ids, invitation__isnull=False)
-        .order_by()
-        .exclude(kind__in=TRANSACTIONAL_KINDS)
-        .filter(
-            Q(invitation__contact_person__opted_out_at__isnull=False)
-            | Q(invitation__contact_person__employer__do_not_contact=True)
-            | Q(invitation__contact_person__email_invalid_at__isnull=False)
-        )
-        .values_list("pk", "invitation__contact_person__opted_out_at", "invitation__contact_person__email_invalid_at")
-    )
-    done = 0
-    for pk, opted_out, invalid in rows:
-        reason = "opted out before sending" if opted_out else "employer is do-not-contact"
-        reason = "the address bounced before sending" if invalid else reason
-        done += OutboundEmail.objects.filter(pk=pk, state=EmailState.QUEUED).update(
-            state=EmailState.FAILED, last_error=reason, attempts=F("attempts") + 1, claimed_at=timezone.now()
-        )
-    return done
-
 
 # --- The batch --------------------------------------------------------------------------------
 
 
-class Outcome:
-    SENT = "sent"
-    SKIPPED = "skipped"
-    RETRY = "retry"
-    FAILED = "failed"
-
-
 def deliver_one(
-    row: OutboundEmail, connection: Any, following: int | None = None, worker: str = ""
-) -> tuple[str, bool]:
-    """Send one handed-over row, mark it and hand ``following`` over. Returns the outcome and
-    whether ``following`` is now ours to send. Raises ``ConnectionLost`` (row given back first)."""
+    row: OutboundEmail,
+    connection: Any,
+    following: int | None = None,
+    worker: str = "",
+    previous: PendingMark | None = None,
+) -> tuple[str, bool | PendingMark]:
+    """Send one row, mark it and hand ``following`` over. ``previous``: the unanswered mark that
+    hands this row over (settled before this row's DATA or any other use of the database).
+    Returns the outcome and whether ``following`` is ours (or the mark that will say so).
+    Raises ``ConnectionLost`` (row given back first)."""
     smtp = isinstance(connection, SmtpBackend)
     message = None
     try:
@@ -267,10 +89,27 @@ def deliver_one(
             message = build_message(row, connection)
             raw = raw or message.message().as_bytes(linesep="\r\n")
     except Exception as error:  # noqa: BLE001 - any reason a message cannot be built fails that row alone
+        if previous is not None and not previous.settle():
+            return Outcome.SKIPPED, hand_over(following, worker)
         outcome = record_failure(row, f"The message cannot be built: {type(error).__name__}: {error}", permanent=True)
         return outcome, hand_over(following, worker)
     try:
-        if smtp:
+        if smtp and previous is not None:  # MAIL FROM and RCPT TO while the database commits the mark
+            early: Exception | None = None
+            try:
+                sending.envelope(connection, row, raw)
+            except Exception as error:  # noqa: BLE001 - dealt with below, once the mark has answered
+                early = error
+            if not previous.settle():  # the sweep gave this row back meanwhile: not ours to send
+                if early is None:
+                    sending.abandon(connection)
+                elif isinstance(early, InConversation) or per_recipient(early) is None:
+                    raise ConnectionLost(str(early)) from early
+                return Outcome.SKIPPED, hand_over(following, worker)
+            if early is not None:
+                raise early
+            sending.payload(connection, raw)
+        elif smtp:
             sending.send_raw(connection, row, raw)
         else:  # console, file and locmem backends (development, unit tests): no SMTP replies
             connection.send_messages([message])
@@ -284,6 +123,8 @@ def deliver_one(
             record_failure(row, error, permanent=False)
             raise ConnectionLost(str(error)) from error
         return record_failure(row, error, permanent=permanent), hand_over(following, worker)
+    if smtp and following is not None:
+        return Outcome.SENT, start_mark(row.pk, following, worker)
     return Outcome.SENT, mark_sent(row.pk, following, worker)
 
 
@@ -305,16 +146,17 @@ def _relax_commit_durability() -> bool:
 def _send_batch(rows: list[OutboundEmail], connection: Any, worker: str, counts: dict[str, int], budget: float) -> bool:
     """Send a claimed batch in order, each row handed over just before its send (the claim
     handed the first). False when the batch ended early (connection lost, time budget)."""
-    ours = True
+    ours: bool | PendingMark = True
     for index, row in enumerate(rows):
         more = index + 1 < len(rows)
         following = rows[index + 1].pk if more and time.monotonic() <= budget else None
-        if not ours:  # the sweep gave it back meanwhile (our lease ran out): someone else's now
+        if ours is False:  # the sweep gave it back meanwhile (our lease ran out): someone else's now
             counts[Outcome.SKIPPED] += 1
             ours = hand_over(following, worker)
         else:
+            previous = ours if isinstance(ours, PendingMark) else None
             try:
-                outcome, ours = deliver_one(row, connection, following, worker)
+                outcome, ours = deliver_one(row, connection, following, worker, previous)
             except ConnectionLost:
                 counts[Outcome.RETRY] += 1
                 give_back_untried([r.pk for r in rows[index + 1 :]], worker)

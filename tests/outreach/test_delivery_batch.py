@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from outreach import delivery, sending
+from outreach import delivery, delivery_steps, sending
 from outreach.models import EmailState, OutboundEmail
 from outreach.services import invitations
 from tests.factories import ContactPersonFactory
@@ -34,8 +34,8 @@ def test_the_claim_reads_the_primary_key_even_when_statistics_say_nothing_is_que
         cursor.execute("ANALYZE outreach_outboundemail")  # the statistics of a table where all was sent
         OutboundEmail.objects.update(state=EmailState.QUEUED)
         cursor.execute("SET LOCAL enable_seqscan = off")  # no seq scan to hide behind: which index?
-        params = delivery._params(ids=ids[:20], worker="w:1")
-        cursor.execute("EXPLAIN " + delivery._CLAIM_SQL, params)
+        params = delivery_steps._params(ids=ids[:20], worker="w:1")
+        cursor.execute("EXPLAIN " + delivery_steps._CLAIM_SQL, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "outreach_outboundemail_pkey" in plan
     assert "outbound_state_claimed" not in plan and "outbound_queued_due" not in plan
@@ -57,11 +57,11 @@ def test_twenty_rows_are_claimed_in_one_statement_and_one_connection_serves_two_
 
 def test_a_worker_lost_after_message_3_of_a_batch_leaves_only_message_4_uncertain(adviser_a, smtp):
     ids = invite(adviser_a, 20)
-    rows = delivery.claim(ids, "w:1")
+    rows = delivery_steps.claim(ids, "w:1")
     assert [r.held_in_batch for r in rows] == [False] + [True] * 19
     for index in range(3):  # sent and marked, each mark handing the next row over
         sending.send_raw(sending.connection(), rows[index], bytes(rows[index].mime))
-        assert delivery.mark_sent(rows[index].pk, rows[index + 1].pk, "w:1")
+        assert delivery_steps.mark_sent(rows[index].pk, rows[index + 1].pk, "w:1")
     # ... and then the worker is gone: its leases run out.
     OutboundEmail.objects.filter(state="sending").update(lease_expires_at=timezone.now() - timedelta(seconds=1))
 
@@ -72,3 +72,82 @@ def test_a_worker_lost_after_message_3_of_a_batch_leaves_only_message_4_uncertai
     assert {by_id[pk] for pk in ids[4:]} == {("queued", 0, False)}  # never tried: as before
     assert delivery.deliver(ids, worker="w:2")["sent"] == 17
     assert sorted(smtp.counts().values()) == [1] * 20
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rows_bytes_go_out_only_after_the_mark_that_hands_it_over_is_committed(adviser_a, smtp):
+    """The mark is sent without waiting while the next row's MAIL FROM and RCPT TO go out; its
+    answer is read before that row's DATA. Seen from another connection while the server takes
+    each message: every earlier row is sent, this one is handed over (not held)."""
+    import psycopg
+
+    from tests.workers import test_database_url
+
+    ids = invite(adviser_a, 25)
+    seen: list[tuple] = []
+
+    def look(_message: Any) -> None:
+        with psycopg.connect(test_database_url()) as other:
+            rows = other.execute("SELECT id, state, held_in_batch FROM outreach_outboundemail ORDER BY id").fetchall()
+        sending_now = [pk for pk, state, held in rows if state == "sending" and not held]
+        seen.append((len([r for r in rows if r[1] == "sent"]), sending_now))
+
+    smtp.recorder.on_store = look
+    assert delivery.deliver(ids, worker="w:1")["sent"] == 25
+    assert [sent for sent, _ in seen] == list(range(25))  # message n arrives with n rows marked
+    assert [now for _, now in seen] == [[pk] for pk in ids]  # ... and only itself handed over
+    assert set(OutboundEmail.objects.values_list("state", "held_in_batch")) == {("sent", False)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mark_whose_link_dies_before_its_answer_is_run_again_on_a_fresh_one(adviser_a, smtp):
+    """The mark waits on a lock held elsewhere, and its connection is terminated meanwhile: the
+    mark is run again on a new connection; the row is sent once and the next one handed over."""
+    import psycopg
+
+    from tests.workers import test_database_url
+
+    ids = invite(adviser_a, 2)
+    rows = delivery_steps.claim(ids, "w:1")
+    sending.send_raw(sending.connection(), rows[0], bytes(rows[0].mime))
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    with psycopg.connect(test_database_url()) as locker:
+        locker.execute("SELECT 1 FROM outreach_outboundemail WHERE id = %s FOR UPDATE", [ids[0]])
+        pending = delivery_steps.start_mark(ids[0], ids[1], "w:1")
+        assert isinstance(pending, delivery_steps.PendingMark)
+        with psycopg.connect(test_database_url(), autocommit=True) as other:
+            assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+        locker.rollback()
+    assert pending.settle() is True
+    assert [OutboundEmail.objects.get(pk=pk).state for pk in ids] == ["sent", "sending"]
+    assert OutboundEmail.objects.get(pk=ids[1]).held_in_batch is False
+    assert sorted(smtp.counts().values()) == [1]
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "p1@x.example",
+        "first.last+tag@mail.x.example",
+        "o'brien@x.example",
+        "Jan <jan@x.example>",
+        '"Jan, de" <jan@x.example>',
+        "jan@xn--bcher-kva.example",
+        "jan@bücher.example",
+        "jan..dot@x.example",
+        ".jan@x.example",
+        "jan@-x.example",
+        "WSP Groot Amsterdam <noreply@wsp.example>",
+    ],
+)
+def test_the_envelope_address_is_what_djangos_sanitize_address_gives(address):
+    from django.core.mail.message import sanitize_address
+
+    try:
+        expected = sanitize_address(address, "utf-8")
+    except ValueError as error:
+        with pytest.raises(type(error)):
+            sending.envelope_address(address)
+    else:
+        assert sending.envelope_address(address) == expected
