@@ -5,7 +5,9 @@ DRF's answers, so API views call services without try/except (the HackSoft style
 - ``django.core.exceptions.ValidationError`` -> 400, keyed by field (``message_dict``) or under
   ``non_field_errors`` when the service names no field;
 - ``django.core.exceptions.PermissionDenied`` -> 403 with the service's message;
-- ``ObjectDoesNotExist`` / ``Http404`` -> 404 (the same answer as DRF's own look-ups).
+- ``ObjectDoesNotExist`` / ``Http404`` -> 404 (the same answer as DRF's own look-ups);
+- a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` -> 413, too many form fields -> 400, as JSON (Django
+  answers both with its HTML error page, which an API client cannot read).
 
 Everything else goes to DRF's handler unchanged.
 """
@@ -14,18 +16,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "payload_too_large"
+
+
 def as_api_exception(error: Exception) -> Exception:
     """The DRF exception a Django one stands for (others unchanged)."""
+    if isinstance(error, RequestDataTooBig):
+        mib = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        return PayloadTooLarge(_("The request is larger than the %(mib).1f MB the API accepts.") % {"mib": mib})
+    if isinstance(error, TooManyFieldsSent):
+        return exceptions.ParseError(_("The request has more fields than the API accepts."))
     if isinstance(error, DjangoValidationError):
         return exceptions.ValidationError(as_serializer_error(error))
     if isinstance(error, DjangoPermissionDenied):

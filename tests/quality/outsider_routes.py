@@ -97,6 +97,9 @@ COVERAGE: dict[str, tuple[Maker, list[str]]] = {
     "employers:review-decide": (_proposed, ["guide_a", *NOT_REGION_A_NETWORK]),
     # National employers: the lead region (and the requesting one) see a request; guides do not.
     "employers:share-decide": (_share_request, ["guide_a", *NOT_REGION_A_NETWORK]),
+    "employer-share-detail": (_share_request, ["guide_a", *NOT_REGION_A_NETWORK]),
+    "employer-share-accept": (_share_request, ["guide_a", *NOT_REGION_A_NETWORK]),
+    "employer-share-decline": (_share_request, ["guide_a", *NOT_REGION_A_NETWORK]),
     "employers:contact-person-create": (_employer, NOT_REGION_A_NETWORK),
     "employers:contact-person-edit": (_contact_person, NOT_REGION_A_NETWORK),
     "employers:opening-create": (_employer, NOT_REGION_A_NETWORK),

@@ -795,6 +795,12 @@ PINS: dict[str, Pin] = {
     # National employers: the requests adviser A decides, and those of A's regions (with answers).
     "employers:shares": Pin("adviser_a", _share_requests, (*WEB, "employers_employershare", "employers_employershare")),
     "employers:share-request": Pin("adviser_a", _none, (*WEB, "crm_region")),
+    "employer-share-list": Pin(
+        "adviser_a", _list(_share_requests), ("count employers_employershare", "employers_employershare")
+    ),
+    "employer-share-detail": Pin(
+        "adviser_a", lambda cast, rows: {"pk": _share_request(cast)}, ("employers_employershare",)
+    ),
     "employers:review": Pin("adviser_a", _list(_proposals), (*WEB, "count employers_employer", "employers_employer")),
     # The employer (region, owner and the guide joined), its people, the likely duplicates.
     "employers:review-decide": Pin(
@@ -1248,6 +1254,8 @@ EXEMPT: dict[str, str] = {
 # Routes that serve no GET: the test checks that a signed-in user with access gets 405.
 NO_GET: dict[str, tuple[str | None, Maker]] = {
     "employers:share-decide": ("adviser_a", lambda cast, rows: {"pk": _share_request(cast)}),
+    "employer-share-accept": ("adviser_a", lambda cast, rows: {"pk": _share_request(cast)}),
+    "employer-share-decline": ("adviser_a", lambda cast, rows: {"pk": _share_request(cast)}),
     "outreach:public-register": (None, _public_event),
     "outreach:registration-reviewed": ("adviser_a", _registration),
     "api-token": (None, _none),
