@@ -21,6 +21,7 @@ from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig, TooMan
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.response import Response
@@ -36,8 +37,8 @@ class PayloadTooLarge(exceptions.APIException):
 def as_api_exception(error: Exception) -> Exception:
     """The DRF exception a Django one stands for (others unchanged)."""
     if isinstance(error, RequestDataTooBig):
-        mib = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
-        return PayloadTooLarge(_("The request is larger than the %(mib).1f MB the API accepts.") % {"mib": mib})
+        mib = number_format(settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024, 1)  # "2,5" in Dutch
+        return PayloadTooLarge(_("The request is larger than the %(mib)s MB the API accepts.") % {"mib": mib})
     if isinstance(error, TooManyFieldsSent):
         return exceptions.ParseError(_("The request has more fields than the API accepts."))
     if isinstance(error, DjangoValidationError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -68,3 +69,17 @@ def test_missing_is_a_404_that_names_nothing(error: Exception) -> None:
     response = exception_handler(error, {})
     assert response.status_code == 404 and set(response.data) == {"detail"}
     assert "Employer" not in str(response.data["detail"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/api/v1/employers/", "/api/v1/contacts/", "/api/v1/events/"])
+def test_a_body_too_large_for_memory_is_a_json_413_on_every_api(url: str, adviser_a: Any, api: Any):
+    """Django answers a body over DATA_UPLOAD_MAX_MEMORY_SIZE with its HTML 400 page; an API
+    client gets JSON saying what the limit is (``crm.api_errors``), in the user's language."""
+    client = api(adviser_a)
+    answer = client.post(url, {"notes": "x" * 3_000_000}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    dutch = client.post(url, {"notes": "x" * 3_000_000}, format="json", HTTP_ACCEPT_LANGUAGE="nl")
+
+    assert answer.status_code == 413, answer.content[:200]
+    assert answer.json()["detail"] == "The request is larger than the 2.5 MB the API accepts."
+    assert dutch.json()["detail"] == "Het verzoek is groter dan de 2,5 MB die de API aanneemt."
