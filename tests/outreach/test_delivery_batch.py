@@ -125,6 +125,27 @@ def test_a_mark_whose_link_dies_before_its_answer_is_run_again_on_a_fresh_one(ad
     assert sorted(smtp.counts().values()) == [1]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_mark_whose_prepared_statement_is_gone_is_run_the_plain_way(adviser_a, smtp):
+    """What a pooler in transaction mode without prepared statements does (the README's
+    production notes): the statement is not on the server; the mark still lands, once."""
+    ids = invite(adviser_a, 3)
+    delivery_steps.claim(ids, "w:1")
+    first = delivery_steps.start_mark(ids[0], ids[1], "w:1")
+    assert isinstance(first, delivery_steps.PendingMark) and first.settle() is True
+    with connection.cursor() as cursor:
+        cursor.execute("DEALLOCATE wsp_outbox_mark")  # gone, while the worker thinks it is there
+    before = connection.connection.info.backend_pid
+
+    second = delivery_steps.start_mark(ids[1], ids[2], "w:1")
+
+    assert isinstance(second, delivery_steps.PendingMark) and second.settle() is True
+    assert [OutboundEmail.objects.get(pk=pk).state for pk in ids] == ["sent", "sent", "sending"]
+    assert OutboundEmail.objects.get(pk=ids[2]).held_in_batch is False
+    connection.ensure_connection()
+    assert connection.connection.info.backend_pid != before  # the failed link dropped, the mark run anew
+
+
 @pytest.mark.parametrize(
     "address",
     [
