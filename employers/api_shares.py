@@ -60,7 +60,7 @@ class EmployerShareFilter(django_filters.FilterSet):
         fields = ["state", "employer"]
 
     def filter_to_decide(self, queryset: QuerySet[EmployerShare], name: str, value: bool) -> QuerySet:
-        ids = [share.pk for share in shares.requests_to_decide(self.request.user)]
+        ids = shares.to_decide(self.request.user).values("pk")  # a subquery of the same statement
         return queryset.filter(pk__in=ids) if value else queryset.exclude(pk__in=ids)
 
 
@@ -99,7 +99,7 @@ class EmployerShareViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
         return Response(self._shown(shares.share_decide(share=share, by=self.request.user, accept=accept)))
 
     def _shown(self, share: EmployerShare) -> dict:
-        return dict(self.get_serializer(self.get_queryset().get(pk=share.pk)).data)
+        return dict(self.get_serializer(share).data)
 
     @extend_schema(request=None, responses=EmployerShareSerializer)
     @action(detail=True, methods=["post"])

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,13 +86,17 @@ def share_decide(*, share: EmployerShare, by: AuthUser, accept: bool) -> Employe
     return share
 
 
-def requests_to_decide(user: AuthUser) -> list[EmployerShare]:
+def to_decide(user: AuthUser) -> QuerySet[EmployerShare]:
     """Open requests on employers ``user`` decides on (lead owner, lead coordinator)."""
     coordinated = sorted(region_codes(user, {Role.COORDINATOR}))
-    rows = EmployerShare.objects.visible_to(user).filter(
+    return EmployerShare.objects.visible_to(user).filter(
         Q(employer__owner=user) | Q(employer__region_id__in=coordinated), state=ShareState.REQUESTED
     )
-    return list(rows.select_related("employer", "region", "requested_by").order_by("requested_at", "pk"))
+
+
+def requests_to_decide(user: AuthUser) -> list[EmployerShare]:
+    rows = to_decide(user).select_related("employer", "region", "requested_by")
+    return list(rows.order_by("requested_at", "pk"))
 
 
 def requests_of_my_regions(user: AuthUser) -> list[EmployerShare]:

@@ -41,7 +41,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import connection as db_connection
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from crm.senders import mailbox
@@ -58,6 +58,7 @@ from outreach.delivery_steps import (
     mark_sent,
     record_failure,
     start_mark,
+    untried_again,
     worker_name,
 )
 from outreach.models import EmailState, OutboundEmail
@@ -207,15 +208,7 @@ def release_expired_leases() -> int:
     are used up; the rest of its batch, never handed over, queued again as it was."""
     now = timezone.now()
     expired = OutboundEmail.objects.filter(state=EmailState.SENDING, lease_expires_at__lt=now)
-    untried = expired.filter(held_in_batch=True).update(
-        state=EmailState.QUEUED,
-        attempts=F("attempts") - 1,
-        held_in_batch=False,
-        lease_expires_at=None,
-        claimed_at=None,
-        claimed_by="",
-        next_attempt_at=now,
-    )
+    untried = expired.filter(held_in_batch=True).update(**untried_again(), next_attempt_at=now)
     common = {"uncertain": True, "last_error": LEASE_EXPIRED, "lease_expires_at": None}
     failed = expired.filter(attempts__gte=settings.OUTREACH_MAX_ATTEMPTS).update(state=EmailState.FAILED, **common)
     again = expired.update(state=EmailState.QUEUED, next_attempt_at=now, **common)

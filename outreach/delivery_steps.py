@@ -229,6 +229,19 @@ def hand_over(row_id: int | None, worker: str) -> bool:
     )
 
 
+def untried_again() -> dict[str, Any]:
+    """A claimed row that never went to the mail server, queued again as it was: its attempt
+    undone, out of the batch, no lease (the batch's early end and the sweep alike)."""
+    return {
+        "state": EmailState.QUEUED,
+        "attempts": F("attempts") - 1,
+        "held_in_batch": False,
+        "lease_expires_at": None,
+        "claimed_at": None,
+        "claimed_by": "",
+    }
+
+
 def give_back_untried(ids: list[int], worker: str) -> int:
     """Rows of our batch never handed over (the batch ended early): queued again as they were."""
     if not ids:
@@ -236,14 +249,7 @@ def give_back_untried(ids: list[int], worker: str) -> int:
     return _with_db_retry(
         lambda: OutboundEmail.objects.filter(
             pk__in=ids, state=EmailState.SENDING, claimed_by=worker, held_in_batch=True
-        ).update(
-            state=EmailState.QUEUED,
-            attempts=F("attempts") - 1,
-            held_in_batch=False,
-            lease_expires_at=None,
-            claimed_at=None,
-            claimed_by="",
-        ),
+        ).update(**untried_again()),
         "giving back untried rows",
     )
 
