@@ -26,7 +26,11 @@ $(STAMP): requirements.txt requirements-dev.txt
 install: $(STAMP)
 
 # Recompile both locks from pyproject.toml (after changing a dependency there).
-LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+# --no-strip-extras: the locks name the extras other packages ask for (weasyprint wants
+# fonttools[woff]); without them the pip a Python ships (23.2 here) refuses the whole lock in
+# hash mode as soon as a newer release of such a package exists ("must have their versions
+# pinned with ==").
+LOCK_FLAGS := --quiet --generate-hashes --no-strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
 lock: $(STAMP)
 	$(BIN)/pip-compile $(LOCK_FLAGS) -o requirements.txt pyproject.toml
 	$(BIN)/pip-compile $(LOCK_FLAGS) --extra dev -o requirements-dev.txt pyproject.toml
