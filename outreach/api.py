@@ -215,6 +215,9 @@ class OutboundEmailViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def register(router: DefaultRouter) -> None:
+    from outreach.api_speakers import register as register_speakers
+
     router.register("events", EventViewSet, basename="event")
     router.register("invitations", InvitationViewSet, basename="invitation")
     router.register("outbound-emails", OutboundEmailViewSet, basename="outbound-email")
+    register_speakers(router)

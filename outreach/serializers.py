@@ -11,15 +11,40 @@ from rest_framework import serializers
 
 from crm.models import Region
 from employers.models import ContactPerson, Network, SbiSection, Stage
-from outreach.models import EmailState, Event, Invitation, OutboundEmail, Speaker, SpeakerKind
+from outreach.models import EmailState, Event, Invitation, OutboundEmail, PoolSpeaker, Speaker, SpeakerKind
+
+
+class _PoolSpeakerField(serializers.PrimaryKeyRelatedField):
+    """A pool speaker the organiser sees (their regions' own, every region's listed ones); any
+    other id is "does not exist", like a missing one."""
+
+    def get_queryset(self) -> Any:
+        return PoolSpeaker.objects.visible_to(self.context["request"].user).select_related("contact_person")
 
 
 class SpeakerSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=SpeakerKind.choices, default=SpeakerKind.OTHER)
+    """A session's speaker, as on the session form: picked from the pool (``pool_speaker``, an
+    id of /api/v1/pool-speakers/; name, kind and bio default to the pool entry's) or typed, and
+    then added to the session region's pool when ``add_to_pool`` is true (``consent``: the
+    speaker agreed to be listed for other regions)."""
+
+    kind = serializers.ChoiceField(choices=SpeakerKind.choices, required=False)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    pool_speaker = _PoolSpeakerField(required=False, allow_null=True)
+    add_to_pool = serializers.BooleanField(write_only=True, required=False, default=False)
+    consent = serializers.BooleanField(write_only=True, required=False, default=False)
 
     class Meta:
         model = Speaker
-        fields = ["kind", "name", "bio"]
+        fields = ["kind", "name", "bio", "pool_speaker", "add_to_pool", "consent"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        entry = attrs.get("pool_speaker")
+        if entry is None and not (attrs.get("name") or "").strip():
+            raise serializers.ValidationError({"name": _("Give the speaker's name, or choose one from the pool.")})
+        if entry is not None and attrs.get("add_to_pool"):
+            raise serializers.ValidationError({"add_to_pool": _("This speaker is in the pool already.")})
+        return attrs
 
 
 class _WriteRegion(serializers.SlugRelatedField):

@@ -168,7 +168,9 @@ def test_advisers_and_coordinators_create_drafts(cast, api, who):
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["state"] == "draft" and body["region"] == "AM18" and body["slug"].startswith("inclusief-werkgeven-")
-    assert body["speakers"] == [{"kind": "experience_expert", "name": "Joris", "bio": "Ervaringsdeskundige"}]
+    assert body["speakers"] == [
+        {"kind": "experience_expert", "name": "Joris", "bio": "Ervaringsdeskundige", "pool_speaker": None}
+    ]
     assert body["invited_count"] == 0 and body["awvn_state"] == "none"
 
 

@@ -241,6 +241,7 @@ def _pool_speaker(cast: dict[str, Any]) -> dict[str, Any]:
 
 # The speaker pool: an unlisted speaker is region A's network's only; its edit page its writers'.
 COVERAGE["outreach:speaker-detail"] = (_pool_speaker, NOT_REGION_A_NETWORK)
+COVERAGE["pool-speaker-detail"] = (_pool_speaker, NOT_REGION_A_NETWORK)
 COVERAGE["outreach:speaker-edit"] = (_pool_speaker, NOT_REGION_A_ORGANISERS)
 
 

@@ -1213,6 +1213,12 @@ PINS.update(
         "outreach:speaker-create": Pin(
             "adviser_a", _none, (*WEB, "crm_region", "crm_region", "employers_contactperson", "crm_region")
         ),
+        # The API: the speakers (home region, contact person and employer joined), then where
+        # each is willing to speak, for the whole page at once.
+        "pool-speaker-list": Pin(
+            "adviser_a", _list(_pool), ("count outreach_poolspeaker", "outreach_poolspeaker", "crm_region")
+        ),
+        "pool-speaker-detail": Pin("adviser_a", _pool_speaker, ("outreach_poolspeaker", "crm_region")),
         "outreach:speaker-detail": Pin(
             "adviser_a",
             _pool_speaker,
