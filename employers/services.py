@@ -121,6 +121,8 @@ def _check_duplicates(employer: Employer) -> None:
         error.existing = existing if existing.region_id == employer.region_id else None  # type: ignore[attr-defined]
         # The form shows "Request to join" as a button (templates/employers/employer_form.html).
         error.join_url = join  # type: ignore[attr-defined]
+        # The same request for an API client: POST /api/v1/employer-shares/ (employers.api_employers).
+        error.join = {"kvk": existing.kvk_number, "region": employer.region_id} if join else None  # type: ignore[attr-defined]
         raise error
 
 

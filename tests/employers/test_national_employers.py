@@ -6,6 +6,7 @@ region C (Groningen) does not; each sees exactly what is shared with it, and wri
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -61,6 +62,26 @@ def test_a_kvk_number_of_another_region_offers_a_request_to_join(adviser_a: Any,
     assert "Ask them to share it" not in page.content.decode()
     assert answer.status_code == 400
     assert join in str(answer.json())
+
+
+def test_the_api_duplicate_answer_names_the_api_request_to_join_and_following_it_asks(
+    adviser_a: Any, adviser_b: Any, api: Any
+):
+    employer = EmployerFactory(region_id="AM18", owner=adviser_a, kvk_number=KVK)
+    body = {"legal_name": "Landelijke Winkels", "kvk_number": KVK, "region": "AM13", "stage": "prospect"}
+    client = api(adviser_b)
+
+    refused = client.post(f"{API}/employers/", body, format="json").json()
+    hint = refused["request_to_join"]
+    asked = client.generic(hint["method"], hint["url"], json.dumps(hint["body"]), content_type="application/json")
+
+    assert (hint["url"], hint["body"]) == (f"{API}/employer-shares/", {"kvk": KVK, "region": "AM13", "note": ""})
+    assert asked.status_code == 201, asked.content
+    share = EmployerShare.objects.get()
+    assert (share.employer, share.region_id, share.state) == (employer, "AM13", "requested")
+    # The same region's duplicate, or no KvK number: no request to make.
+    same = client.post(f"{API}/employers/", {**body, "kvk_number": "", "legal_name": ""}, format="json").json()
+    assert "request_to_join" not in same
 
 
 def test_the_lead_owner_accepts_a_request_and_the_requester_gets_a_follow_up(adviser_a: Any, adviser_b: Any, web: Any):
