@@ -169,7 +169,7 @@ def awaiting_review(user: AuthUser) -> Any:
     return (
         Employer.objects.editable_by(user)
         .filter(review_requested_at__isnull=False)
-        .select_related("region", "owner", "added_by")
+        .select_related("region", "owner", "added_by", "referred_by")
         .order_by("review_requested_at", "pk")
     )
 
