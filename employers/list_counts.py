@@ -13,6 +13,7 @@ to that subquery.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
@@ -60,9 +61,11 @@ def _scope(employers: QuerySet[Employer]) -> tuple[str, list]:
     return f"e.id IN ({body})", list(params)
 
 
-def filter_counts(employers: QuerySet[Employer]) -> Counts:
+def filter_counts(employers: QuerySet[Employer], regions: Collection[str] | None = None) -> Counts:
     """``{group: {option: n}}``; the booleans' options are ``"true"`` and ``"false"``, the
-    foreign keys' their id as text. Options with no employer are absent (0)."""
+    foreign keys' their id as text. Options with no employer are absent (0). ``regions``: the
+    region options the list offers; only the shares with those regions are counted (None: with
+    every region). Counting every region's shares read the whole share table for each page."""
     try:
         where, params = _scope(employers)
     except EmptyResultSet:  # a scope of no regions: nothing to count
@@ -78,17 +81,21 @@ def filter_counts(employers: QuerySet[Employer]) -> Counts:
     # The scope's rows are read once (a materialised CTE of the columns counted): the four counts
     # below each scanned the table's rows for themselves, scattered over as many heap pages.
     scope = f'WITH scope AS MATERIALIZED (SELECT {", ".join(f"e.{c}" for c in _READ)} FROM "{table}" e WHERE {where})'  # noqa: S608 - see below
+    # unnest in the select list (one ProjectSet over the scope), not a lateral call per row
     arrays = (
-        ("tag", "t", "scope e, unnest(e.tags) t"),
-        ("accommodation", "a", "scope e, unnest(e.accommodation_codes) a"),
+        ("tag", "x.v", "(SELECT unnest(e.tags) AS v FROM scope e) x"),
+        ("accommodation", "x.v", "(SELECT unnest(e.accommodation_codes) AS v FROM scope e) x"),
         ("network", "m.network_id::text", f'"{networks}" m JOIN scope e ON e.id = m.employer_id'),
         # a region's option also counts the national employers it takes part in (the filter's rule)
         (
             "region",
             "s.region_id::text",
-            f"\"{shares}\" s JOIN scope e ON e.id = s.employer_id AND s.state = '{ShareState.ACCEPTED.value}'",
+            f"\"{shares}\" s JOIN scope e ON e.id = s.employer_id AND s.state = '{ShareState.ACCEPTED.value}'"
+            + ("" if regions is None else " AND s.region_id = ANY(%s)"),
         ),
     )
+    if regions is not None:  # the last part's parameter, after the scope's
+        params = [*params, sorted(regions)]
     parts = [f"SELECT {which}, {keys}, COUNT(*) FROM scope e GROUP BY GROUPING SETS ({sets})"]  # noqa: S608 - see below
     parts += [
         f"SELECT -1, '{group}', {key}, {blanks}, COUNT(*) FROM {source} GROUP BY {key}"  # noqa: S608 - see below

@@ -99,7 +99,9 @@ def list_response(request: AuthenticatedHttpRequest, params: QueryDict, status: 
     employers = archived_scope(list_rows(request.user), params)
     filterset = EmployerFilter(params or None, queryset=employers, request=request)
     page = CappedPaginator(filterset.qs, PER_PAGE).get_page(params.get("page"))
-    list_page.people_widgets(filterset.form, filter_counts(employers))
+    # The region options are the user's readable regions (employers.filters._regions).
+    counts = filter_counts(employers, regions=region_codes(request.user, NETWORK_READ))
+    list_page.people_widgets(filterset.form, counts)
     context = {
         "filter": filterset,
         "page": page,

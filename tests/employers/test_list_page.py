@@ -96,3 +96,24 @@ def test_the_counts_hold_for_a_scope_of_no_region_and_for_the_archived_list(cast
     assert filter_counts(Employer.objects.all())["stage"] == {"open": 2, "prospect": 1}
     archived = web(cast["adviser_a"]).get(reverse("employers:list"), {"archived": "true"})
     assert archived.status_code == 200 and "Prospect (0)" in archived.content.decode()
+
+
+def test_a_regions_count_takes_its_led_and_its_shared_employers_and_only_offered_regions_are_counted(cast, employers):
+    from django.utils import timezone
+
+    from employers.list_counts import filter_counts
+    from employers.models import Employer, EmployerShare
+
+    national = EmployerFactory(region_id="AM13")  # led by Utrecht, shared with Amsterdam and a third region
+    decided = {"state": "accepted", "decided_at": timezone.now()}
+    EmployerShare.objects.create(employer=national, region_id="AM18", **decided)
+    EmployerShare.objects.create(employer=national, region_id="AM01", **decided)
+    EmployerShare.objects.create(employer=EmployerFactory(region_id="AM13"), region_id="AM18", state="requested")
+    scope = Employer.objects.visible_to(cast["adviser_a"])
+
+    every = filter_counts(scope)["region"]
+    offered = filter_counts(scope, regions={"AM18"})["region"]
+
+    assert every == {"AM18": 4, "AM13": 1, "AM01": 1}  # three led + one shared; a request is no share
+    assert offered["AM18"] == 4 and "AM01" not in offered
+    assert filter_counts(scope, regions=set())["region"] == {"AM18": 3, "AM13": 1}
