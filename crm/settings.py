@@ -309,6 +309,7 @@ SPECTACULAR_SETTINGS: dict[str, Any] = {
         "AccommodationCodeEnum": "employers.models.network.AccommodationCode",
         "EventStateEnum": "outreach.models.EventState",
         "OutboundEmailStateEnum": "outreach.models.EmailState",
+        "SpeakerKindEnum": "outreach.models.SpeakerKind",
     },
 }
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef, Prefetch, QuerySet
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -30,6 +29,7 @@ from crm.scoping import NETWORK_READ, writes_any_region
 from crm.types import AuthenticatedRequest
 from employers import archive as archiving
 from employers import proposals, services, services_parts
+from employers.api_shares import with_request_to_join
 from employers.filters import ContactPersonFilter, EmployerFilter, OpeningFilter, archived_scope
 from employers.models import (
     Accommodation,
@@ -263,17 +263,7 @@ class EmployerViewSet(viewsets.ModelViewSet[Employer]):
         return employer_rows(self.request.user).get(pk=employer.pk)
 
     def handle_exception(self, exc: Exception) -> Response:
-        response = super().handle_exception(exc)
-        join = getattr(exc, "join", None)
-        if join and response.status_code == 400 and isinstance(response.data, dict):
-            # The KvK number is another region's employer: what the form's "Request to join"
-            # button does, as the API call to make (employers.api_shares; the lead owner decides).
-            response.data["request_to_join"] = {
-                "method": "POST",
-                "url": reverse("employer-share-list"),
-                "body": {**join, "note": ""},
-            }
-        return response
+        return with_request_to_join(super().handle_exception(exc), exc)
 
     def perform_create(self, serializer: serializers.BaseSerializer[Employer]) -> None:
         data = dict(serializer.validated_data)

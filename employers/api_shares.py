@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -110,6 +111,17 @@ class EmployerShareViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSe
     @action(detail=True, methods=["post"])
     def decline(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         return self._decide(pk, accept=False)
+
+
+def with_request_to_join(response: Response, exc: Exception) -> Response:
+    """A KvK number that is another region's employer (``employers.services``' duplicate check
+    marks its error with ``join``): the 400 names the call that asks to take part, what the
+    form's "Request to join" button does (the lead owner then decides)."""
+    join = getattr(exc, "join", None)
+    if join and response.status_code == 400 and isinstance(response.data, dict):
+        body = {**join, "note": ""}
+        response.data["request_to_join"] = {"method": "POST", "url": reverse("employer-share-list"), "body": body}
+    return response
 
 
 def register(router: DefaultRouter) -> None:

@@ -61,12 +61,32 @@ CROSS_FIELD |= {"trajectory_end", "available_from", "consent_recorded_at"}
 _CREDENTIALS = "/api/v1/auth/token/"
 
 
+# A session's speakers: a pool speaker's id (stored rows), and a name unless one is picked from the
+# pool (a rule across fields again).
+ID_FIELDS |= {"pool_speaker"}
+CROSS_FIELD |= {"name"}
+# Lists of objects whose errors come per item ({"speakers": {"0": {field: [...]}}}).
+NESTED = {"speakers"}
+
+
+def _only_id_or_cross_field_errors(errors: dict[str, Any]) -> bool:
+    allowed = ID_FIELDS | CROSS_FIELD
+    for key, value in errors.items():
+        if key in NESTED and isinstance(value, dict):
+            items = value.values()
+            if not all(isinstance(item, dict) and _only_id_or_cross_field_errors(item) for item in items):
+                return False
+        elif key not in allowed:
+            return False
+    return True
+
+
 def _only_unknown_ids(response: Any) -> bool:
     try:
         body = json.loads(response.content)
     except ValueError:
         return False
-    return isinstance(body, dict) and bool(body) and set(body) <= ID_FIELDS | CROSS_FIELD
+    return isinstance(body, dict) and bool(body) and _only_id_or_cross_field_errors(body)
 
 
 # Fields unique across the database: a schema-valid value can still be taken by an earlier
