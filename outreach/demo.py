@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # The speaker pool (outreach.models.speakers): an Amsterdam employer with a practice story (a
 # contact person of the region's network), an experience expert and a Utrecht researcher, all
 # three listed for other regions; the sessions pick their speakers from it.
-POOL = [
+POOL: list[tuple[str, str, dict[str, Any]]] = [
     ("AM18", "employer", {"story": "HR-directeur bij een logistiek bedrijf met 12 IPS-plaatsingen.",
                           "topics": ["ips", "logistiek", "werkplekaanpassing"]}),
     ("AM18", "experience_expert", {"name": "Joost van Dam", "topics": ["ervaringsverhaal", "re-integratie"],

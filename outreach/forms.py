@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from crm.forms import form_field
 from crm.models import Region
 from employers.contacts.forms import DescribedFieldsMixin
 from employers.models import ContactPerson, Network, SbiSection, Stage
+from employers.services_networks import normalise_tags
 from outreach.models import Event
 
 if TYPE_CHECKING:
@@ -175,6 +177,12 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Employers in any of these networks of your regions."),
     )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=900,
+        help_text=_("Employers with any of these tags; separate tags with commas, e.g. horeca, techniek."),
+    )
     attendance = forms.ChoiceField(
         label=_("Previous attendance"), choices=Attendance.CHOICES, required=False, widget=forms.RadioSelect
     )
@@ -212,6 +220,12 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
             .order_by("employer__legal_name", "name", "pk")
         )
 
+    def clean_tags(self) -> list[str]:
+        try:
+            return normalise_tags(self.cleaned_data.get("tags") or "")
+        except ValidationError as error:  # keyed "tags" by the employers' rule
+            raise forms.ValidationError(error.message_dict["tags"]) from error
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -222,6 +236,7 @@ class AudienceForm(DescribedFieldsMixin, forms.Form):
             or data.get("stages")
             or data.get("sbi_sections")
             or data.get("networks")
+            or data.get("tags")
             or data.get("attendance")
             or data.get("persons")
         ):

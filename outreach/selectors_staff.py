@@ -98,6 +98,7 @@ def audience(
     stages: list[str],
     sbi_sections: list[str],
     networks: list[int] | None = None,
+    tags: list[str] | None = None,
     attendance: str = "",
     earlier_event: int | None = None,
     persons: list[int] | None = None,
@@ -113,14 +114,15 @@ def audience(
         else:
             earlier = Event.objects.editable_by(by).filter(invitations__attended=True).exclude(pk=event.pk)
             attended_events = list(earlier.values_list("pk", flat=True).distinct()) or [_NO_EVENT]
-    networks = list(networks or [])
-    if attendance == "never" and not (regions or stages or sbi_sections or networks):
+    networks, tags = list(networks or []), list(tags or [])
+    if attendance == "never" and not (regions or stages or sbi_sections or networks or tags):
         regions = codes  # "never attended" on its own: everyone in my regions who never came
     filters = AudienceFilters(
         regions=list(regions),
         stages=list(stages),
         sbi_sections=list(sbi_sections),
         networks=networks,
+        tags=tags,
         attended_events=attended_events,
         persons=persons,
     )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from crm.fields import clean_multiline, clean_text
 from crm.models import Region
 from employers.models import ContactPerson, Network, SbiSection, Stage
+from employers.services_networks import normalise_tags
 from outreach.models import EmailState, Event, Invitation, OutboundEmail, PoolSpeaker, Speaker, SpeakerKind
 
 
@@ -22,6 +25,19 @@ class _PoolSpeakerField(serializers.PrimaryKeyRelatedField):
         return PoolSpeaker.objects.visible_to(self.context["request"].user).select_related("contact_person")
 
 
+class _CleanText(serializers.CharField):
+    """Text cleaned of control characters (NUL included) before DRF's checks, as the models'
+    clean fields store it (crm.fields): a pasted bio with a stray control character is kept
+    clean instead of refused, and the schema's plain string stays true."""
+
+    def __init__(self, clean: Any, **kwargs: Any) -> None:
+        self.clean = clean
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data: Any) -> str:
+        return super().to_internal_value(self.clean(data) if isinstance(data, str) else data)
+
+
 class SpeakerSerializer(serializers.ModelSerializer):
     """A session's speaker, as on the session form: picked from the pool (``pool_speaker``, an
     id of /api/v1/pool-speakers/; name, kind and bio default to the pool entry's) or typed, and
@@ -29,7 +45,8 @@ class SpeakerSerializer(serializers.ModelSerializer):
     speaker agreed to be listed for other regions)."""
 
     kind = serializers.ChoiceField(choices=SpeakerKind.choices, required=False)
-    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    name = _CleanText(clean_text, max_length=200, required=False, allow_blank=True)
+    bio = _CleanText(clean_multiline, required=False, allow_blank=True)
     pool_speaker = _PoolSpeakerField(required=False, allow_null=True)
     add_to_pool = serializers.BooleanField(write_only=True, required=False, default=False)
     consent = serializers.BooleanField(write_only=True, required=False, default=False)
@@ -127,6 +144,13 @@ class AudienceSerializer(serializers.Serializer):
         default=list,
         help_text="Employers in any of these networks (/api/v1/networks/) of my regions.",
     )
+    tags = serializers.ListField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        default=list,
+        max_length=20,
+        help_text="Employers with any of these tags (compared in lower case, as employers store them).",
+    )
     attendance = serializers.ChoiceField(
         choices=[("", "anyone"), ("attended", "attended"), ("never", "never")], required=False, default=""
     )
@@ -147,6 +171,12 @@ class AudienceSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Some of these networks are not in your regions."))
         return sorted(set(value))
 
+    def validate_tags(self, value: list[str]) -> list[str]:
+        try:
+            return normalise_tags(value)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict["tags"]) from error
+
     def validate_persons(self, value: list[int]) -> list[int]:
         mine = ContactPerson.objects.invitable_by(self.context["request"].user).filter(pk__in=value)
         if mine.count() != len(set(value)):
@@ -154,7 +184,7 @@ class AudienceSerializer(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        wanted = ("regions", "stages", "sbi_sections", "networks", "attendance", "persons")
+        wanted = ("regions", "stages", "sbi_sections", "networks", "tags", "attendance", "persons")
         if not any(attrs.get(name) for name in wanted):
             raise serializers.ValidationError(_("Choose at least one filter, or pick people by hand."))
         if attrs.get("earlier_event") and attrs.get("attendance") != "attended":

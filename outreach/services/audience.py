@@ -26,6 +26,8 @@ class AudienceFilters:
     sbi_sections: list[str] = field(default_factory=list)
     # Employers in any of these named networks (``employers.Network``, of the user's regions).
     networks: list[int] = field(default_factory=list)
+    # Employers carrying any of these tags (normalised as employers store them: lower case).
+    tags: list[str] = field(default_factory=list)
     # Attended (or was invited to) any of these earlier sessions.
     attended_events: list[int] = field(default_factory=list)
     invited_events: list[int] = field(default_factory=list)
@@ -38,6 +40,7 @@ class AudienceFilters:
             or self.stages
             or self.sbi_sections
             or self.networks
+            or self.tags
             or self.attended_events
             or self.invited_events
         )
@@ -81,6 +84,8 @@ def _candidates(event: Event, by: AuthUser, filters: AudienceFilters) -> QuerySe
         if filters.networks:  # a subquery: a person's employer in two of them is still one person
             members = Employer.networks.through.objects.filter(network__in=filters.networks).values("employer_id")
             match &= Q(employer__in=members)
+        if filters.tags:
+            match &= Q(employer__tags__overlap=list(filters.tags))
         if filters.attended_events:
             match &= Q(
                 Exists(

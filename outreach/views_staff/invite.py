@@ -36,6 +36,7 @@ def _audience(form: AudienceForm) -> selectors.Audience:
         stages=data.get("stages") or [],
         sbi_sections=data.get("sbi_sections") or [],
         networks=[n.pk for n in data.get("networks") or []],
+        tags=data.get("tags") or [],
         attendance=data.get("attendance") or "",
         earlier_event=earlier.pk if earlier else None,
         persons=[p.pk for p in data.get("persons") or []],

@@ -151,3 +151,12 @@ def test_a_pool_speaker_cannot_be_added_to_the_pool_again(cast: Any, api: Any) -
     )
     assert answer.status_code == 400
     assert PoolSpeaker.objects.count() == 1
+
+
+def test_a_typed_speakers_control_characters_are_cleaned_not_refused(cast: Any, api: Any) -> None:
+    made = api(cast["adviser_a"]).post(
+        "/api/v1/events/", _session({"name": "Eva\x00 Ervaring", "bio": "Regel 1\r\nRegel\x07 2"}), format="json"
+    )
+    assert made.status_code == 201, made.content
+    (row,) = Speaker.objects.all()
+    assert (row.name, row.bio) == ("Eva Ervaring", "Regel 1\nRegel 2")
